@@ -1,0 +1,42 @@
+package eventhandler.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** {@code version}: prints {@code Teleport event handler <version> <git ref>}. */
+@Command(name = "version", description = "Print the version and the git ref it was built from.")
+public final class VersionCommand implements Runnable {
+  @Override
+  public void run() {
+    System.out.println(line());
+  }
+
+  /** The version line, as the Go plugin prints it plus the git ref. */
+  public static String line() {
+    Properties properties = new Properties();
+    try (InputStream in =
+        VersionCommand.class.getResourceAsStream("/eventhandler/version.properties")) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "Teleport event handler "
+        + properties.getProperty("version", "unknown")
+        + " "
+        + properties.getProperty("git.ref", "unknown");
+  }
+
+  /** Lets {@code --version} on the root command print the same line. */
+  public static final class Provider implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {line()};
+    }
+  }
+}
