@@ -1,0 +1,87 @@
+package eventhandler.pipeline;
+
+import com.google.protobuf.Struct;
+import eventhandler.event.EventJson;
+import eventhandler.sink.DeadLetterFile;
+import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What happens to each audit event read from Teleport, whatever the source: filters, session
+ * registration for {@code session.upload}, failed-login counting for auto-lock, conversion to the
+ * JSON record Fluentd gets, and hand-over to delivery.
+ */
+final class AuditEventHandler {
+  static final String SESSION_UPLOAD = "session.upload";
+  static final String USER_LOGIN = "user.login";
+
+  private final EventFilter filter;
+  private final Instant startTime;
+  private final SessionRegistry sessions;
+  private final FailedLoginObserver failedLogins;
+  private final DeadLetterFile deadLetters;
+  private final ExportMetrics metrics;
+
+  /** Receives every exported {@code user.login} event (the auto-locker). */
+  interface FailedLoginObserver {
+    void onLogin(Struct event);
+  }
+
+  /** Takes a recording to export after its {@code session.upload} event. */
+  interface SessionRegistry {
+    void register(String sessionId, Instant uploadTime) throws InterruptedException;
+  }
+
+  AuditEventHandler(
+      EventFilter filter,
+      Instant startTime,
+      SessionRegistry sessions,
+      FailedLoginObserver failedLogins,
+      DeadLetterFile deadLetters,
+      ExportMetrics metrics) {
+    this.filter = filter;
+    this.startTime = startTime;
+    this.sessions = sessions;
+    this.failedLogins = failedLogins;
+    this.deadLetters = deadLetters;
+    this.metrics = metrics;
+  }
+
+  <P> void handle(EventUnstructured event, P position, DeliveryLane<P> lane)
+      throws InterruptedException {
+    String type = event.getType();
+    Instant time = Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos());
+    if (!filter.exportsAuditEvent(type) || time.isBefore(startTime)) {
+      metrics.recordAuditSkipped();
+      lane.skip(position);
+      return;
+    }
+    if (!event.hasUnstructured()) {
+      deadLetter(event, "the event has no JSON body (unstructured is empty)");
+      lane.skip(position);
+      return;
+    }
+    Struct body = event.getUnstructured();
+    if (SESSION_UPLOAD.equals(type)) {
+      String sessionId = EventJson.fieldString(body, "sid");
+      if (sessionId == null || sessionId.isBlank()) {
+        deadLetter(event, "session.upload event without a session id (sid)");
+      } else {
+        sessions.register(sessionId, time);
+      }
+    } else if (USER_LOGIN.equals(type)) {
+      failedLogins.onLogin(body);
+    }
+    metrics.auditEventRead(time);
+    lane.add(EventJson.toJson(body), position);
+  }
+
+  private void deadLetter(EventUnstructured event, String reason) {
+    metrics.recordAuditFailed(1);
+    deadLetters.append(
+        reason,
+        Map.of("kind", "audit", "id", event.getId(), "type", event.getType()),
+        event.hasUnstructured() ? EventJson.toJson(event.getUnstructured()) : null);
+  }
+}

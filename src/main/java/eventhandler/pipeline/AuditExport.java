@@ -1,0 +1,13 @@
+package eventhandler.pipeline;
+
+/** Reads every audit event of the cluster and hands it to delivery (search or bulk export). */
+interface AuditExport {
+  /**
+   * Runs until stopped (interrupt), or, with exit-on-last-event, until it is caught up and every
+   * event read has been delivered.
+   */
+  void run() throws InterruptedException;
+
+  /** A short name for logs: "search" or "bulk export". */
+  String mode();
+}

@@ -1,0 +1,106 @@
+package eventhandler.pipeline;
+
+import eventhandler.state.StateStore;
+import eventhandler.teleport.EventStream;
+import eventhandler.teleport.ExportedItem;
+import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Exports one chunk of one day with {@code ExportUnstructuredEvents}, resuming from the chunk's
+ * saved cursor, and marks the chunk completed once every event of it is delivered. A broken
+ * stream is resumed from the last delivered cursor, after a backoff, for as long as it takes.
+ */
+final class ChunkExport implements Checkpointer.Checkpointable {
+  private final TeleportClient client;
+  private final AuditEventHandler handler;
+  private final StateStore state;
+  private final LocalDate date;
+  private final String chunk;
+  private final DeliveryLane<ChunkPosition> lane;
+  private final Supplier<Backoff> backoffs;
+  private final RateLimitedLog errors;
+  private final Checkpointer checkpointer;
+  private ChunkPosition saved;
+
+  ChunkExport(
+      TeleportClient client,
+      AuditEventHandler handler,
+      StateStore state,
+      LocalDate date,
+      String chunk,
+      DeliveryLane<ChunkPosition> lane,
+      Supplier<Backoff> backoffs,
+      RateLimitedLog errors,
+      Checkpointer checkpointer) {
+    this.client = client;
+    this.handler = handler;
+    this.state = state;
+    this.date = date;
+    this.chunk = chunk;
+    this.lane = lane;
+    this.backoffs = backoffs;
+    this.errors = errors;
+    this.checkpointer = checkpointer;
+    this.saved = lane.committed();
+  }
+
+  /** Exports the chunk to its end; returns only when it is completed (or on interrupt). */
+  void run() throws InterruptedException, IOException {
+    Backoff backoff = backoffs.get();
+    checkpointer.add(this);
+    try {
+      export(backoff);
+    } finally {
+      checkpointer.remove(this);
+    }
+    state.markChunkCompleted(date, chunk);
+  }
+
+  private void export(Backoff backoff) throws InterruptedException {
+    while (true) {
+      String cursor = lane.committed().cursor();
+      try (EventStream<ExportedItem> stream = client.exportChunk(date, chunk, cursor)) {
+        while (stream.hasNext()) {
+          ExportedItem item = stream.next();
+          handler.handle(item.event(), new ChunkPosition(item.cursor()), lane);
+        }
+      } catch (TeleportException e) {
+        // Deliver what was read, then resume after the last delivered item.
+        lane.drain(Duration.ofDays(1));
+        Duration delay = backoff.next();
+        errors.warn(
+            "export-chunk",
+            "exporting chunk "
+                + chunk
+                + " of "
+                + date
+                + " failed, resuming in "
+                + delay.toMillis()
+                + " ms: "
+                + e.getMessage());
+        TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+        continue;
+      }
+      while (!lane.drain(Duration.ofSeconds(30))) {
+        // Fluentd is slow or down; the sink retries without end, so keep waiting.
+      }
+      return;
+    }
+  }
+
+  @Override
+  public synchronized void checkpoint() throws IOException {
+    ChunkPosition committed = lane.committed();
+    if (!Objects.equals(committed, saved) && !committed.cursor().isEmpty()) {
+      state.setChunkCursor(date, chunk, committed.cursor());
+      saved = committed;
+    }
+  }
+}

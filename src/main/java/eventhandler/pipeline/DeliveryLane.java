@@ -1,0 +1,124 @@
+package eventhandler.pipeline;
+
+import eventhandler.sink.DeliveryReport;
+import eventhandler.sink.EventSink;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+/**
+ * One ordered stream of events bound for one Fluentd URL. Groups events into batches (by count
+ * and bytes), keeps a bounded number of batches in flight, and tracks which read positions are
+ * safely delivered. Positions of events that are read but not sent (filtered out) advance with
+ * the others, in order.
+ *
+ * <p>Not thread-safe for writers: one thread adds events; completions arrive on sink threads.
+ *
+ * @param <P> the resume position of an event (a page cursor, a chunk cursor, a session index)
+ */
+final class DeliveryLane<P> {
+  private final EventSink sink;
+  private final URI url;
+  private final int batchSize;
+  private final int batchBytes;
+  private final Semaphore inFlight;
+  private final AckTracker<P> acks;
+  private final Consumer<DeliveryReport> onDelivered;
+  private final InFlightBatches inFlightBatches;
+
+  private List<byte[]> open = new ArrayList<>();
+  private int openBytes;
+  private P openPosition;
+  private boolean hasOpenPosition;
+
+  DeliveryLane(
+      EventSink sink,
+      URI url,
+      int batchSize,
+      int batchBytes,
+      int maxBatchesInFlight,
+      P initialPosition,
+      Consumer<DeliveryReport> onDelivered,
+      InFlightBatches inFlightBatches) {
+    this.sink = sink;
+    this.url = url;
+    this.batchSize = batchSize;
+    this.batchBytes = batchBytes;
+    this.inFlight = new Semaphore(maxBatchesInFlight);
+    this.acks = new AckTracker<>(initialPosition);
+    this.onDelivered = onDelivered;
+    this.inFlightBatches = inFlightBatches;
+  }
+
+  URI url() {
+    return url;
+  }
+
+  /** Queues one event; sends a batch when it is full (may block while too many are in flight). */
+  void add(byte[] json, P position) throws InterruptedException {
+    if (!open.isEmpty() && openBytes + json.length + 1 > batchBytes) {
+      flush();
+    }
+    open.add(json);
+    openBytes += json.length + 1;
+    openPosition = position;
+    hasOpenPosition = true;
+    if (open.size() >= batchSize) {
+      flush();
+    }
+  }
+
+  /** Records that the event at {@code position} was read and deliberately not sent. */
+  void skip(P position) {
+    openPosition = position;
+    hasOpenPosition = true;
+  }
+
+  /** Sends what is queued, even if the batch is not full. */
+  void flush() throws InterruptedException {
+    if (!hasOpenPosition) {
+      return;
+    }
+    AckTracker.Ticket<P> ticket = acks.register(openPosition);
+    List<byte[]> records = open;
+    open = new ArrayList<>(Math.min(batchSize, 1024));
+    openBytes = 0;
+    hasOpenPosition = false;
+    if (records.isEmpty()) {
+      acks.acknowledge(ticket);
+      return;
+    }
+    inFlight.acquire();
+    inFlightBatches.started();
+    sink.send(url, records)
+        .whenComplete(
+            (report, error) -> {
+              inFlight.release();
+              inFlightBatches.settled();
+              if (error == null) {
+                acks.acknowledge(ticket);
+                onDelivered.accept(report);
+              }
+              // On error the sink was closed during shutdown: the position stays unacknowledged,
+              // so the checkpoint never passes these events and they are read again next start.
+            });
+  }
+
+  /** The position up to which every event is delivered (or dead-lettered, or skipped). */
+  P committed() {
+    return acks.committed();
+  }
+
+  int batchesPending() {
+    return acks.pendingCount();
+  }
+
+  /** Flushes and waits for every batch to be delivered; false on timeout. */
+  boolean drain(Duration timeout) throws InterruptedException {
+    flush();
+    return acks.awaitAllAcknowledged(timeout);
+  }
+}

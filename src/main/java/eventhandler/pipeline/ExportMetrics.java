@@ -1,0 +1,183 @@
+package eventhandler.pipeline;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the export has done so far: counters for Prometheus and the figures the progress log and
+ * the readiness check read. Kinds are {@code audit} and {@code session}.
+ */
+public final class ExportMetrics {
+  private final Clock clock;
+  private final AtomicLong auditExported = new AtomicLong();
+  private final AtomicLong sessionEventsExported = new AtomicLong();
+  private final AtomicLong auditFailed = new AtomicLong();
+  private final AtomicLong sessionFailed = new AtomicLong();
+  private final AtomicLong auditSkipped = new AtomicLong();
+  private final AtomicLong sessionEventsSkipped = new AtomicLong();
+  private final AtomicLong sessionsStarted = new AtomicLong();
+  private final AtomicLong sessionsFinished = new AtomicLong();
+  private final AtomicLong sessionsMissing = new AtomicLong();
+  private final AtomicReference<Instant> newestExported = new AtomicReference<>();
+  private final AtomicReference<Instant> lastPoll = new AtomicReference<>();
+  private final AtomicReference<Instant> lastDelivery = new AtomicReference<>();
+  private final Counter pollErrors;
+
+  public ExportMetrics(MeterRegistry registry, Clock clock) {
+    this.clock = clock;
+    exportedCounter(registry, "audit", auditExported);
+    exportedCounter(registry, "session", sessionEventsExported);
+    counter(registry, "eventhandler.events.failed", "audit", auditFailed, "events dead-lettered");
+    counter(registry, "eventhandler.events.failed", "session", sessionFailed, "events dead-lettered");
+    counter(registry, "eventhandler.events.skipped", "audit", auditSkipped, "events filtered out");
+    counter(
+        registry, "eventhandler.events.skipped", "session", sessionEventsSkipped, "filtered out");
+    FunctionCounter.builder("eventhandler.sessions.started", sessionsStarted, AtomicLong::get)
+        .description("session recordings whose export started")
+        .register(registry);
+    FunctionCounter.builder("eventhandler.sessions.finished", sessionsFinished, AtomicLong::get)
+        .description("session recordings exported to the end")
+        .register(registry);
+    FunctionCounter.builder("eventhandler.sessions.missing", sessionsMissing, AtomicLong::get)
+        .description("session recordings not found (yet) in Teleport")
+        .register(registry);
+    Gauge.builder("eventhandler.export.lag.seconds", this, ExportMetrics::lagSeconds)
+        .description("now minus the time of the newest exported audit event")
+        .register(registry);
+    Gauge.builder(
+            "eventhandler.export.last.poll.timestamp.seconds",
+            this,
+            m -> epochSeconds(m.lastPoll.get()))
+        .description("time of the last successful read from Teleport")
+        .register(registry);
+    pollErrors =
+        Counter.builder("eventhandler.teleport.errors")
+            .description("failed reads from Teleport (retried)")
+            .register(registry);
+  }
+
+  private static void exportedCounter(MeterRegistry registry, String kind, AtomicLong value) {
+    counter(registry, "eventhandler.events.exported", kind, value, "events delivered to Fluentd");
+  }
+
+  private static void counter(
+      MeterRegistry registry, String name, String kind, AtomicLong value, String description) {
+    FunctionCounter.builder(name, value, AtomicLong::get)
+        .tag("kind", kind)
+        .description(description)
+        .register(registry);
+  }
+
+  private static double epochSeconds(Instant instant) {
+    return instant == null ? Double.NaN : instant.toEpochMilli() / 1000.0;
+  }
+
+  void auditDelivered(int delivered, int deadLettered) {
+    auditExported.addAndGet(delivered);
+    auditFailed.addAndGet(deadLettered);
+    lastDelivery.set(clock.instant());
+  }
+
+  void sessionDelivered(int delivered, int deadLettered) {
+    sessionEventsExported.addAndGet(delivered);
+    sessionFailed.addAndGet(deadLettered);
+    lastDelivery.set(clock.instant());
+  }
+
+  void recordAuditFailed(int count) {
+    auditFailed.addAndGet(count);
+  }
+
+  void recordSessionEventFailed(int count) {
+    sessionFailed.addAndGet(count);
+  }
+
+  void recordAuditSkipped() {
+    auditSkipped.incrementAndGet();
+  }
+
+  void recordSessionEventSkipped() {
+    sessionEventsSkipped.incrementAndGet();
+  }
+
+  void sessionStarted() {
+    sessionsStarted.incrementAndGet();
+  }
+
+  void sessionFinished() {
+    sessionsFinished.incrementAndGet();
+  }
+
+  void sessionMissing() {
+    sessionsMissing.incrementAndGet();
+  }
+
+  void pollSucceeded() {
+    lastPoll.set(clock.instant());
+  }
+
+  void pollFailed() {
+    pollErrors.increment();
+  }
+
+  /** Called with the time of each audit event handed to delivery. */
+  void auditEventRead(Instant eventTime) {
+    newestExported.accumulateAndGet(
+        eventTime, (old, now) -> old == null || now.isAfter(old) ? now : old);
+  }
+
+  double lagSeconds() {
+    Instant newest = newestExported.get();
+    return newest == null ? Double.NaN : (clock.millis() - newest.toEpochMilli()) / 1000.0;
+  }
+
+  public long auditExported() {
+    return auditExported.get();
+  }
+
+  public long sessionEventsExported() {
+    return sessionEventsExported.get();
+  }
+
+  public long auditDeadLettered() {
+    return auditFailed.get();
+  }
+
+  public long sessionEventsDeadLettered() {
+    return sessionFailed.get();
+  }
+
+  public long auditSkipped() {
+    return auditSkipped.get();
+  }
+
+  public long sessionsStarted() {
+    return sessionsStarted.get();
+  }
+
+  public long sessionsFinished() {
+    return sessionsFinished.get();
+  }
+
+  public long sessionsMissing() {
+    return sessionsMissing.get();
+  }
+
+  public Instant newestExportedEventTime() {
+    return newestExported.get();
+  }
+
+  public Instant lastPoll() {
+    return lastPoll.get();
+  }
+
+  public Instant lastDelivery() {
+    return lastDelivery.get();
+  }
+}

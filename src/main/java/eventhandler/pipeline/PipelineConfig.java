@@ -1,0 +1,41 @@
+package eventhandler.pipeline;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the export pipeline needs from the settings, in its own terms, so the pipeline does not
+ * depend on how settings are resolved.
+ *
+ * @param startTime the configured start time, or null to use the stored one (or now, first run)
+ * @param pageSize events per search page ({@code --batch})
+ * @param pollInterval pause between polls once caught up ({@code --timeout})
+ */
+public record PipelineConfig(
+    URI fluentdUrl,
+    URI fluentdSessionUrl,
+    int pageSize,
+    List<String> types,
+    List<String> skipEventTypes,
+    List<String> skipSessionTypes,
+    Instant startTime,
+    Duration pollInterval,
+    Duration windowSize,
+    int concurrency,
+    boolean exitOnLastEvent,
+    boolean dryRun,
+    boolean lockEnabled,
+    int lockFailedAttempts,
+    Duration lockPeriod,
+    Duration lockFor,
+    int fluentdBatchSize,
+    int fluentdBatchBytes,
+    int fluentdMaxConnections) {
+
+  /** The URL a session's events go to: {@code <session-url>.<sid>.log}, as the Go plugin. */
+  URI sessionUrl(String sessionId) {
+    return URI.create(fluentdSessionUrl + "." + sessionId + ".log");
+  }
+}

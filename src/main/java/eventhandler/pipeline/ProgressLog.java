@@ -1,0 +1,84 @@
+package eventhandler.pipeline;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The once-a-minute progress line: events and sessions per minute, how far behind now the export
+ * is, and while a backlog is being caught up, the rate and an estimate of the time left.
+ */
+final class ProgressLog {
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
+  /** Behind by more than this counts as catching up on a backlog. */
+  private static final Duration BACKLOG = Duration.ofMinutes(5);
+
+  private final ExportMetrics metrics;
+  private final Clock clock;
+  private Instant lastAt;
+  private long lastAudit;
+  private long lastSessionEvents;
+  private long lastSessions;
+  private Instant lastNewest;
+
+  ProgressLog(ExportMetrics metrics, Clock clock) {
+    this.metrics = metrics;
+    this.clock = clock;
+    this.lastAt = clock.instant();
+  }
+
+  void log() {
+    Instant now = clock.instant();
+    double minutes = Math.max(1e-3, Duration.between(lastAt, now).toMillis() / 60_000.0);
+    long audit = metrics.auditExported();
+    long sessionEvents = metrics.sessionEventsExported();
+    long sessions = metrics.sessionsFinished();
+    Instant newest = metrics.newestExportedEventTime();
+    String behind =
+        newest == null ? "no event exported yet" : "behind now by " + human(Duration.between(newest, now));
+    LOG.info(
+        "progress: {} audit events/min, {} session events/min, {} sessions/min; {} audit events"
+            + " and {} session events exported in all; {}",
+        Math.round((audit - lastAudit) / minutes),
+        Math.round((sessionEvents - lastSessionEvents) / minutes),
+        Math.round((sessions - lastSessions) / minutes),
+        audit,
+        sessionEvents,
+        behind);
+    if (newest != null && lastNewest != null && Duration.between(newest, now).compareTo(BACKLOG) > 0) {
+      double eventSecondsPerSecond =
+          Duration.between(lastNewest, newest).toMillis()
+              / (double) Math.max(1, Duration.between(lastAt, now).toMillis());
+      double perSecond = (audit - lastAudit) / (minutes * 60);
+      String eta =
+          eventSecondsPerSecond > 1
+              ? human(
+                  Duration.ofMillis(
+                      (long) (Duration.between(newest, now).toMillis() / (eventSecondsPerSecond - 1))))
+              : "unknown (not gaining on the backlog)";
+      LOG.info(
+          "catching up: {} events/s, at {}, about {} left", Math.round(perSecond), newest, eta);
+    }
+    lastAt = now;
+    lastAudit = audit;
+    lastSessionEvents = sessionEvents;
+    lastSessions = sessions;
+    lastNewest = newest;
+  }
+
+  static String human(Duration duration) {
+    long seconds = Math.max(0, duration.toSeconds());
+    if (seconds < 120) {
+      return seconds + "s";
+    }
+    if (seconds < 7200) {
+      return seconds / 60 + "m";
+    }
+    if (seconds < 172_800) {
+      return seconds / 3600 + "h" + (seconds % 3600) / 60 + "m";
+    }
+    return seconds / 86_400 + "d" + (seconds % 86_400) / 3600 + "h";
+  }
+}

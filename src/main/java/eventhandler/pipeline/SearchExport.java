@@ -1,0 +1,131 @@
+package eventhandler.pipeline;
+
+import eventhandler.state.StateStore;
+import eventhandler.teleport.TeleportException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Audit export through search paging. A fetcher thread reads pages ahead into a small queue while
+ * the caller's thread hands the events of the current page to delivery; the delivered position
+ * ({@code window_time}, {@code cursor}, {@code id}) is checkpointed in the Go plugin's format.
+ */
+final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchExport.class);
+  private static final int PAGES_AHEAD = 4;
+
+  private final SearchPager pager;
+  private final AuditEventHandler handler;
+  private final DeliveryLane<SearchPosition> lane;
+  private final StateStore state;
+  private final ExportMetrics metrics;
+  private final Duration pollInterval;
+  private final boolean exitOnLastEvent;
+  private final Backoff backoff;
+  private final RateLimitedLog errors;
+  private final BlockingQueue<SearchPager.Page> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
+  private SearchPosition saved;
+
+  SearchExport(
+      SearchPager pager,
+      AuditEventHandler handler,
+      DeliveryLane<SearchPosition> lane,
+      StateStore state,
+      ExportMetrics metrics,
+      Clock clock,
+      Duration pollInterval,
+      boolean exitOnLastEvent,
+      Backoff backoff) {
+    this.pager = pager;
+    this.handler = handler;
+    this.lane = lane;
+    this.state = state;
+    this.metrics = metrics;
+    this.pollInterval = pollInterval;
+    this.exitOnLastEvent = exitOnLastEvent;
+    this.backoff = backoff;
+    this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+    this.saved = lane.committed();
+  }
+
+  @Override
+  public String mode() {
+    return "search";
+  }
+
+  @Override
+  public void run() throws InterruptedException {
+    Thread fetcher = new Thread(this::fetchPages, "audit-search-fetch");
+    fetcher.setDaemon(true);
+    fetcher.start();
+    try {
+      while (true) {
+        SearchPager.Page page = pages.take();
+        if (page.events().isEmpty()) {
+          lane.flush();
+          if (exitOnLastEvent) {
+            while (!lane.drain(Duration.ofSeconds(10))) {
+              LOG.info("waiting for {} batches to be delivered", lane.batchesPending());
+            }
+            return;
+          }
+          continue;
+        }
+        for (var event : page.events()) {
+          handler.handle(event, page.positionOf(event), lane);
+        }
+        if (pages.isEmpty()) {
+          lane.flush(); // nothing more is ready: do not hold a partial batch back
+        }
+      }
+    } finally {
+      fetcher.interrupt();
+    }
+  }
+
+  private void fetchPages() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        SearchPager.Page page;
+        try {
+          page = pager.next();
+          metrics.pollSucceeded();
+          backoff.reset();
+        } catch (TeleportException e) {
+          metrics.pollFailed();
+          Duration delay = backoff.next();
+          errors.warn(
+              "search",
+              "reading audit events from Teleport failed, retrying in "
+                  + delay.toMillis()
+                  + " ms: "
+                  + e.getMessage());
+          TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+          continue;
+        }
+        pages.put(page);
+        if (page.events().isEmpty()) {
+          TimeUnit.MILLISECONDS.sleep(pollInterval.toMillis());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void checkpoint() throws IOException {
+    SearchPosition committed = lane.committed();
+    if (!Objects.equals(committed, saved)) {
+      state.saveSearchPosition(committed.windowStart(), committed.cursor(), committed.lastId());
+      saved = committed;
+    }
+  }
+}

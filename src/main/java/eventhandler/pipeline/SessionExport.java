@@ -1,0 +1,132 @@
+package eventhandler.pipeline;
+
+import eventhandler.event.EventJson;
+import eventhandler.sink.DeadLetterFile;
+import eventhandler.state.StateStore;
+import eventhandler.teleport.EventStream;
+import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportException;
+import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Streams one recording from its saved index to the end and delivers its events, in order, to
+ * {@code <session-url>.<sid>.log}. The delivered index is checkpointed as {@code session<sid>}
+ * (the index to resume from); at the end the session's state is removed.
+ */
+final class SessionExport implements Checkpointer.Checkpointable {
+  /** How the export of a recording ended. */
+  enum Outcome {
+    FINISHED,
+    NOT_FOUND,
+    FAILED
+  }
+
+  private static final int ATTEMPTS_FOR_PERMANENT_ERRORS = 3;
+
+  private final TeleportClient client;
+  private final StateStore state;
+  private final EventFilter filter;
+  private final ExportMetrics metrics;
+  private final SessionJob job;
+  private final DeliveryLane<Long> lane;
+  private final Backoff backoff;
+  private final RateLimitedLog errors;
+  private final DeadLetterFile deadLetters;
+  private long saved;
+  private String failure = "";
+
+  SessionExport(
+      TeleportClient client,
+      StateStore state,
+      EventFilter filter,
+      ExportMetrics metrics,
+      SessionJob job,
+      DeliveryLane<Long> lane,
+      Backoff backoff,
+      RateLimitedLog errors,
+      DeadLetterFile deadLetters) {
+    this.client = client;
+    this.state = state;
+    this.filter = filter;
+    this.metrics = metrics;
+    this.job = job;
+    this.lane = lane;
+    this.backoff = backoff;
+    this.errors = errors;
+    this.deadLetters = deadLetters;
+    this.saved = job.index();
+  }
+
+  /** Why the export failed, when it did. */
+  String failure() {
+    return failure;
+  }
+
+  Outcome run() throws InterruptedException {
+    int permanentErrors = 0;
+    while (true) {
+      long from = lane.committed();
+      try (EventStream<EventUnstructured> stream =
+          client.streamSession(job.sessionId(), (int) from)) {
+        while (stream.hasNext()) {
+          EventUnstructured event = stream.next();
+          long next = event.getIndex() + 1;
+          if (!filter.exportsSessionEvent(event.getType())) {
+            metrics.recordSessionEventSkipped();
+            lane.skip(next);
+          } else if (!event.hasUnstructured()) {
+            metrics.recordSessionEventFailed(1);
+            deadLetters.append(
+                "session event without a JSON body (unstructured is empty)",
+                Map.of(
+                    "kind", "session", "sid", job.sessionId(), "index", event.getIndex(),
+                    "type", event.getType()),
+                null);
+            lane.skip(next);
+          } else {
+            lane.add(EventJson.toJson(event.getUnstructured()), next);
+          }
+        }
+      } catch (TeleportException e) {
+        lane.drain(Duration.ofDays(1));
+        if (e.kind() == TeleportException.Kind.NOT_FOUND) {
+          return Outcome.NOT_FOUND;
+        }
+        if (!e.isRetryable() && ++permanentErrors >= ATTEMPTS_FOR_PERMANENT_ERRORS) {
+          failure = e.getMessage();
+          return Outcome.FAILED;
+        }
+        Duration delay = backoff.next();
+        errors.warn(
+            "session-stream",
+            "streaming session "
+                + job.sessionId()
+                + " failed, resuming from index "
+                + lane.committed()
+                + " in "
+                + delay.toMillis()
+                + " ms: "
+                + e.getMessage());
+        TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+        continue;
+      }
+      while (!lane.drain(Duration.ofSeconds(30))) {
+        // Fluentd is slow or down; the sink retries without end.
+      }
+      return Outcome.FINISHED;
+    }
+  }
+
+  @Override
+  public synchronized void checkpoint() throws IOException {
+    long committed = lane.committed();
+    if (committed != saved) {
+      state.setSessionIndex(job.sessionId(), committed);
+      saved = committed;
+    }
+  }
+}

@@ -1,0 +1,277 @@
+package eventhandler.pipeline;
+
+import eventhandler.sink.DeadLetterFile;
+import eventhandler.state.MissingRecording;
+import eventhandler.state.StateStore;
+import eventhandler.teleport.TeleportClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports session recordings. {@code session.upload} events register sessions (persisted before
+ * they are queued); a bounded queue of 16 x concurrency pushes back on the audit flow when the
+ * workers fall behind; {@code concurrency} workers stream recordings. Unfinished sessions resume
+ * at start from their saved index. Recordings not found yet are retried in the background (as the
+ * Go plugin: up to 48 h after the upload, 3 attempts), then dropped with a log line.
+ */
+final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionExporter.class);
+  static final Duration GIVE_UP_AFTER = Duration.ofHours(48);
+  static final int MAX_NOT_FOUND_ATTEMPTS = 3;
+
+  private final TeleportClient client;
+  private final StateStore state;
+  private final EventFilter filter;
+  private final ExportMetrics metrics;
+  private final DeadLetterFile deadLetters;
+  private final Clock clock;
+  private final Function<SessionJob, DeliveryLane<Long>> lanes;
+  private final Checkpointer checkpointer;
+  private final ScheduledExecutorService scheduler;
+  private final int concurrency;
+  private final Duration missingRetryFirst;
+  private final Duration missingRetryEvery;
+  private final RandomGenerator random;
+  private final BlockingQueue<SessionJob> queue;
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger active = new AtomicInteger();
+  private final RateLimitedLog errors;
+  private final List<Thread> workers = new ArrayList<>();
+
+  SessionExporter(
+      TeleportClient client,
+      StateStore state,
+      EventFilter filter,
+      ExportMetrics metrics,
+      DeadLetterFile deadLetters,
+      Clock clock,
+      Function<SessionJob, DeliveryLane<Long>> lanes,
+      Checkpointer checkpointer,
+      ScheduledExecutorService scheduler,
+      int concurrency,
+      Duration missingRetryFirst,
+      Duration missingRetryEvery,
+      RandomGenerator random) {
+    this.client = client;
+    this.state = state;
+    this.filter = filter;
+    this.metrics = metrics;
+    this.deadLetters = deadLetters;
+    this.clock = clock;
+    this.lanes = lanes;
+    this.checkpointer = checkpointer;
+    this.scheduler = scheduler;
+    this.concurrency = concurrency;
+    this.missingRetryFirst = missingRetryFirst;
+    this.missingRetryEvery = missingRetryEvery;
+    this.random = random;
+    this.queue = new ArrayBlockingQueue<>(16 * concurrency);
+    this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+  }
+
+  /** Starts the workers, re-queues unfinished sessions and schedules missing-recording retries. */
+  void start() {
+    for (int i = 0; i < concurrency; i++) {
+      Thread worker = new Thread(this::work, "session-export-" + (i + 1));
+      worker.setDaemon(true);
+      workers.add(worker);
+      worker.start();
+    }
+    Map<String, Long> unfinished = state.sessions();
+    if (!unfinished.isEmpty()) {
+      LOG.info("resuming {} unfinished session recordings", unfinished.size());
+      Thread resumer =
+          new Thread(
+              () -> {
+                try {
+                  for (var entry : unfinished.entrySet()) {
+                    if (known.add(entry.getKey())) {
+                      queue.put(
+                          new SessionJob(entry.getKey(), entry.getValue(), clock.instant(), 0));
+                    }
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "session-resume");
+      resumer.setDaemon(true);
+      resumer.start();
+    }
+    scheduler.schedule(
+        this::retryMissingRecordings, missingRetryFirst.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void register(String sessionId, Instant uploadTime) throws InterruptedException {
+    if (!known.add(sessionId)) {
+      return; // already queued or being exported (e.g. the upload event was read twice)
+    }
+    try {
+      if (!state.sessions().containsKey(sessionId)) {
+        state.setSessionIndex(sessionId, 0);
+      }
+    } catch (IOException e) {
+      known.remove(sessionId);
+      throw new UncheckedIOException("cannot save session " + sessionId + " to the state", e);
+    }
+    if (!queue.offer(new SessionJob(sessionId, 0, uploadTime, 0))) {
+      LOG.warn(
+          "{} recordings are waiting for export; reading audit events pauses until one finishes"
+              + " (raise --concurrency to export more recordings at once)",
+          queue.size());
+      queue.put(new SessionJob(sessionId, 0, uploadTime, 0));
+    }
+  }
+
+  /** True when no recording is queued or being exported. */
+  boolean idle() {
+    return queue.isEmpty() && active.get() == 0;
+  }
+
+  private void work() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        SessionJob job = queue.take();
+        active.incrementAndGet();
+        try {
+          export(job);
+        } catch (IOException | RuntimeException e) {
+          errors.warn(
+              "session",
+              "exporting session " + job.sessionId() + " stopped: " + e.getMessage());
+        } finally {
+          active.decrementAndGet();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void export(SessionJob job) throws InterruptedException, IOException {
+    metrics.sessionStarted();
+    SessionExport export =
+        new SessionExport(
+            client,
+            state,
+            filter,
+            metrics,
+            job,
+            lanes.apply(job),
+            new Backoff(Duration.ofSeconds(3), Duration.ofMinutes(1), random),
+            errors,
+            deadLetters);
+    checkpointer.add(export);
+    SessionExport.Outcome outcome;
+    try {
+      outcome = export.run();
+    } finally {
+      checkpointer.remove(export);
+    }
+    switch (outcome) {
+      case FINISHED -> {
+        state.removeSession(job.sessionId());
+        state.removeMissingRecording(job.sessionId());
+        metrics.sessionFinished();
+        known.remove(job.sessionId());
+      }
+      case NOT_FOUND -> recordingNotFound(job);
+      case FAILED -> {
+        LOG.warn(
+            "session {} dropped after repeated errors (recorded in the dead-letter file): {}",
+            job.sessionId(),
+            export.failure());
+        deadLetters.append(
+            "session recording could not be exported: " + export.failure(),
+            Map.of("kind", "session", "sid", job.sessionId()),
+            null);
+        metrics.recordSessionEventFailed(1);
+        state.removeSession(job.sessionId());
+        state.removeMissingRecording(job.sessionId());
+        known.remove(job.sessionId());
+      }
+    }
+  }
+
+  private void recordingNotFound(SessionJob job) throws IOException {
+    metrics.sessionMissing();
+    int attempts = job.notFoundAttempts() + 1;
+    boolean tooOld = job.uploadTime().plus(GIVE_UP_AFTER).isBefore(clock.instant());
+    state.removeSession(job.sessionId());
+    if (tooOld || attempts >= MAX_NOT_FOUND_ATTEMPTS) {
+      LOG.warn(
+          "recording of session {} was not found after {} attempts{}; giving up on it",
+          job.sessionId(),
+          attempts,
+          tooOld ? " and more than 48 h after its upload" : "");
+      state.removeMissingRecording(job.sessionId());
+    } else {
+      LOG.info(
+          "recording of session {} not found yet (attempt {} of {}); will retry later",
+          job.sessionId(),
+          attempts,
+          MAX_NOT_FOUND_ATTEMPTS);
+      state.setMissingRecording(
+          job.sessionId(), new MissingRecording(job.index(), attempts, job.uploadTime()));
+    }
+    known.remove(job.sessionId());
+  }
+
+  private void retryMissingRecordings() {
+    try {
+      int budget = 2 * concurrency;
+      for (var entry : state.missingRecordings().entrySet()) {
+        if (budget-- == 0) {
+          break;
+        }
+        String sid = entry.getKey();
+        MissingRecording missing = entry.getValue();
+        if (known.add(sid)
+            && !queue.offer(
+                new SessionJob(sid, missing.index(), missing.timestamp(), missing.attempt()))) {
+          known.remove(sid);
+        }
+      }
+    } catch (RuntimeException e) {
+      errors.warn("missing", "retrying missing recordings failed: " + e.getMessage());
+    } finally {
+      // About every few minutes, with jitter so restarts do not line up.
+      long base = missingRetryEvery.toMillis();
+      long delay = base - base / 7 + random.nextLong(Math.max(1, base / 7 * 2));
+      if (!scheduler.isShutdown()) {
+        scheduler.schedule(this::retryMissingRecordings, delay, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    workers.forEach(Thread::interrupt);
+    for (Thread worker : workers) {
+      try {
+        worker.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
