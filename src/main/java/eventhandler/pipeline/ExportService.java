@@ -108,6 +108,11 @@ public final class ExportService {
     return metrics;
   }
 
+  /** Batches handed to Fluentd and not settled yet (for the readiness check). */
+  public int batchesInFlight() {
+    return inFlight.count();
+  }
+
   /**
    * Runs the export until {@link #stop()} or, with exit-on-last-event, until everything up to now
    * is delivered. Writes the final checkpoint before it returns.

@@ -22,6 +22,8 @@ final class ProgressLog {
   private long lastSessionEvents;
   private long lastSessions;
   private Instant lastNewest;
+  private Duration lastLag;
+  private int lagGrowthStreak;
 
   ProgressLog(ExportMetrics metrics, Clock clock) {
     this.metrics = metrics;
@@ -61,11 +63,33 @@ final class ProgressLog {
       LOG.info(
           "catching up: {} events/s, at {}, about {} left", Math.round(perSecond), newest, eta);
     }
+    warnIfFallingBehind(newest, now);
     lastAt = now;
     lastAudit = audit;
     lastSessionEvents = sessionEvents;
     lastSessions = sessions;
     lastNewest = newest;
+  }
+
+  /** Warns when the lag grew three minutes in a row: the export is not keeping up. */
+  private void warnIfFallingBehind(Instant newest, Instant now) {
+    if (newest == null) {
+      return;
+    }
+    Duration lag = Duration.between(newest, now);
+    if (lastLag != null && lag.compareTo(lastLag) > 0 && lag.compareTo(BACKLOG) > 0) {
+      lagGrowthStreak++;
+    } else {
+      lagGrowthStreak = 0;
+    }
+    if (lagGrowthStreak >= 3) {
+      LOG.warn(
+          "the export is falling behind: it is {} behind now and the gap has grown for {} minutes"
+              + " (check Fluentd's and Teleport's health, or raise --concurrency)",
+          human(lag),
+          lagGrowthStreak);
+    }
+    lastLag = lag;
   }
 
   static String human(Duration duration) {
