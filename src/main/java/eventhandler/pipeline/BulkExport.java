@@ -112,6 +112,7 @@ final class BulkExport implements AuditExport {
           current = current.plusDays(1);
           continue;
         }
+        metrics.caughtUp(currentIdle && backlogIdle && !current.isBefore(today));
         if (currentIdle && backlogIdle) {
           if (exitOnLastEvent) {
             return;

@@ -28,6 +28,7 @@ public final class ExportMetrics {
   private final AtomicReference<Instant> lastPoll = new AtomicReference<>();
   private final AtomicReference<Instant> lastDelivery = new AtomicReference<>();
   private final Counter pollErrors;
+  private volatile boolean caughtUp;
 
   public ExportMetrics(MeterRegistry registry, Clock clock) {
     this.clock = clock;
@@ -120,6 +121,15 @@ public final class ExportMetrics {
 
   void pollSucceeded() {
     lastPoll.set(clock.instant());
+  }
+
+  /** Set by the audit export: true when the last read found nothing newer to export. */
+  void caughtUp(boolean value) {
+    caughtUp = value;
+  }
+
+  public boolean caughtUp() {
+    return caughtUp;
   }
 
   void pollFailed() {

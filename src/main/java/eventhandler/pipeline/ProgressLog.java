@@ -49,7 +49,10 @@ final class ProgressLog {
         audit,
         sessionEvents,
         behind);
-    if (newest != null && lastNewest != null && Duration.between(newest, now).compareTo(BACKLOG) > 0) {
+    if (!metrics.caughtUp()
+        && newest != null
+        && lastNewest != null
+        && Duration.between(newest, now).compareTo(BACKLOG) > 0) {
       double eventSecondsPerSecond =
           Duration.between(lastNewest, newest).toMillis()
               / (double) Math.max(1, Duration.between(lastAt, now).toMillis());
@@ -73,7 +76,9 @@ final class ProgressLog {
 
   /** Warns when the lag grew three minutes in a row: the export is not keeping up. */
   private void warnIfFallingBehind(Instant newest, Instant now) {
-    if (newest == null) {
+    if (newest == null || metrics.caughtUp()) {
+      lagGrowthStreak = 0;
+      lastLag = null;
       return;
     }
     Duration lag = Duration.between(newest, now);

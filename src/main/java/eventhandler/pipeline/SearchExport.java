@@ -68,6 +68,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
     try {
       while (true) {
         SearchPager.Page page = pages.take();
+        metrics.caughtUp(page.events().isEmpty());
         if (page.events().isEmpty()) {
           lane.flush();
           if (exitOnLastEvent) {
