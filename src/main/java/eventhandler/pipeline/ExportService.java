@@ -42,6 +42,7 @@ public final class ExportService {
   private final DeadLetterFile deadLetters;
   private final AuditEventHandler.FailedLoginObserver failedLogins;
   private final ExportMetrics metrics;
+  private final MeterRegistry registry;
   private final Clock clock;
   private final Duration shutdownGrace;
   private final Duration missingRetryFirst;
@@ -72,7 +73,7 @@ public final class ExportService {
         state,
         deadLetters,
         failedLogins,
-        new ExportMetrics(registry, clock),
+        registry,
         clock,
         shutdownGrace,
         Duration.ofMinutes(1),
@@ -86,7 +87,7 @@ public final class ExportService {
       StateStore state,
       DeadLetterFile deadLetters,
       AuditEventHandler.FailedLoginObserver failedLogins,
-      ExportMetrics metrics,
+      MeterRegistry registry,
       Clock clock,
       Duration shutdownGrace,
       Duration missingRetryFirst,
@@ -97,7 +98,8 @@ public final class ExportService {
     this.state = state;
     this.deadLetters = deadLetters;
     this.failedLogins = failedLogins;
-    this.metrics = metrics;
+    this.registry = registry;
+    this.metrics = new ExportMetrics(registry, clock);
     this.clock = clock;
     this.shutdownGrace = shutdownGrace;
     this.missingRetryFirst = missingRetryFirst;
@@ -282,7 +284,9 @@ public final class ExportService {
             clock,
             config.pollInterval(),
             config.exitOnLastEvent(),
-            backoffs.get());
+            backoffs.get(),
+            new StallCheck(
+                client, metrics, registry, clock, Duration.ofMinutes(5), config.types()));
     checkpointer.add(search);
     return search;
   }

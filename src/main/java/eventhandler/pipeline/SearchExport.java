@@ -30,6 +30,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
   private final boolean exitOnLastEvent;
   private final Backoff backoff;
   private final RateLimitedLog errors;
+  private final StallCheck stallCheck;
   private final BlockingQueue<SearchPager.Page> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
   private SearchPosition saved;
 
@@ -42,7 +43,8 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
       Clock clock,
       Duration pollInterval,
       boolean exitOnLastEvent,
-      Backoff backoff) {
+      Backoff backoff,
+      StallCheck stallCheck) {
     this.pager = pager;
     this.handler = handler;
     this.lane = lane;
@@ -51,6 +53,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
     this.pollInterval = pollInterval;
     this.exitOnLastEvent = exitOnLastEvent;
     this.backoff = backoff;
+    this.stallCheck = stallCheck;
     this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
     this.saved = lane.committed();
   }
@@ -113,6 +116,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
         }
         pages.put(page);
         if (page.events().isEmpty()) {
+          stallCheck.caughtUp(pager.lastId());
           TimeUnit.MILLISECONDS.sleep(pollInterval.toMillis());
         }
       }

@@ -102,4 +102,9 @@ final class SearchPager {
   Instant windowStart() {
     return windowStart;
   }
+
+  /** The id of the last event read, for the stall check. */
+  String lastId() {
+    return lastId;
+  }
 }
