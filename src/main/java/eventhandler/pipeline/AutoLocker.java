@@ -1,0 +1,342 @@
+package eventhandler.pipeline;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Timestamp;
+import eventhandler.event.EventJson;
+import eventhandler.teleport.proto.types.LockSpecV2;
+import eventhandler.teleport.proto.types.LockTarget;
+import eventhandler.teleport.proto.types.LockV2;
+import eventhandler.teleport.proto.types.Metadata;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The auto-lock feature ({@code --lock-enabled}): locks a user in Teleport after too many failed
+ * logins.
+ *
+ * <p>A failed login is a {@code user.login} event whose {@code success} is not {@code true} (as in
+ * the Go plugin, a missing {@code success} counts as a failure). Failures are counted per user in
+ * fixed windows of {@code --lock-period}: a window opens at a user's first failure, {@code
+ * --lock-failed-attempts-count} (N) failures fit in it, and the (N+1)-th failure inside the window
+ * locks the user; each further failure in that window upserts the same lock again (refreshing its
+ * expiry). This matches the Go plugin's token bucket (N tokens per period) with one deliberate
+ * difference: the Go plugin keys its bucket by the event's {@code login} field, which is empty in
+ * {@code user.login} events, so all users share one bucket there and one user's typos can lock
+ * another; here each user has their own count. A user's window is dropped once it has ended, so
+ * memory holds only users with a failure in the last period.
+ *
+ * <p>The lock is named {@code event-handler-auto-lock-<user>-<login>}, targets {@code {User: user,
+ * Login: login}} and expires {@code --lock-for} after the failure that triggered it (never when
+ * {@code --lock-for} is 0). Events with no {@code user} are counted but never lock anything
+ * (Teleport would reject a lock with an empty target).
+ *
+ * <p>Upserts run on the given executor, so a slow or failing Teleport never stalls the event flow.
+ * A failed upsert is retried with exponential backoff ({@link RetryPolicy}); when the retries run
+ * out the error is logged with what to do and counted. Upserts of the same lock are coalesced:
+ * while one is pending, a newer failure only replaces what will be written. Not used under {@code
+ * --dry-run}, where the Go plugin does not lock either.
+ */
+public final class AutoLocker {
+  static final String LOCK_NAME_PREFIX = "event-handler-auto-lock-";
+  static final String LOCK_MESSAGE = "User is locked due to too many failed login attempts";
+  static final String LOGIN_EVENT_TYPE = "user.login";
+
+  private static final Logger log = LoggerFactory.getLogger(AutoLocker.class);
+
+  /** {@code --lock-failed-attempts-count}, {@code --lock-period}, {@code --lock-for}. */
+  public record Settings(int failedAttempts, Duration period, Duration lockFor) {
+    public static final Settings DEFAULT = new Settings(3, Duration.ofMinutes(1), Duration.ZERO);
+
+    public Settings {
+      if (failedAttempts < 1) {
+        throw new IllegalArgumentException(
+            "--lock-failed-attempts-count must be at least 1, got " + failedAttempts);
+      }
+      if (period.isNegative() || period.isZero()) {
+        throw new IllegalArgumentException("--lock-period must be positive, got " + period);
+      }
+      if (lockFor.isNegative()) {
+        throw new IllegalArgumentException("--lock-for must not be negative, got " + lockFor);
+      }
+    }
+  }
+
+  /** How often and how patiently a failed upsert is tried again. */
+  public record RetryPolicy(int attempts, Duration firstDelay, Duration maxDelay) {
+    /** 5 attempts over about 15 seconds. */
+    public static final RetryPolicy DEFAULT =
+        new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(8));
+
+    public RetryPolicy {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("attempts must be at least 1");
+      }
+      Objects.requireNonNull(firstDelay, "firstDelay");
+      Objects.requireNonNull(maxDelay, "maxDelay");
+    }
+
+    Duration delayBefore(int attempt) {
+      Duration delay = firstDelay.multipliedBy(1L << Math.min(attempt - 2, 20));
+      return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
+    }
+  }
+
+  private record FailedLogin(String user, String login, String clusterName) {}
+
+  private static final class Window {
+    final Instant start;
+    int failures;
+
+    Window(Instant start) {
+      this.start = start;
+    }
+  }
+
+  private final Settings settings;
+  private final RetryPolicy retryPolicy;
+  private final LockWriter writer;
+  private final Clock clock;
+  private final ScheduledExecutorService executor;
+
+  private final Map<String, Window> windows = new HashMap<>(); // guarded by this
+  private Instant nextSweep = Instant.MIN; // guarded by this
+  private final Map<String, LockV2> pendingLocks = new ConcurrentHashMap<>();
+
+  private final Counter failedLogins;
+  private final Counter failedLoginsWithoutUser;
+  private final Counter locksUpserted;
+  private final Counter lockFailures;
+
+  public AutoLocker(
+      Settings settings,
+      LockWriter writer,
+      Clock clock,
+      ScheduledExecutorService executor,
+      MeterRegistry registry) {
+    this(settings, RetryPolicy.DEFAULT, writer, clock, executor, registry);
+  }
+
+  public AutoLocker(
+      Settings settings,
+      RetryPolicy retryPolicy,
+      LockWriter writer,
+      Clock clock,
+      ScheduledExecutorService executor,
+      MeterRegistry registry) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+    this.writer = Objects.requireNonNull(writer, "writer");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.failedLogins =
+        Counter.builder("eventhandler.autolock.failed.logins")
+            .description("Failed user.login events seen by the auto-locker")
+            .register(registry);
+    this.failedLoginsWithoutUser =
+        Counter.builder("eventhandler.autolock.failed.logins.without.user")
+            .description("Failed user.login events with no user, which cannot be locked")
+            .register(registry);
+    this.locksUpserted =
+        Counter.builder("eventhandler.autolock.locks.upserted")
+            .description("Locks created or refreshed in Teleport")
+            .register(registry);
+    this.lockFailures =
+        Counter.builder("eventhandler.autolock.locks.failed")
+            .description("Locks that could not be written to Teleport after all retries")
+            .register(registry);
+    Gauge.builder("eventhandler.autolock.tracked.users", this, AutoLocker::trackedUsers)
+        .description("Users with a failed login in the current lock period")
+        .register(registry);
+  }
+
+  /**
+   * Looks at one audit event; only failed {@code user.login} events matter. Returns the lock this
+   * event triggered (its upsert is already scheduled), if any. Never throws for lock errors.
+   */
+  public Optional<LockV2> onEvent(String eventType, Struct event) {
+    if (!LOGIN_EVENT_TYPE.equals(eventType)
+        || EventJson.fieldBool(event, "success").orElse(false)) {
+      return Optional.empty();
+    }
+    failedLogins.increment();
+    FailedLogin failure =
+        new FailedLogin(
+            EventJson.fieldString(event, "user").orElse(""),
+            EventJson.fieldString(event, "login").orElse(""),
+            EventJson.fieldString(event, "cluster_name").orElse(""));
+    if (failure.user().isEmpty()) {
+      failedLoginsWithoutUser.increment();
+      log.debug("Ignoring a failed login without a user for auto-lock");
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    int failures = countFailure(failure.user(), now);
+    if (failures <= settings.failedAttempts()) {
+      return Optional.empty();
+    }
+    LockV2 lock = lockFor(failure, now);
+    log.info(
+        "User '{}' (cluster '{}') failed to log in {} times within {} (limit {}); locking",
+        failure.user(),
+        failure.clusterName(),
+        failures,
+        text(settings.period()),
+        settings.failedAttempts());
+    scheduleUpsert(lock);
+    return Optional.of(lock);
+  }
+
+  /** Users with a window still open (for the gauge and tests). */
+  public synchronized int trackedUsers() {
+    return windows.size();
+  }
+
+  /** Counts a failure in {@code user}'s window; returns the failures in it so far. */
+  private synchronized int countFailure(String user, Instant now) {
+    sweepEndedWindows(now);
+    Window window = windows.get(user);
+    if (window == null || hasEnded(window, now)) {
+      window = new Window(now);
+      windows.put(user, window);
+    }
+    return ++window.failures;
+  }
+
+  private boolean hasEnded(Window window, Instant now) {
+    return !now.isBefore(window.start.plus(settings.period()));
+  }
+
+  /** Drops ended windows at most once per period, so the cost stays small per event. */
+  private void sweepEndedWindows(Instant now) {
+    if (now.isBefore(nextSweep)) {
+      return;
+    }
+    windows.values().removeIf(window -> hasEnded(window, now));
+    nextSweep = now.plus(settings.period());
+  }
+
+  private LockV2 lockFor(FailedLogin failure, Instant now) {
+    LockSpecV2.Builder spec =
+        LockSpecV2.newBuilder()
+            .setTarget(LockTarget.newBuilder().setUser(failure.user()).setLogin(failure.login()))
+            .setMessage(LOCK_MESSAGE);
+    if (!settings.lockFor().isZero()) {
+      Instant expires = now.plus(settings.lockFor());
+      spec.setExpires(
+          Timestamp.newBuilder().setSeconds(expires.getEpochSecond()).setNanos(expires.getNano()));
+    }
+    return LockV2.newBuilder()
+        .setKind("lock")
+        .setVersion("v2")
+        .setMetadata(
+            Metadata.newBuilder()
+                .setName(LOCK_NAME_PREFIX + failure.user() + "-" + failure.login()))
+        .setSpec(spec)
+        .build();
+  }
+
+  private void scheduleUpsert(LockV2 lock) {
+    String name = lock.getMetadata().getName();
+    if (pendingLocks.put(name, lock) == null) {
+      submit(name, 1, Duration.ZERO);
+    }
+    // else: an upsert of this lock is pending; it will write this newer version.
+  }
+
+  private void submit(String name, int attempt, Duration delay) {
+    try {
+      executor.schedule(() -> attemptUpsert(name, attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      LockV2 lock = pendingLocks.remove(name);
+      lockFailures.increment();
+      log.error(
+          "Could not lock user '{}': shutting down. {}",
+          lock == null ? name : lock.getSpec().getTarget().getUser(),
+          manualLockHint(lock));
+    }
+  }
+
+  private void attemptUpsert(String name, int attempt) {
+    LockV2 lock = pendingLocks.get(name);
+    if (lock == null) {
+      return;
+    }
+    try {
+      writer.upsert(lock);
+      locksUpserted.increment();
+      log.info(
+          "Locked user '{}' with lock '{}'{}",
+          lock.getSpec().getTarget().getUser(),
+          name,
+          lock.getSpec().hasExpires()
+              ? " until " + toInstant(lock.getSpec().getExpires())
+              : " with no expiry");
+      finish(name, lock);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (attempt < retryPolicy.attempts()) {
+        Duration delay = retryPolicy.delayBefore(attempt + 1);
+        log.warn(
+            "Could not write lock '{}' to Teleport (attempt {} of {}), trying again in {}: {}",
+            name,
+            attempt,
+            retryPolicy.attempts(),
+            text(delay),
+            e.toString());
+        submit(name, attempt + 1, delay);
+        return;
+      }
+      lockFailures.increment();
+      log.error(
+          "Could not write lock '{}' to Teleport after {} attempts: {}. The user is NOT locked. {}",
+          name,
+          attempt,
+          e.toString(),
+          manualLockHint(lock));
+      finish(name, lock);
+    }
+  }
+
+  /** Done with {@code lock}; if a newer version arrived meanwhile, write that one too. */
+  private void finish(String name, LockV2 lock) {
+    if (!pendingLocks.remove(name, lock) && pendingLocks.containsKey(name)) {
+      submit(name, 1, Duration.ZERO);
+    }
+  }
+
+  private static String manualLockHint(LockV2 lock) {
+    if (lock == null) {
+      return "";
+    }
+    return "To lock by hand: tctl lock --user='"
+        + lock.getSpec().getTarget().getUser()
+        + "' --message='"
+        + LOCK_MESSAGE
+        + "'";
+  }
+
+  /** {@code 1m}, {@code 0.5s}, {@code 2h30m}: shorter than ISO-8601 and close to Go's text. */
+  private static String text(Duration duration) {
+    return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static Instant toInstant(Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+  }
+}
