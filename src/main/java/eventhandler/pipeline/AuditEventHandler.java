@@ -64,8 +64,8 @@ final class AuditEventHandler {
     }
     Struct body = event.getUnstructured();
     if (SESSION_UPLOAD.equals(type)) {
-      String sessionId = EventJson.fieldString(body, "sid");
-      if (sessionId == null || sessionId.isBlank()) {
+      String sessionId = EventJson.fieldString(body, "sid").orElse("");
+      if (sessionId.isBlank()) {
         deadLetter(event, "session.upload event without a session id (sid)");
       } else {
         sessions.register(sessionId, time);

@@ -6,7 +6,7 @@ interface AuditExport {
    * Runs until stopped (interrupt), or, with exit-on-last-event, until it is caught up and every
    * event read has been delivered.
    */
-  void run() throws InterruptedException;
+  void run() throws InterruptedException, java.io.IOException;
 
   /** A short name for logs: "search" or "bulk export". */
   String mode();

@@ -82,7 +82,7 @@ final class BulkExport implements AuditExport {
   }
 
   @Override
-  public void run() throws InterruptedException {
+  public void run() throws InterruptedException, IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
             chunkConcurrency,
@@ -127,7 +127,7 @@ final class BulkExport implements AuditExport {
   }
 
   /** The day to continue with; fills {@code backlog} with the saved days just before it. */
-  private LocalDate resumeDate(TreeSet<LocalDate> backlog) {
+  private LocalDate resumeDate(TreeSet<LocalDate> backlog) throws IOException {
     TreeSet<LocalDate> saved = new TreeSet<>(state.dates());
     if (saved.isEmpty() || saved.last().isBefore(startDate)) {
       return startDate;
@@ -141,7 +141,7 @@ final class BulkExport implements AuditExport {
 
   /** Starts an export for each chunk of {@code date} not completed yet; returns how many. */
   private int startNewChunks(LocalDate date, ExecutorService pool, List<Future<?>> running)
-      throws InterruptedException {
+      throws InterruptedException, IOException {
     List<String> chunks = listChunks(date);
     Set<String> completed = state.completedChunks(date);
     int started = 0;

@@ -238,13 +238,17 @@ public final class ExportService {
    */
   private AuditExport chooseAuditExport(
       AuditEventHandler handler, Checkpointer checkpointer, Instant startTime)
-      throws InterruptedException {
+      throws InterruptedException, IOException {
     Supplier<Backoff> backoffs = () -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(90), random);
     Optional<Instant> legacyWindow = state.windowTime();
     boolean bulk = !state.dates().isEmpty() || probeBulkExport();
     if (bulk) {
       Instant from = legacyWindow.orElse(startTime);
       LocalDate startDate = LocalDate.ofInstant(from, ZoneOffset.UTC);
+      if (state.dates().isEmpty()) {
+        // As the Go plugin: bulk export continues from the day the search export had reached.
+        state.addDate(startDate);
+      }
       int chunkConcurrency = Math.max(config.concurrency() / 4, 3);
       int perChunkInFlight = Math.max(1, config.fluentdMaxConnections() / chunkConcurrency);
       return new BulkExport(
@@ -265,8 +269,8 @@ public final class ExportService {
     SearchPosition resume =
         new SearchPosition(
             legacyWindow.orElse(startTime),
-            state.cursor().orElse(""),
-            state.lastId().orElse(""));
+            state.cursor(),
+            state.lastId());
     DeliveryLane<SearchPosition> lane =
         lane(
             config.fluentdUrl(),

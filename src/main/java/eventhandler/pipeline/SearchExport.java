@@ -1,11 +1,13 @@
 package eventhandler.pipeline;
 
+import eventhandler.state.LegacyCursor;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +131,9 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
   public void checkpoint() throws IOException {
     SearchPosition committed = lane.committed();
     if (!Objects.equals(committed, saved)) {
-      state.saveSearchPosition(committed.windowStart(), committed.cursor(), committed.lastId());
+      state.setLegacyCursor(
+          new LegacyCursor(
+              committed.cursor(), committed.lastId(), Optional.of(committed.windowStart())));
       saved = committed;
     }
   }

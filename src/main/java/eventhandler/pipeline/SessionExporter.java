@@ -87,7 +87,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
   }
 
   /** Starts the workers, re-queues unfinished sessions and schedules missing-recording retries. */
-  void start() {
+  void start() throws IOException {
     for (int i = 0; i < concurrency; i++) {
       Thread worker = new Thread(this::work, "session-export-" + (i + 1));
       worker.setDaemon(true);
@@ -246,11 +246,11 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
         MissingRecording missing = entry.getValue();
         if (known.add(sid)
             && !queue.offer(
-                new SessionJob(sid, missing.index(), missing.timestamp(), missing.attempt()))) {
+                new SessionJob(sid, missing.index(), missing.uploadTime(), missing.attempt()))) {
           known.remove(sid);
         }
       }
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       errors.warn("missing", "retrying missing recordings failed: " + e.getMessage());
     } finally {
       // About every few minutes, with jitter so restarts do not line up.
