@@ -4,6 +4,8 @@ import com.google.protobuf.Struct;
 import eventhandler.event.EventJson;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
 
@@ -79,9 +81,14 @@ final class AuditEventHandler {
 
   private void deadLetter(EventUnstructured event, String reason) {
     metrics.recordAuditFailed(1);
-    deadLetters.append(
-        reason,
-        Map.of("kind", "audit", "id", event.getId(), "type", event.getType()),
-        event.hasUnstructured() ? EventJson.toJson(event.getUnstructured()) : null);
+    try {
+      deadLetters.append(
+          reason,
+          Map.of("kind", "audit", "id", event.getId(), "type", event.getType()),
+          event.hasUnstructured() ? EventJson.toJson(event.getUnstructured()) : null);
+    } catch (IOException e) {
+      // Going on would lose the record of this event: stop instead (the checkpoint holds).
+      throw new UncheckedIOException("cannot write the dead-letter file", e);
+    }
   }
 }

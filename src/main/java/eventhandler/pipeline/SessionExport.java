@@ -80,7 +80,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
             lane.skip(next);
           } else if (!event.hasUnstructured()) {
             metrics.recordSessionEventFailed(1);
-            deadLetters.append(
+            appendDeadLetter(
                 "session event without a JSON body (unstructured is empty)",
                 Map.of(
                     "kind", "session", "sid", job.sessionId(), "index", event.getIndex(),
@@ -118,6 +118,14 @@ final class SessionExport implements Checkpointer.Checkpointable {
         // Fluentd is slow or down; the sink retries without end.
       }
       return Outcome.FINISHED;
+    }
+  }
+
+  private void appendDeadLetter(String reason, Map<String, ?> details, byte[] event) {
+    try {
+      deadLetters.append(reason, details, event);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the dead-letter file", e);
     }
   }
 
