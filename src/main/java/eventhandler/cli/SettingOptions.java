@@ -28,7 +28,12 @@ final class SettingOptions {
     }
     if (setting.type() == ValueType.BOOLEAN) {
       // Typed Boolean so that "-d start" does not take "start" as the value of -d.
-      builder.type(Boolean.class).arity("0..1").fallbackValue("true");
+      // The converter accepts the spellings of Go's strconv.ParseBool (1, t, TRUE...), as env.
+      builder
+          .type(Boolean.class)
+          .arity("0..1")
+          .fallbackValue("true")
+          .converters(text -> (Boolean) ValueType.BOOLEAN.parse(text));
     } else if (setting.type() == ValueType.LIST) {
       builder.type(List.class).auxiliaryTypes(String.class).arity("1");
     } else {
@@ -49,16 +54,18 @@ final class SettingOptions {
     return value.toString();
   }
 
+  /** The meaning, then the default and environment variables, then the TOML key. */
   private static String[] description(Setting setting) {
     Setting.Default d = setting.defaultValue();
-    String defaults = d.required() ? "Required" : "Default: " + d.label();
-    String sources =
-        defaults
+    List<String> lines = new ArrayList<>();
+    lines.add(setting.description());
+    lines.add(
+        (d.required() ? "Required" : "Default: " + d.label())
             + "; env: "
-            + String.join(", ", setting.environmentVariables())
-            + setting.tomlKey().map(key -> "; TOML: " + key).orElse("");
+            + String.join(", ", setting.environmentVariables()));
+    setting.tomlKey().ifPresent(key -> lines.add("TOML: " + key));
     // Picocli formats descriptions, so a literal percent sign must be doubled.
-    return new String[] {escape(setting.description()), escape(sources) + "."};
+    return lines.stream().map(SettingOptions::escape).toArray(String[]::new);
   }
 
   private static String escape(String text) {

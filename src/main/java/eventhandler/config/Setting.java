@@ -163,8 +163,8 @@ public enum Setting {
       Default.of("64MiB"),
       List.of("FDFWD_TELEPORT_MAX_MESSAGE_SIZE"),
       "teleport.max-message-size",
-      "Largest gRPC message accepted from Teleport (1MiB..2047MiB); audit events can exceed"
-          + " 1MiB."),
+      "Largest gRPC message accepted from Teleport (1MiB up to, not including, 2GiB); audit"
+          + " events can exceed 1MiB."),
 
   STORAGE(
       "storage",
@@ -279,8 +279,8 @@ public enum Setting {
       Default.none("off"),
       List.of("FDFWD_METRICS_ADDR"),
       "metrics-addr",
-      "host:port of the HTTP listener for /metrics, /healthz and /readyz (:9090 listens on all"
-          + " interfaces)."),
+      "host:port of the HTTP listener for /metrics, /healthz and /readyz, like 127.0.0.1:9090;"
+          + " an empty host listens on all interfaces."),
   NAMESPACE(
       "namespace",
       ValueType.STRING,

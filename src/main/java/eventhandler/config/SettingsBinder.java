@@ -103,7 +103,7 @@ public final class SettingsBinder {
           bytes(
               FLUENTD_BATCH_BYTES,
               ByteSize.KIB,
-              FLUENTD_BODY_LIMIT - 1,
+              FLUENTD_BODY_LIMIT,
               "Fluentd refuses request bodies of 32MiB and more");
       Duration fluentdTimeout = positive(FLUENTD_TIMEOUT);
 
@@ -121,8 +121,7 @@ public final class SettingsBinder {
       boolean refreshEnabled = bool(TELEPORT_REFRESH_ENABLED);
       Duration refreshInterval = positive(TELEPORT_REFRESH_INTERVAL);
       Duration dialTimeout = positive(TELEPORT_DIAL_TIMEOUT);
-      long maxMessageBytes =
-          bytes(TELEPORT_MAX_MESSAGE_SIZE, ByteSize.MIB, 2047 * ByteSize.MIB, null);
+      long maxMessageBytes = bytes(TELEPORT_MAX_MESSAGE_SIZE, ByteSize.MIB, 2 * ByteSize.GIB, null);
 
       Path storage = storageDirectory();
       int batch = integer(BATCH, 1, 10_000, "Teleport returns at most 10000 events per request");
@@ -314,15 +313,16 @@ public final class SettingsBinder {
       return value.orElse(min);
     }
 
-    private long bytes(Setting setting, long min, long max, String reason) {
+    /** A size from {@code min} up to, not including, {@code limit}. */
+    private long bytes(Setting setting, long min, long limit, String reason) {
       Optional<Long> value = value(setting, Long.class);
-      if (value.isPresent() && (value.get() < min || value.get() > max)) {
+      if (value.isPresent() && (value.get() < min || value.get() >= limit)) {
         problem(
             setting,
-            "must be from "
+            "must be at least "
                 + ByteSize.format(min)
-                + " to "
-                + ByteSize.format(max)
+                + " and below "
+                + ByteSize.format(limit)
                 + (reason == null ? "" : " (" + reason + ")")
                 + ", got "
                 + ByteSize.format(value.get()));

@@ -34,7 +34,9 @@ public final class SettingsReferenceTable {
   }
 
   private static String flags(Setting s) {
-    String longFlag = code(s.longOption() + " " + s.type().label());
+    String parameter =
+        s.type() == ValueType.BOOLEAN ? "[=" + s.type().label() + "]" : "=" + s.type().label();
+    String longFlag = code(s.longOption() + parameter);
     return s.shortOption().map(o -> code(o) + ", " + longFlag).orElse(longFlag);
   }
 
