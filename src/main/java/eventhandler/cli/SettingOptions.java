@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Picocli options made from the {@link Setting} table. They carry no picocli default, so a value
@@ -33,13 +34,21 @@ final class SettingOptions {
           .type(Boolean.class)
           .arity("0..1")
           .fallbackValue("true")
-          .converters(text -> (Boolean) ValueType.BOOLEAN.parse(text));
+          .converters(SettingOptions::parseBoolean);
     } else if (setting.type() == ValueType.LIST) {
       builder.type(List.class).auxiliaryTypes(String.class).arity("1");
     } else {
       builder.type(String.class).arity("1");
     }
     return builder.build();
+  }
+
+  private static Boolean parseBoolean(String text) {
+    try {
+      return (Boolean) ValueType.BOOLEAN.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
   }
 
   /** The text of a setting given on the command line, or null when it was not given. */
