@@ -65,7 +65,7 @@ final class SettingOptions {
 
   /** The meaning, then the default and environment variables, then the TOML key. */
   private static String[] description(Setting setting) {
-    Setting.Default d = setting.defaultValue();
+    Setting.DefaultValue d = setting.defaultValue();
     List<String> lines = new ArrayList<>();
     lines.add(setting.description());
     lines.add(

@@ -1,5 +1,6 @@
 package eventhandler.config;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +18,7 @@ public enum Setting {
       "config",
       'c',
       ValueType.PATH,
-      Default.none("none"),
+      DefaultValue.none("none"),
       List.of("FDFWD_CONFIG"),
       null,
       "TOML configuration file."),
@@ -26,7 +27,7 @@ public enum Setting {
       "debug",
       'd',
       ValueType.BOOLEAN,
-      Default.of("false"),
+      DefaultValue.of("false"),
       List.of("FDFWD_DEBUG"),
       "debug",
       "Log at DEBUG level and add stack traces to errors."),
@@ -34,14 +35,14 @@ public enum Setting {
   FLUENTD_URL(
       "fluentd-url",
       ValueType.HTTPS_URL,
-      Default.mandatory(),
+      DefaultValue.mandatory(),
       List.of("FDFWD_FLUENTD_URL"),
       "forward.fluentd.url",
       "Fluentd in_http URL that receives audit events."),
   FLUENTD_SESSION_URL(
       "fluentd-session-url",
       ValueType.HTTPS_URL,
-      Default.mandatory(),
+      DefaultValue.mandatory(),
       List.of("FDFWD_FLUENTD_SESSION_URL"),
       "forward.fluentd.session-url",
       "Fluentd in_http URL for session recordings; the events of session <id> go to"
@@ -49,35 +50,35 @@ public enum Setting {
   FLUENTD_CERT(
       "fluentd-cert",
       ValueType.PATH,
-      Default.none("none"),
+      DefaultValue.none("none"),
       List.of("FDFWD_FLUENTD_CERT", "FDWRD_FLUENTD_CERT"),
       "forward.fluentd.cert",
       "Client certificate (PEM) presented to Fluentd; needs fluentd-key."),
   FLUENTD_KEY(
       "fluentd-key",
       ValueType.PATH,
-      Default.none("none"),
+      DefaultValue.none("none"),
       List.of("FDFWD_FLUENTD_KEY", "FDWRD_FLUENTD_KEY"),
       "forward.fluentd.key",
       "Private key (PEM) of the Fluentd client certificate; needs fluentd-cert."),
   FLUENTD_CA(
       "fluentd-ca",
       ValueType.PATH,
-      Default.none("system trust store"),
+      DefaultValue.none("system trust store"),
       List.of("FDFWD_FLUENTD_CA", "FDWRD_FLUENTD_CA"),
       "forward.fluentd.ca",
       "CA certificates (PEM) that verify Fluentd's server certificate."),
   FLUENTD_MAX_CONNECTIONS(
       "fluentd-max-connections",
       ValueType.INTEGER,
-      Default.none("2 x concurrency"),
+      DefaultValue.none("2 x concurrency"),
       List.of("FDFWD_MAX_CONNECTIONS", "FDWRD_MAX_CONNECTIONS"),
       "forward.fluentd.max-connections",
       "Most requests in flight to Fluentd at once (1..1000)."),
   FLUENTD_BATCH_SIZE(
       "fluentd-batch-size",
       ValueType.INTEGER,
-      Default.of("500"),
+      DefaultValue.of("500"),
       List.of("FDFWD_FLUENTD_BATCH_SIZE"),
       "forward.fluentd.batch-size",
       "Most events per request to Fluentd (1..10000), sent as one JSON array; 1 sends one JSON"
@@ -85,7 +86,7 @@ public enum Setting {
   FLUENTD_BATCH_BYTES(
       "fluentd-batch-bytes",
       ValueType.BYTE_SIZE,
-      Default.of("4MiB"),
+      DefaultValue.of("4MiB"),
       List.of("FDFWD_FLUENTD_BATCH_BYTES"),
       "forward.fluentd.batch-bytes",
       "Largest request body sent to Fluentd (1KiB up to, not including, Fluentd's 32MiB"
@@ -93,7 +94,7 @@ public enum Setting {
   FLUENTD_TIMEOUT(
       "fluentd-timeout",
       ValueType.DURATION,
-      Default.of("30s"),
+      DefaultValue.of("30s"),
       List.of("FDFWD_FLUENTD_TIMEOUT"),
       "forward.fluentd.timeout",
       "Time limit of one request to Fluentd."),
@@ -101,14 +102,14 @@ public enum Setting {
   TELEPORT_ADDR(
       "teleport-addr",
       ValueType.HOST_PORT,
-      Default.of("localhost:3025"),
+      DefaultValue.of("localhost:3025"),
       List.of("FDFWD_TELEPORT_ADDR"),
       "teleport.addr",
       "host:port of the Teleport Auth Service or Proxy Service."),
   TELEPORT_IDENTITY(
       "teleport-identity",
       ValueType.PATH,
-      Default.none("none"),
+      DefaultValue.none("none"),
       List.of("FDFWD_TELEPORT_IDENTITY"),
       "teleport.identity",
       "Identity file (from tctl auth sign or tbot); use it or teleport-cert, teleport-key and"
@@ -116,21 +117,21 @@ public enum Setting {
   TELEPORT_REFRESH_ENABLED(
       "teleport-refresh-enabled",
       ValueType.BOOLEAN,
-      Default.of("false"),
+      DefaultValue.of("false"),
       List.of("FDFWD_TELEPORT_REFRESH_ENABLED"),
       "teleport.refresh.enabled",
       "Re-read the identity file periodically, for short-lived certificates renewed by tbot."),
   TELEPORT_REFRESH_INTERVAL(
       "teleport-refresh-interval",
       ValueType.DURATION,
-      Default.of("1m"),
+      DefaultValue.of("1m"),
       List.of("FDFWD_TELEPORT_REFRESH_INTERVAL"),
       "teleport.refresh.interval",
       "How often the identity file is re-read."),
   TELEPORT_CA(
       "teleport-ca",
       ValueType.PATH,
-      Default.none("none"),
+      DefaultValue.none("none"),
       List.of("FDFWD_TELEPORT_CA"),
       "teleport.ca",
       "Teleport cluster CA certificates (PEM); with teleport-cert and teleport-key instead of an"
@@ -138,14 +139,14 @@ public enum Setting {
   TELEPORT_CERT(
       "teleport-cert",
       ValueType.PATH,
-      Default.none("none"),
+      DefaultValue.none("none"),
       List.of("FDFWD_TELEPORT_CERT", "FDWRD_TELEPORT_CERT"),
       "teleport.cert",
       "Client certificate (PEM) for Teleport; with teleport-key and teleport-ca."),
   TELEPORT_KEY(
       "teleport-key",
       ValueType.PATH,
-      Default.none("none"),
+      DefaultValue.none("none"),
       List.of("FDFWD_TELEPORT_KEY"),
       "teleport.key",
       "Private key (PEM) of the Teleport client certificate; with teleport-cert and"
@@ -153,14 +154,14 @@ public enum Setting {
   TELEPORT_DIAL_TIMEOUT(
       "teleport-dial-timeout",
       ValueType.DURATION,
-      Default.of("30s"),
+      DefaultValue.of("30s"),
       List.of("FDFWD_TELEPORT_DIAL_TIMEOUT"),
       "teleport.dial-timeout",
       "Time limit to connect to Teleport."),
   TELEPORT_MAX_MESSAGE_SIZE(
       "teleport-max-message-size",
       ValueType.BYTE_SIZE,
-      Default.of("64MiB"),
+      DefaultValue.of("64MiB"),
       List.of("FDFWD_TELEPORT_MAX_MESSAGE_SIZE"),
       "teleport.max-message-size",
       "Largest gRPC message accepted from Teleport (1MiB up to, not including, 2GiB); audit"
@@ -169,42 +170,42 @@ public enum Setting {
   STORAGE(
       "storage",
       ValueType.PATH,
-      Default.mandatory(),
+      DefaultValue.mandatory(),
       List.of("FDFWD_STORAGE"),
       "storage",
       "Directory that keeps the export position between runs (created with mode 0700)."),
   BATCH(
       "batch",
       ValueType.INTEGER,
-      Default.of("20"),
+      DefaultValue.of("20"),
       List.of("FDFWD_BATCH"),
       "batch",
       "Events fetched from Teleport per request (1..10000)."),
   TYPES(
       "types",
       ValueType.LIST,
-      Default.of("", "all"),
+      DefaultValue.of("", "all"),
       List.of("FDFWD_TYPES"),
       "types",
       "Comma-separated event types to export; Teleport filters them."),
   SKIP_EVENT_TYPES(
       "skip-event-types",
       ValueType.LIST,
-      Default.of("", "none"),
+      DefaultValue.of("", "none"),
       List.of("FDFWD_SKIP_EVENT_TYPES"),
       "skip-event-types",
       "Comma-separated event types not to export."),
   SKIP_SESSION_TYPES(
       "skip-session-types",
       ValueType.LIST,
-      Default.of("print"),
+      DefaultValue.of("print"),
       List.of("FDFWD_SKIP_SESSION_TYPES"),
       "skip-session-types",
       "Comma-separated session recording event types not to export."),
   START_TIME(
       "start-time",
       ValueType.TIMESTAMP,
-      Default.none("now"),
+      DefaultValue.none("now"),
       List.of("FDFWD_START_TIME"),
       "start-time",
       "Export events from this RFC 3339 time, truncated to whole seconds; only the first run"
@@ -212,35 +213,35 @@ public enum Setting {
   TIMEOUT(
       "timeout",
       ValueType.DURATION,
-      Default.of("5s"),
+      DefaultValue.of("5s"),
       List.of("FDFWD_TIMEOUT"),
       "timeout",
       "Wait between polls for new events once all events are exported."),
   DRY_RUN(
       "dry-run",
       ValueType.BOOLEAN,
-      Default.of("false"),
+      DefaultValue.of("false"),
       List.of("FDFWD_DRY_RUN"),
       "dry-run",
       "Read events without sending them to Fluentd or locking users."),
   EXIT_ON_LAST_EVENT(
       "exit-on-last-event",
       ValueType.BOOLEAN,
-      Default.of("false"),
+      DefaultValue.of("false"),
       List.of("FDFWD_EXIT_ON_LAST_EVENT"),
       "exit-on-last-event",
       "Exit once all existing events are exported instead of waiting for new ones."),
   CONCURRENCY(
       "concurrency",
       ValueType.INTEGER,
-      Default.of("5"),
+      DefaultValue.of("5"),
       List.of("FDFWD_CONCURRENCY"),
       "concurrency",
       "Session recordings exported in parallel (1..1000)."),
   WINDOW_SIZE(
       "window-size",
       ValueType.DURATION,
-      Default.of("24h"),
+      DefaultValue.of("24h"),
       List.of("FDFWD_WINDOW_SIZE"),
       "window-size",
       "Time span of one search request to Teleport; reduce it if the events backend cannot"
@@ -248,35 +249,35 @@ public enum Setting {
   LOCK_ENABLED(
       "lock-enabled",
       ValueType.BOOLEAN,
-      Default.of("false"),
+      DefaultValue.of("false"),
       List.of("FDFWD_LOCKING_ENABLED"),
       "lock.enabled",
       "Lock users after repeated failed logins."),
   LOCK_FAILED_ATTEMPTS_COUNT(
       "lock-failed-attempts-count",
       ValueType.INTEGER,
-      Default.of("3"),
+      DefaultValue.of("3"),
       List.of("FDFWD_LOCKING_FAILED_ATTEMPTS"),
       "lock.failed-attempts-count",
       "Failed logins allowed within lock-period; one more locks the user."),
   LOCK_PERIOD(
       "lock-period",
       ValueType.DURATION,
-      Default.of("1m"),
+      DefaultValue.of("1m"),
       List.of("FDFWD_LOCKING_PERIOD"),
       "lock.period",
       "Time span in which failed logins are counted."),
   LOCK_FOR(
       "lock-for",
       ValueType.DURATION,
-      Default.of("0", "0 (no expiry)"),
+      DefaultValue.of("0", "0 (no expiry)"),
       List.of("FDFWD_LOCKING_FOR"),
       "lock.for",
       "How long a lock lasts; 0 keeps it until an administrator removes it."),
   METRICS_ADDR(
       "metrics-addr",
       ValueType.HOST_PORT,
-      Default.none("off"),
+      DefaultValue.none("off"),
       List.of("FDFWD_METRICS_ADDR"),
       "metrics-addr",
       "host:port of the HTTP listener for /metrics, /healthz and /readyz, like 127.0.0.1:9090;"
@@ -284,7 +285,7 @@ public enum Setting {
   NAMESPACE(
       "namespace",
       ValueType.STRING,
-      Default.none("none"),
+      DefaultValue.none("none"),
       List.of("FDFWD_NAMESPACE"),
       "namespace",
       "Ignored; accepted so that old configuration files still load.");
@@ -302,21 +303,21 @@ public enum Setting {
    * @param label how the default is shown in help and the README
    * @param required whether the setting must be set
    */
-  public record Default(String value, String label, boolean required) {
-    static Default of(String value) {
-      return new Default(value, value, false);
+  public record DefaultValue(String value, String label, boolean required) {
+    static DefaultValue of(String value) {
+      return new DefaultValue(value, value, false);
     }
 
-    static Default of(String value, String label) {
-      return new Default(value, label, false);
+    static DefaultValue of(String value, String label) {
+      return new DefaultValue(value, label, false);
     }
 
-    static Default none(String label) {
-      return new Default(null, label, false);
+    static DefaultValue none(String label) {
+      return new DefaultValue(null, label, false);
     }
 
-    static Default mandatory() {
-      return new Default(null, "required", true);
+    static DefaultValue mandatory() {
+      return new DefaultValue(null, "required", true);
     }
   }
 
@@ -324,7 +325,7 @@ public enum Setting {
   private final String flagName;
   private final Character shortName;
   private final ValueType type;
-  private final Default defaultValue;
+  private final DefaultValue defaultValue;
   private final List<String> environmentVariables;
   private final String tomlKey;
   private final String description;
@@ -332,7 +333,7 @@ public enum Setting {
   Setting(
       String flagName,
       ValueType type,
-      Default defaultValue,
+      DefaultValue defaultValue,
       List<String> environmentVariables,
       String tomlKey,
       String description) {
@@ -352,7 +353,7 @@ public enum Setting {
       String flagName,
       Character shortName,
       ValueType type,
-      Default defaultValue,
+      DefaultValue defaultValue,
       List<String> environmentVariables,
       String tomlKey,
       String description) {
@@ -389,7 +390,7 @@ public enum Setting {
     return type;
   }
 
-  public Default defaultValue() {
+  public DefaultValue defaultValue() {
     return defaultValue;
   }
 
@@ -422,6 +423,6 @@ public enum Setting {
 
   /** The settings of one scope, in table order. */
   public static List<Setting> inScope(Scope scope) {
-    return java.util.Arrays.stream(values()).filter(s -> s.scope == scope).toList();
+    return Arrays.stream(values()).filter(s -> s.scope == scope).toList();
   }
 }

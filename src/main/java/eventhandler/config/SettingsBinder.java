@@ -385,11 +385,11 @@ public final class SettingsBinder {
 
   /** {@code --x, env FDFWD_X or TOML key x}: every way to set a setting, for error messages. */
   static String howToSet(Setting setting) {
-    StringBuilder text = new StringBuilder(setting.longOption());
-    for (String variable : setting.environmentVariables().subList(0, 1)) {
-      text.append(setting.tomlKey().isPresent() ? ", " : " or ").append("env ").append(variable);
-    }
-    setting.tomlKey().ifPresent(key -> text.append(" or TOML key ").append(key));
-    return text.toString();
+    String option = setting.longOption();
+    String variable = "env " + setting.environmentVariables().get(0);
+    return setting
+        .tomlKey()
+        .map(key -> option + ", " + variable + " or TOML key " + key)
+        .orElse(option + " or " + variable);
   }
 }

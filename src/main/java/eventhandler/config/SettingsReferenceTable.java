@@ -41,7 +41,7 @@ public final class SettingsReferenceTable {
   }
 
   private static String defaultText(Setting s) {
-    Setting.Default d = s.defaultValue();
+    Setting.DefaultValue d = s.defaultValue();
     boolean literal = d.value() != null && d.value().equals(d.label());
     return literal ? code(d.label()) : escape(d.label());
   }
