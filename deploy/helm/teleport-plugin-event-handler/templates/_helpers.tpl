@@ -86,3 +86,7 @@ when relative (the guide's values file uses "./storage"). The state volume is mo
 {{- define "teleport-plugin-event-handler.commaList" -}}
 {{- if kindIs "slice" . }}{{ join "," . }}{{ else }}{{ toString . }}{{ end }}
 {{- end }}
+
+{{- define "teleport-plugin-event-handler.metricsServiceName" -}}
+{{- printf "%s-metrics" (include "teleport-plugin-event-handler.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
