@@ -4,15 +4,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
 
 /** {@code version}: prints {@code Teleport event handler <version> <git ref>}. */
 @Command(name = "version", description = "Print the version and the git ref it was built from.")
 public final class VersionCommand implements Runnable {
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
   public void run() {
-    System.out.println(line());
+    spec.commandLine().getOut().println(line());
   }
 
   /** The version line, as the Go plugin prints it plus the git ref. */

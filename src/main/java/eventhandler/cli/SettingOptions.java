@@ -1,0 +1,83 @@
+package eventhandler.cli;
+
+import eventhandler.config.Setting;
+import eventhandler.config.ValueType;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Picocli options made from the {@link Setting} table. They carry no picocli default, so a value
+ * present after parsing was typed on the command line; defaults are shown in the description.
+ */
+final class SettingOptions {
+  private SettingOptions() {}
+
+  /** The option of a setting; global settings are inherited by every subcommand. */
+  static OptionSpec optionFor(Setting setting) {
+    List<String> names = new ArrayList<>();
+    setting.shortOption().ifPresent(names::add);
+    names.add(setting.longOption());
+    OptionSpec.Builder builder =
+        OptionSpec.builder(names.toArray(String[]::new))
+            .paramLabel(setting.type().label())
+            .description(description(setting));
+    if (setting.scope() == Setting.Scope.GLOBAL) {
+      builder.scopeType(ScopeType.INHERIT);
+    }
+    if (setting.type() == ValueType.BOOLEAN) {
+      // Typed Boolean so that "-d start" does not take "start" as the value of -d.
+      // The converter accepts the spellings of Go's strconv.ParseBool (1, t, TRUE...), as env.
+      builder
+          .type(Boolean.class)
+          .arity("0..1")
+          .fallbackValue("true")
+          .converters(SettingOptions::parseBoolean);
+    } else if (setting.type() == ValueType.LIST) {
+      builder.type(List.class).auxiliaryTypes(String.class).arity("1");
+    } else {
+      builder.type(String.class).arity("1");
+    }
+    return builder.build();
+  }
+
+  private static Boolean parseBoolean(String text) {
+    try {
+      return (Boolean) ValueType.BOOLEAN.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
+  }
+
+  /** The text of a setting given on the command line, or null when it was not given. */
+  static String textOf(OptionSpec option) {
+    Object value = option.getValue();
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof List<?> items) {
+      return String.join(",", items.stream().map(String::valueOf).toList());
+    }
+    return value.toString();
+  }
+
+  /** The meaning, then the default and environment variables, then the TOML key. */
+  private static String[] description(Setting setting) {
+    Setting.DefaultValue d = setting.defaultValue();
+    List<String> lines = new ArrayList<>();
+    lines.add(setting.description());
+    lines.add(
+        (d.required() ? "Required" : "Default: " + d.label())
+            + "; env: "
+            + String.join(", ", setting.environmentVariables()));
+    setting.tomlKey().ifPresent(key -> lines.add("TOML: " + key));
+    // Picocli formats descriptions, so a literal percent sign must be doubled.
+    return lines.stream().map(SettingOptions::escape).toArray(String[]::new);
+  }
+
+  private static String escape(String text) {
+    return text.replace("%", "%%");
+  }
+}

@@ -1,0 +1,395 @@
+package eventhandler.config;
+
+import static eventhandler.config.Setting.BATCH;
+import static eventhandler.config.Setting.CONCURRENCY;
+import static eventhandler.config.Setting.DEBUG;
+import static eventhandler.config.Setting.DRY_RUN;
+import static eventhandler.config.Setting.EXIT_ON_LAST_EVENT;
+import static eventhandler.config.Setting.FLUENTD_BATCH_BYTES;
+import static eventhandler.config.Setting.FLUENTD_BATCH_SIZE;
+import static eventhandler.config.Setting.FLUENTD_CA;
+import static eventhandler.config.Setting.FLUENTD_CERT;
+import static eventhandler.config.Setting.FLUENTD_KEY;
+import static eventhandler.config.Setting.FLUENTD_MAX_CONNECTIONS;
+import static eventhandler.config.Setting.FLUENTD_SESSION_URL;
+import static eventhandler.config.Setting.FLUENTD_TIMEOUT;
+import static eventhandler.config.Setting.FLUENTD_URL;
+import static eventhandler.config.Setting.LOCK_ENABLED;
+import static eventhandler.config.Setting.LOCK_FAILED_ATTEMPTS_COUNT;
+import static eventhandler.config.Setting.LOCK_FOR;
+import static eventhandler.config.Setting.LOCK_PERIOD;
+import static eventhandler.config.Setting.METRICS_ADDR;
+import static eventhandler.config.Setting.SKIP_EVENT_TYPES;
+import static eventhandler.config.Setting.SKIP_SESSION_TYPES;
+import static eventhandler.config.Setting.START_TIME;
+import static eventhandler.config.Setting.STORAGE;
+import static eventhandler.config.Setting.TELEPORT_ADDR;
+import static eventhandler.config.Setting.TELEPORT_CA;
+import static eventhandler.config.Setting.TELEPORT_CERT;
+import static eventhandler.config.Setting.TELEPORT_DIAL_TIMEOUT;
+import static eventhandler.config.Setting.TELEPORT_IDENTITY;
+import static eventhandler.config.Setting.TELEPORT_KEY;
+import static eventhandler.config.Setting.TELEPORT_MAX_MESSAGE_SIZE;
+import static eventhandler.config.Setting.TELEPORT_REFRESH_ENABLED;
+import static eventhandler.config.Setting.TELEPORT_REFRESH_INTERVAL;
+import static eventhandler.config.Setting.TIMEOUT;
+import static eventhandler.config.Setting.TYPES;
+import static eventhandler.config.Setting.WINDOW_SIZE;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Converts resolved text into {@link Settings} and checks it, without any network use: required
+ * settings, Teleport credentials, files, URLs, ranges. Every problem is collected, each naming the
+ * setting and where its value came from, so the user can fix them all in one go.
+ */
+public final class SettingsBinder {
+  /** Fluentd's in_http refuses bodies of 32 MiB and more ({@code body_size_limit}). */
+  static final long FLUENTD_BODY_LIMIT = 32 * ByteSize.MIB;
+
+  private SettingsBinder() {}
+
+  /**
+   * Converts and validates.
+   *
+   * @throws InvalidSettingsException listing every problem, including those found while resolving
+   */
+  public static Settings bind(RawSettings raw) throws InvalidSettingsException {
+    if (!raw.problems().isEmpty()) {
+      throw new InvalidSettingsException(raw.problems());
+    }
+    return new Binding(raw).settings();
+  }
+
+  /** One conversion run: typed values plus the problems met on the way. */
+  private static final class Binding {
+    private final RawSettings raw;
+    private final List<Problem> problems = new ArrayList<>();
+    private final Set<Setting> invalid = EnumSet.noneOf(Setting.class);
+
+    Binding(RawSettings raw) {
+      this.raw = raw;
+    }
+
+    Settings settings() throws InvalidSettingsException {
+      boolean debug = bool(DEBUG);
+
+      URI url = required(FLUENTD_URL, URI.class);
+      URI sessionUrl = required(FLUENTD_SESSION_URL, URI.class);
+      Optional<Path> fluentdCa = readableFile(FLUENTD_CA);
+      Optional<Path> fluentdCert = readableFile(FLUENTD_CERT);
+      Optional<Path> fluentdKey = readableFile(FLUENTD_KEY);
+      requireTogether(FLUENTD_CERT, FLUENTD_KEY);
+      int concurrency =
+          integer(CONCURRENCY, 1, 1000, "Teleport serves at most 1000 streams per connection");
+      int maxConnections =
+          isSet(FLUENTD_MAX_CONNECTIONS)
+              ? integer(FLUENTD_MAX_CONNECTIONS, 1, 1000, null)
+              : 2 * concurrency;
+      int batchSize = integer(FLUENTD_BATCH_SIZE, 1, 10_000, null);
+      long batchBytes =
+          bytes(
+              FLUENTD_BATCH_BYTES,
+              ByteSize.KIB,
+              FLUENTD_BODY_LIMIT,
+              "Fluentd refuses request bodies of 32MiB and more");
+      Duration fluentdTimeout = positive(FLUENTD_TIMEOUT);
+
+      HostPort teleportAddress = value(TELEPORT_ADDR, HostPort.class).orElse(null);
+      if (teleportAddress != null
+          && (teleportAddress.host().isEmpty() || teleportAddress.port() == 0)) {
+        problem(
+            TELEPORT_ADDR,
+            "expected host:port with a host and a port from 1 to 65535, like"
+                + " teleport.example.com:443, got \""
+                + teleportAddress
+                + "\"");
+      }
+      TeleportCredentials credentials = teleportCredentials();
+      boolean refreshEnabled = bool(TELEPORT_REFRESH_ENABLED);
+      Duration refreshInterval = positive(TELEPORT_REFRESH_INTERVAL);
+      Duration dialTimeout = positive(TELEPORT_DIAL_TIMEOUT);
+      long maxMessageBytes = bytes(TELEPORT_MAX_MESSAGE_SIZE, ByteSize.MIB, 2 * ByteSize.GIB, null);
+
+      Path storage = storageDirectory();
+      int batch = integer(BATCH, 1, 10_000, "Teleport returns at most 10000 events per request");
+      List<String> types = list(TYPES);
+      List<String> skipEventTypes = list(SKIP_EVENT_TYPES);
+      List<String> skipSessionTypes = list(SKIP_SESSION_TYPES);
+      Optional<Instant> startTime = value(START_TIME, Instant.class);
+      Duration pollInterval = positive(TIMEOUT);
+      boolean dryRun = bool(DRY_RUN);
+      boolean exitOnLastEvent = bool(EXIT_ON_LAST_EVENT);
+      Duration windowSize = positive(WINDOW_SIZE);
+
+      boolean lockEnabled = bool(LOCK_ENABLED);
+      int failedAttempts = integer(LOCK_FAILED_ATTEMPTS_COUNT, 1, Integer.MAX_VALUE, null);
+      Duration lockPeriod = positive(LOCK_PERIOD);
+      Duration lockFor = value(LOCK_FOR, Duration.class).orElse(Duration.ZERO);
+      if (lockFor.isNegative()) {
+        problem(LOCK_FOR, "must not be negative (0 means the lock never expires)");
+      }
+      Optional<HostPort> metricsAddress = value(METRICS_ADDR, HostPort.class);
+
+      if (!problems.isEmpty()) {
+        throw new InvalidSettingsException(problems);
+      }
+      return new Settings(
+          new TeleportSettings(
+              teleportAddress,
+              credentials,
+              refreshEnabled,
+              refreshInterval,
+              dialTimeout,
+              (int) maxMessageBytes),
+          new FluentdSettings(
+              url,
+              sessionUrl,
+              fluentdCa,
+              fluentdCert.flatMap(
+                  cert -> fluentdKey.map(key -> new FluentdSettings.ClientCertificate(cert, key))),
+              maxConnections,
+              batchSize,
+              (int) batchBytes,
+              fluentdTimeout),
+          new ExportSettings(
+              storage,
+              batch,
+              types,
+              skipEventTypes,
+              skipSessionTypes,
+              startTime,
+              pollInterval,
+              dryRun,
+              exitOnLastEvent,
+              concurrency,
+              windowSize),
+          new LockSettings(lockEnabled, failedAttempts, lockPeriod, lockFor),
+          metricsAddress,
+          debug,
+          provenance());
+    }
+
+    /** An identity file, or the complete certificate/key/CA trio; never both, never neither. */
+    private TeleportCredentials teleportCredentials() {
+      Optional<Path> identity = readableFile(TELEPORT_IDENTITY);
+      Optional<Path> cert = readableFile(TELEPORT_CERT);
+      Optional<Path> key = readableFile(TELEPORT_KEY);
+      Optional<Path> ca = readableFile(TELEPORT_CA);
+      List<Setting> trio = List.of(TELEPORT_CERT, TELEPORT_KEY, TELEPORT_CA);
+      List<Setting> trioSet = trio.stream().filter(this::isSet).toList();
+      if (isSet(TELEPORT_IDENTITY) && !trioSet.isEmpty()) {
+        problem(
+            TELEPORT_IDENTITY,
+            "cannot be combined with "
+                + describeAll(trioSet)
+                + "; use either the identity file or teleport-cert, teleport-key and teleport-ca");
+        return null;
+      }
+      if (isSet(TELEPORT_IDENTITY)) {
+        return identity.map(TeleportCredentials.IdentityFile::new).orElse(null);
+      }
+      if (trioSet.isEmpty()) {
+        problem(
+            TELEPORT_IDENTITY,
+            "Teleport credentials are missing: set an identity file ("
+                + howToSet(TELEPORT_IDENTITY)
+                + "), or all of teleport-cert, teleport-key and teleport-ca");
+        return null;
+      }
+      if (trioSet.size() < trio.size()) {
+        List<Setting> missing = trio.stream().filter(s -> !trioSet.contains(s)).toList();
+        problem(
+            trioSet.get(0),
+            "needs "
+                + missing.stream()
+                    .map(s -> s.flagName() + " (" + howToSet(s) + ")")
+                    .collect(Collectors.joining(" and "))
+                + " as well; or use teleport-identity instead");
+        return null;
+      }
+      if (cert.isEmpty() || key.isEmpty() || ca.isEmpty()) {
+        return null;
+      }
+      return new TeleportCredentials.KeyPairFiles(cert.get(), key.get(), ca.get());
+    }
+
+    /** The storage directory exists and is writable, or it can be created. */
+    private Path storageDirectory() {
+      Path storage = required(STORAGE, Path.class);
+      if (storage == null) {
+        return null;
+      }
+      if (Files.exists(storage)) {
+        if (!Files.isDirectory(storage)) {
+          problem(STORAGE, storage + " exists but is not a directory");
+        } else if (!Files.isWritable(storage)) {
+          problem(STORAGE, "directory " + storage + " is not writable (check its permissions)");
+        }
+        return storage;
+      }
+      Path ancestor = storage.toAbsolutePath().getParent();
+      while (ancestor != null && !Files.exists(ancestor)) {
+        ancestor = ancestor.getParent();
+      }
+      if (ancestor != null && !Files.isDirectory(ancestor)) {
+        problem(STORAGE, "cannot create " + storage + ": " + ancestor + " is not a directory");
+      } else if (ancestor != null && !Files.isWritable(ancestor)) {
+        problem(
+            STORAGE, "cannot create " + storage + ": directory " + ancestor + " is not writable");
+      }
+      return storage;
+    }
+
+    private Optional<Path> readableFile(Setting setting) {
+      Optional<Path> path = value(setting, Path.class);
+      if (path.isEmpty()) {
+        return path;
+      }
+      Path p = path.get();
+      if (!Files.exists(p)) {
+        problem(setting, "file " + p + " does not exist");
+      } else if (Files.isDirectory(p)) {
+        problem(setting, p + " is a directory, not a file");
+      } else if (!Files.isReadable(p)) {
+        problem(setting, "file " + p + " is not readable (check its permissions)");
+      } else {
+        return path;
+      }
+      invalid.add(setting);
+      return Optional.empty();
+    }
+
+    private void requireTogether(Setting first, Setting second) {
+      if (isSet(first) != isSet(second)) {
+        Setting given = isSet(first) ? first : second;
+        Setting missing = isSet(first) ? second : first;
+        problem(
+            given,
+            "needs "
+                + missing.flagName()
+                + " as well ("
+                + howToSet(missing)
+                + "); the certificate and its key go together");
+      }
+    }
+
+    private <T> T required(Setting setting, Class<T> type) {
+      Optional<T> value = value(setting, type);
+      if (value.isEmpty() && !invalid.contains(setting)) {
+        problem(setting, "is required; set " + howToSet(setting));
+      }
+      return value.orElse(null);
+    }
+
+    private boolean bool(Setting setting) {
+      return value(setting, Boolean.class).orElse(false);
+    }
+
+    private int integer(Setting setting, int min, int max, String reason) {
+      Optional<Integer> value = value(setting, Integer.class);
+      if (value.isPresent() && (value.get() < min || value.get() > max)) {
+        String range = max == Integer.MAX_VALUE ? "at least " + min : "from " + min + " to " + max;
+        problem(
+            setting,
+            "must be "
+                + range
+                + (reason == null ? "" : " (" + reason + ")")
+                + ", got "
+                + value.get());
+      }
+      return value.orElse(min);
+    }
+
+    /** A size from {@code min} up to, not including, {@code limit}. */
+    private long bytes(Setting setting, long min, long limit, String reason) {
+      Optional<Long> value = value(setting, Long.class);
+      if (value.isPresent() && (value.get() < min || value.get() >= limit)) {
+        problem(
+            setting,
+            "must be at least "
+                + ByteSize.format(min)
+                + " and below "
+                + ByteSize.format(limit)
+                + (reason == null ? "" : " (" + reason + ")")
+                + ", got "
+                + ByteSize.format(value.get()));
+      }
+      return value.orElse(min);
+    }
+
+    private Duration positive(Setting setting) {
+      Optional<Duration> value = value(setting, Duration.class);
+      if (value.isPresent() && (value.get().isNegative() || value.get().isZero())) {
+        problem(setting, "must be longer than 0, got " + GoDuration.format(value.get()));
+      }
+      return value.orElse(Duration.ofSeconds(1));
+    }
+
+    private List<String> list(Setting setting) {
+      @SuppressWarnings("unchecked")
+      List<String> items = value(setting, List.class).orElse(List.of());
+      return items;
+    }
+
+    /** The converted effective value; empty when unset or invalid (the latter is recorded). */
+    private <T> Optional<T> value(Setting setting, Class<T> type) {
+      Optional<RawValue> rawValue = raw.effective(setting);
+      if (rawValue.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(type.cast(setting.type().parse(rawValue.get().text())));
+      } catch (IllegalArgumentException e) {
+        invalid.add(setting);
+        problems.add(new Problem(setting, rawValue.get().source(), e.getMessage()));
+        return Optional.empty();
+      }
+    }
+
+    private boolean isSet(Setting setting) {
+      return raw.explicit(setting).isPresent();
+    }
+
+    private void problem(Setting setting, String message) {
+      invalid.add(setting);
+      problems.add(new Problem(setting, raw.sourceOf(setting), message));
+    }
+
+    private String describeAll(List<Setting> settings) {
+      return settings.stream()
+          .map(s -> s.flagName() + " (from " + raw.sourceOf(s).describe() + ")")
+          .collect(Collectors.joining(", "));
+    }
+
+    private Provenance provenance() {
+      Map<Setting, Source> sources = new EnumMap<>(Setting.class);
+      for (Setting s : Setting.values()) {
+        sources.put(s, raw.sourceOf(s));
+      }
+      return new Provenance(sources);
+    }
+  }
+
+  /** {@code --x, env FDFWD_X or TOML key x}: every way to set a setting, for error messages. */
+  static String howToSet(Setting setting) {
+    String option = setting.longOption();
+    String variable = "env " + setting.environmentVariables().get(0);
+    return setting
+        .tomlKey()
+        .map(key -> option + ", " + variable + " or TOML key " + key)
+        .orElse(option + " or " + variable);
+  }
+}
