@@ -1,0 +1,330 @@
+package eventhandler.pipeline;
+
+import eventhandler.config.ExportSettings;
+import eventhandler.config.FluentdSettings;
+import eventhandler.config.LockSettings;
+import eventhandler.config.Settings;
+import eventhandler.config.TeleportCredentials;
+import eventhandler.ops.ExportReadiness;
+import eventhandler.ops.OpsServer;
+import eventhandler.sink.DeadLetterFile;
+import eventhandler.sink.DryRunSink;
+import eventhandler.sink.EventSink;
+import eventhandler.sink.FluentdSink;
+import eventhandler.sink.FluentdSinkConfig;
+import eventhandler.sink.SinkHealth;
+import eventhandler.state.StateStore;
+import eventhandler.teleport.CredentialSource;
+import eventhandler.teleport.GrpcTeleportClient;
+import eventhandler.teleport.TeleportConnector;
+import eventhandler.teleport.TeleportException;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires {@code start} from validated settings: storage, Teleport client, Fluentd sink, auto-lock,
+ * the operations listener and signals, then runs the {@link ExportService} until it ends.
+ *
+ * <p>Exit codes: 0 after a clean stop or the last event; 2 for problems the user must fix
+ * (credentials, start-time conflict, missing client certificate); 1 for other failures.
+ */
+public final class ExportJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  private static final Duration CONNECT_RETRY_MAX = Duration.ofMinutes(1);
+
+  private final Clock clock;
+  private final PrintWriter err;
+  private final AtomicReference<ExportService> running = new AtomicReference<>();
+  private volatile boolean stopRequested;
+
+  public ExportJob(Clock clock, PrintWriter err) {
+    this.clock = clock;
+    this.err = err;
+  }
+
+  /** Runs the export; returns the exit code. */
+  public int run(Settings settings) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    ScheduledExecutorService scheduler =
+        Executors.newScheduledThreadPool(
+            2,
+            runnable -> {
+              Thread thread = new Thread(runnable, "start-scheduler");
+              thread.setDaemon(true);
+              return thread;
+            });
+    ExportSettings export = settings.export();
+    Optional<FluentdSettings.ClientCertificate> clientCertificate =
+        settings.fluentd().clientCertificate();
+    if (clientCertificate.isEmpty() && !export.dryRun()) {
+      return userError(
+          "Fluentd needs a client certificate: set --fluentd-cert and --fluentd-key"
+              + " (configure writes client.crt and client.key)");
+    }
+    GrpcTeleportClient client = null;
+    EventSink sink = null;
+    DeadLetterFile deadLetters = null;
+    OpsServer ops = null;
+    try {
+      StateStore state =
+          export.dryRun()
+              ? StateStore.openDryRun(
+                  export.storage(), settings.teleport().address().toString(), new SecureRandom())
+              : StateStore.open(export.storage(), settings.teleport().address().toString());
+      LOG.info("state directory: {}", state.directory());
+      deadLetters = new DeadLetterFile(state.directory().resolve("dead-letter.jsonl"), clock);
+      InstallSignals.onStop(this::stop);
+      client = connect(settings, scheduler, registry);
+      if (client == null) {
+        return 0; // stopped while waiting for Teleport
+      }
+      GrpcTeleportClient connected = client;
+      InstallSignals.onReload(
+          () -> LOG.info("SIGHUP: reloading Teleport credentials: {}", connected.reload()));
+      sink =
+          export.dryRun()
+              ? new DryRunSink(clock)
+              : new FluentdSink(
+                  sinkConfig(settings.fluentd(), clientCertificate.get()),
+                  deadLetters,
+                  registry,
+                  clock);
+      AuditEventHandler.FailedLoginObserver failedLogins =
+          failedLoginObserver(settings.lock(), export.dryRun(), connected, scheduler, registry);
+      ExportService service =
+          new ExportService(
+              pipelineConfig(settings),
+              client,
+              sink,
+              state,
+              deadLetters,
+              failedLogins,
+              registry,
+              clock,
+              SHUTDOWN_GRACE);
+      running.set(service);
+      if (stopRequested) {
+        return 0;
+      }
+      if (settings.metricsAddress().isPresent()) {
+        EventSink health = sink;
+        ExportReadiness readiness =
+            new ExportReadiness(
+                service.metrics(),
+                () -> failingFor(health.health()),
+                service::batchesInFlight,
+                clock,
+                ExportReadiness.Thresholds.defaults(export.pollInterval()));
+        var address = settings.metricsAddress().get();
+        ops =
+            new OpsServer(
+                    address.host().isEmpty()
+                        ? new InetSocketAddress(address.port())
+                        : new InetSocketAddress(address.host(), address.port()),
+                    registry,
+                    readiness)
+                .start();
+        LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
+      }
+      service.run();
+      if (sink instanceof DryRunSink dryRun) {
+        err.printf(
+            "dry run: %d audit events and %d session events read, %d events would have been sent"
+                + " (state kept in %s)%n",
+            service.metrics().auditExported(),
+            service.metrics().sessionEventsExported(),
+            dryRun.totalEvents(),
+            state.directory());
+        err.flush();
+      }
+      return 0;
+    } catch (StartTimeConflictException e) {
+      return userError(e.getMessage());
+    } catch (TeleportException e) {
+      return e.kind() == TeleportException.Kind.CREDENTIALS
+              || e.kind() == TeleportException.Kind.BAD_PARAMETER
+              || e.kind() == TeleportException.Kind.ACCESS_DENIED
+              || e.kind() == TeleportException.Kind.UNAUTHENTICATED
+          ? userError(e.getMessage())
+          : failure(e.getMessage());
+    } catch (IOException e) {
+      return failure("storage: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    } finally {
+      if (ops != null) {
+        ops.close();
+      }
+      if (sink != null) {
+        sink.close();
+      }
+      if (client != null) {
+        client.close();
+      }
+      closeQuietly(deadLetters);
+      scheduler.shutdownNow();
+    }
+  }
+
+  /** Stops a running export gracefully (SIGTERM, SIGINT, or a test). */
+  public void stop() {
+    stopRequested = true;
+    ExportService service = running.get();
+    if (service != null) {
+      service.stop();
+    }
+  }
+
+  /**
+   * Connects to Teleport. Problems the user must fix end the program; an unreachable cluster is
+   * retried with backoff for as long as it takes, so a Teleport outage at start loses nothing.
+   */
+  private GrpcTeleportClient connect(
+      Settings settings, ScheduledExecutorService scheduler, PrometheusMeterRegistry registry)
+      throws InterruptedException {
+    TeleportConnector connector = new TeleportConnector(clock, scheduler, registry);
+    var teleport = settings.teleport();
+    CredentialSource credentials =
+        switch (teleport.credentials()) {
+          case TeleportCredentials.IdentityFile identity -> CredentialSource.identityFile(
+              identity.path());
+          case TeleportCredentials.KeyPairFiles pair -> CredentialSource.keyPair(
+              pair.certificate(), pair.privateKey(), pair.certificateAuthorities());
+        };
+    eventhandler.teleport.TeleportSettings connectSettings =
+        eventhandler.teleport.TeleportSettings.of(teleport.address().toString(), credentials)
+            .withRefresh(teleport.refreshEnabled(), teleport.refreshInterval())
+            .withDialTimeout(teleport.dialTimeout())
+            .withMaxInboundMessageSize(teleport.maxMessageBytes());
+    Backoff backoff = new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom());
+    while (!stopRequested) {
+      try {
+        GrpcTeleportClient client = connector.connect(connectSettings);
+        LOG.info(
+            "connected to Teleport cluster {} ({}) at {} via {}",
+            client.cluster().getClusterName(),
+            client.cluster().getServerVersion(),
+            teleport.address(),
+            client.connectionMode());
+        return client;
+      } catch (TeleportException e) {
+        if (e.kind() != TeleportException.Kind.CONNECTION) {
+          throw e;
+        }
+        Duration delay = backoff.next();
+        LOG.error("cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
+        TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+      }
+    }
+    return null;
+  }
+
+  private static AuditEventHandler.FailedLoginObserver failedLoginObserver(
+      LockSettings lock,
+      boolean dryRun,
+      GrpcTeleportClient client,
+      ScheduledExecutorService scheduler,
+      PrometheusMeterRegistry registry) {
+    if (!lock.enabled() || dryRun) {
+      return body -> {};
+    }
+    AutoLocker locker =
+        new AutoLocker(
+            new AutoLocker.Settings(lock.failedAttemptsCount(), lock.period(), lock.lockFor()),
+            client::upsertLock,
+            Clock.systemUTC(),
+            scheduler,
+            registry);
+    return body -> locker.onEvent(AuditEventHandler.USER_LOGIN, body);
+  }
+
+  static PipelineConfig pipelineConfig(Settings settings) {
+    ExportSettings export = settings.export();
+    FluentdSettings fluentd = settings.fluentd();
+    LockSettings lock = settings.lock();
+    return new PipelineConfig(
+        fluentd.url(),
+        fluentd.sessionUrl(),
+        export.batch(),
+        export.types(),
+        export.skipEventTypes(),
+        export.skipSessionTypes(),
+        export.startTime().orElse(null),
+        export.pollInterval(),
+        export.windowSize(),
+        export.concurrency(),
+        export.exitOnLastEvent(),
+        export.dryRun(),
+        lock.enabled(),
+        lock.failedAttemptsCount(),
+        lock.period(),
+        lock.lockFor(),
+        fluentd.batchSize(),
+        fluentd.batchBytes(),
+        fluentd.maxConnections());
+  }
+
+  private static FluentdSinkConfig sinkConfig(
+      FluentdSettings fluentd, FluentdSettings.ClientCertificate certificate) {
+    return new FluentdSinkConfig(
+        fluentd.caFile().orElse(null),
+        certificate.certificate(),
+        certificate.privateKey(),
+        fluentd.maxConnections(),
+        fluentd.batchSize(),
+        fluentd.batchBytes(),
+        fluentd.requestTimeout(),
+        FluentdSinkConfig.DEFAULT_MIN_BACKOFF,
+        FluentdSinkConfig.DEFAULT_MAX_BACKOFF);
+  }
+
+  private Optional<Duration> failingFor(SinkHealth health) {
+    Instant since = health == null ? null : health.failingSince();
+    return since == null ? Optional.empty() : Optional.of(Duration.between(since, clock.instant()));
+  }
+
+  private int userError(String message) {
+    err.println("error: " + message);
+    err.flush();
+    return 2;
+  }
+
+  private int failure(String message) {
+    err.println("error: " + message);
+    err.flush();
+    return 1;
+  }
+
+  private static void closeQuietly(DeadLetterFile deadLetters) {
+    if (deadLetters == null) {
+      return;
+    }
+    try {
+      deadLetters.close();
+    } catch (IOException e) {
+      LOG.warn("closing the dead-letter file failed: {}", e.getMessage());
+    }
+  }
+}
