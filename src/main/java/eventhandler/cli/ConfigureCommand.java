@@ -192,7 +192,7 @@ public final class ConfigureCommand implements Callable<Integer> {
             stdout,
             workingDirectory);
     try {
-      generator.run(arguments.toSettings(), VersionCommand.line());
+      generator.run(arguments.toSettings(workingDirectory), VersionCommand.line());
       return 0;
     } catch (ConfigureException e) {
       stdout.flush();

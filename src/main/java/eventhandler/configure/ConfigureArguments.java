@@ -60,12 +60,15 @@ public record ConfigureArguments(
         false);
   }
 
-  public ConfigureSettings toSettings() throws ConfigureException {
+  /**
+   * The validated settings; a relative {@code out} is taken relative to {@code workingDirectory}.
+   */
+  public ConfigureSettings toSettings(Path workingDirectory) throws ConfigureException {
     if (!DEFAULT_OUTPUT.equals(output)) {
       throw ConfigureException.userError(
           "--output '" + output + "' is not supported: the only output is fluentd");
     }
-    Path dir = outputDirectory();
+    Path dir = outputDirectory(workingDirectory);
     SetupLayout layout =
         new SetupLayout(
             dir,
@@ -89,10 +92,10 @@ public record ConfigureArguments(
         force);
   }
 
-  private Path outputDirectory() throws ConfigureException {
+  private Path outputDirectory(Path workingDirectory) throws ConfigureException {
     Path dir;
     try {
-      dir = Path.of(out);
+      dir = workingDirectory.resolve(out);
     } catch (InvalidPathException e) {
       throw ConfigureException.userError("<out> '" + out + "' is not a valid path");
     }
