@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The {@code configure} command line as typed (strings), and its validation into {@link
@@ -43,23 +44,6 @@ public record ConfigureArguments(
   private static final Pattern DNS_NAME =
       Pattern.compile("[A-Za-z0-9*_]([A-Za-z0-9*_.-]*[A-Za-z0-9])?");
 
-  /** Arguments with every default, writing into {@code out}. */
-  public static ConfigureArguments defaults(String out) {
-    return new ConfigureArguments(
-        out,
-        DEFAULT_ADDRESS,
-        DEFAULT_CA_NAME,
-        DEFAULT_SERVER_NAME,
-        DEFAULT_CLIENT_NAME,
-        DEFAULT_OUTPUT,
-        DEFAULT_TTL,
-        List.of(DEFAULT_DNS_NAMES),
-        List.of(),
-        DEFAULT_COMMON_NAME,
-        DEFAULT_LENGTH,
-        false);
-  }
-
   /**
    * The validated settings; a relative {@code out} is taken relative to {@code workingDirectory}.
    */
@@ -75,6 +59,12 @@ public record ConfigureArguments(
             fileName("ca-name", caName),
             fileName("server-name", serverName),
             fileName("client-name", clientName));
+    if (Stream.of(layout.caName(), layout.serverName(), layout.clientName()).distinct().count()
+        != 3) {
+      throw ConfigureException.userError(
+          "<ca-name>, <server-name> and <client-name> must differ (they name the .crt and .key"
+              + " files)");
+    }
     List<String> names = validDnsNames();
     List<InetAddress> addresses = validIpAddresses();
     if (names.isEmpty() && addresses.isEmpty()) {
@@ -125,9 +115,8 @@ public record ConfigureArguments(
               + argument
               + "> '"
               + value
-              + "' is not a plain file name (no directories): it names "
-              + argument.replace("-name", "")
-              + ".crt and .key in the output directory");
+              + "' must be a plain file name without directories: it names the .crt and .key"
+              + " files in the output directory");
     }
     return value;
   }

@@ -1,6 +1,7 @@
 package eventhandler.configure;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -77,7 +78,7 @@ public record SetupLayout(Path dir, String caName, String serverName, String cli
   /** The files that already exist (anything at the path, including a directory or a link). */
   public List<Path> existingFiles() {
     return allFiles().stream()
-        .filter(path -> Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+        .filter(path -> Files.exists(path, LinkOption.NOFOLLOW_LINKS))
         .toList();
   }
 }

@@ -805,6 +805,9 @@ class ConfigureCommandTest {
     Result badName = run(dir.toString(), "localhost:3025", "../ca");
     assertThat(badName.exitCode()).isEqualTo(2);
     assertThat(badName.err()).contains("<ca-name> '../ca'");
+    Result sameNames = run(dir.toString(), "localhost:3025", "tls", "tls");
+    assertThat(sameNames.exitCode()).isEqualTo(2);
+    assertThat(sameNames.err()).contains("must differ");
     try (var files = Files.list(dir)) {
       assertThat(files).isEmpty();
     }
