@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -15,6 +16,7 @@ import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -37,6 +39,12 @@ import org.bouncycastle.pkcs.PKCSException;
  * <p>Errors never include key material; they name the source only.
  */
 public final class Pem {
+  /**
+   * OpenSSL's key derivation for encrypted PEM ({@code PBKDF-OpenSSL}) exists only in
+   * BouncyCastle's provider; it is used directly, not registered globally.
+   */
+  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+
   private Pem() {}
 
   /** All certificates in a PEM file, in file order. */
@@ -90,14 +98,19 @@ public final class Pem {
           requirePassphrase(passphrase, source);
           return converter
               .getKeyPair(
-                  encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(passphrase)))
+                  encrypted.decryptKeyPair(
+                      new JcePEMDecryptorProviderBuilder()
+                          .setProvider(BOUNCY_CASTLE)
+                          .build(passphrase)))
               .getPrivate();
         }
         if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
           requirePassphrase(passphrase, source);
           return converter.getPrivateKey(
               encrypted.decryptPrivateKeyInfo(
-                  new JceOpenSSLPKCS8DecryptorProviderBuilder().build(passphrase)));
+                  new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                      .setProvider(BOUNCY_CASTLE)
+                      .build(passphrase)));
         }
       }
     } catch (PEMException | PKCSException | OperatorCreationException e) {
@@ -135,6 +148,7 @@ public final class Pem {
           new JcaMiscPEMGenerator(
               key,
               new JcePEMEncryptorBuilder("AES-256-CBC")
+                  .setProvider(BOUNCY_CASTLE)
                   .setSecureRandom(new SecureRandom())
                   .build(passphrase)));
     } catch (IOException e) {
