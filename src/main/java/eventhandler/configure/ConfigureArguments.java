@@ -1,5 +1,6 @@
 package eventhandler.configure;
 
+import eventhandler.config.GoDuration;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -139,7 +140,7 @@ public record ConfigureArguments(
   private Duration validTtl() throws ConfigureException {
     Duration parsed;
     try {
-      parsed = TtlParser.parse(ttl);
+      parsed = GoDuration.parse(ttl);
     } catch (IllegalArgumentException e) {
       throw ConfigureException.userError("--ttl: " + e.getMessage());
     }

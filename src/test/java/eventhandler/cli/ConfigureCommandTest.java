@@ -548,6 +548,30 @@ class ConfigureCommandTest {
   }
 
   @Test
+  void generatedPluginConfigurationLoadsIntoStartSettingsWithoutError() throws Exception {
+    runOk(dir.toString(), "teleport.example.com:443", "--length=1024");
+    // The TOML names a relative identity file; tctl/tbot write it later, so point at one here.
+    Path identity = Files.writeString(dir.resolve("identity"), "placeholder");
+
+    CommandLineRun check =
+        CommandLineRun.run(
+            Map.of(),
+            "start",
+            "--check",
+            "--config",
+            dir.resolve("teleport-event-handler.toml").toString(),
+            "--teleport-identity",
+            identity.toString());
+
+    assertThat(check.exitCode()).as(check.err()).isZero();
+    assertThat(check.err()).doesNotContain("warning");
+    assertThat(check.out())
+        .contains("https://localhost:8888/test.log")
+        .contains("teleport.example.com:443")
+        .contains(dir.resolve("client.crt").toString());
+  }
+
+  @Test
   void defaultAddressIsLocalhost3025() throws Exception {
     runOk(dir.toString(), "--length=1024");
     JsonNode toml = new TomlMapper().readTree(read("teleport-event-handler.toml"));
