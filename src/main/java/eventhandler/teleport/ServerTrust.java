@@ -18,14 +18,23 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * on the TLS engine's peer host: engines are made without one (see {@link TeleportSslContext}).
  */
 final class ServerTrust extends X509ExtendedTrustManager {
-  /** Marks verification failures so that dial errors can say "wrong CA?". */
+  /** A verification failure, with a short summary for dial errors ("wrong CA?"). */
   static final class VerificationException extends CertificateException {
     private static final long serialVersionUID = 1L;
+    private final String summary;
 
-    VerificationException(String message, Throwable cause) {
+    VerificationException(String summary, String message, Throwable cause) {
       super(message, cause);
+      this.summary = summary;
+    }
+
+    String summary() {
+      return summary;
     }
   }
+
+  private static final String FAILED = "TLS verification failed";
+  private static final String WRONG_CA = "TLS verification failed (wrong CA?)";
 
   private final ReloadableCredentials credentials;
   private final String serverName;
@@ -40,13 +49,24 @@ final class ServerTrust extends X509ExtendedTrustManager {
       throws CertificateException {
     Credentials now = credentials.current();
     if (chain == null || chain.length == 0) {
-      throw new VerificationException("the server sent no certificate", null);
+      throw new VerificationException(FAILED, "the server sent no certificate", null);
     }
     X509Certificate leaf = chain[0];
     try {
       now.trustManager().checkServerTrusted(chain, authType);
     } catch (CertificateException e) {
+      if (!isCurrent(leaf)) {
+        throw new VerificationException(
+            FAILED,
+            "the server certificate is valid only from "
+                + leaf.getNotBefore().toInstant()
+                + " to "
+                + leaf.getNotAfter().toInstant()
+                + " (is this machine's clock right?)",
+            e);
+      }
       throw new VerificationException(
+          WRONG_CA,
           "the server certificate (subject \""
               + leaf.getSubjectX500Principal().getName()
               + "\", issuer \""
@@ -55,19 +75,28 @@ final class ServerTrust extends X509ExtendedTrustManager {
               + now.source()
               + " ("
               + describe(now.authorities())
-              + "): "
-              + e.getMessage(),
+              + ")",
           e);
     }
     List<String> names = dnsNames(leaf);
     if (names.stream().noneMatch(name -> matches(name, serverName))) {
       throw new VerificationException(
+          FAILED,
           "the server certificate is not valid for "
               + serverName
               + " (it names "
               + (names.isEmpty() ? "no DNS names" : String.join(", ", names))
               + "), so the server is not a Teleport Auth Service",
           null);
+    }
+  }
+
+  private static boolean isCurrent(X509Certificate certificate) {
+    try {
+      certificate.checkValidity();
+      return true;
+    } catch (CertificateException e) {
+      return false;
     }
   }
 
@@ -120,7 +149,7 @@ final class ServerTrust extends X509ExtendedTrustManager {
     try {
       alternatives = certificate.getSubjectAlternativeNames();
     } catch (CertificateParsingException e) {
-      throw new VerificationException("the server certificate has unreadable names", e);
+      throw new VerificationException(FAILED, "the server certificate has unreadable names", e);
     }
     if (alternatives != null) {
       for (List<?> entry : alternatives) {

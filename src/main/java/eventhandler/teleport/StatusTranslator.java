@@ -160,8 +160,8 @@ final class StatusTranslator {
    */
   static String reason(Status status) {
     for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof ServerTrust.VerificationException) {
-        return "TLS verification failed (wrong CA?): " + t.getMessage();
+      if (t instanceof ServerTrust.VerificationException verification) {
+        return verification.summary() + ": " + t.getMessage();
       }
     }
     for (Throwable t = status.getCause(); t != null; t = t.getCause()) {

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,16 @@ public final class TeleportConnector {
     for (Attempt attempt : attempts) {
       if (attempt != winner) {
         attempt.channel().shutdownNow();
-        failures.add(failure(attempt, translator));
+        failures.add(
+            failure(
+                attempt,
+                translator,
+                () ->
+                    HandshakeProbe.run(
+                        address,
+                        credentials,
+                        attempt.mode().alpnProtocols(clusterName.orElse("")),
+                        settings.dialTimeout())));
       }
     }
     if (winner == null) {
@@ -216,7 +226,8 @@ public final class TeleportConnector {
     }
   }
 
-  private static Failure failure(Attempt attempt, StatusTranslator translator) {
+  private static Failure failure(
+      Attempt attempt, StatusTranslator translator, Supplier<Throwable> probe) {
     Status status;
     try {
       attempt.ping().get(0, TimeUnit.MILLISECONDS);
@@ -229,6 +240,13 @@ public final class TeleportConnector {
       Thread.currentThread().interrupt();
       status = Status.CANCELLED.withDescription("interrupted");
     }
+    if (closedDuringHandshake(status)) {
+      // Learn the real reason (often a proxy's alert) with a blocking handshake.
+      Throwable cause = probe.get();
+      if (cause != null) {
+        status = Status.UNAVAILABLE.withDescription("TLS handshake failed").withCause(cause);
+      }
+    }
     TeleportException error = translator.translate("Ping", status);
     String reason =
         switch (status.getCode()) {
@@ -239,6 +257,13 @@ public final class TeleportConnector {
           default -> status.getCode() + ": " + description(status);
         };
     return new Failure(attempt.mode(), reason, error);
+  }
+
+  private static boolean closedDuringHandshake(Status status) {
+    String description = status.getDescription();
+    return status.getCode() == Status.Code.UNAVAILABLE
+        && description != null
+        && description.contains("Connection closed while performing TLS negotiation");
   }
 
   private static String description(Status status) {

@@ -38,23 +38,37 @@ final class TestPki {
 
   TestPki(String clusterName) {
     this.clusterName = clusterName;
-    Instant now = Instant.now();
     this.ca =
         issuer.selfSignedCa(
             new CertificateIssuer.Subject(clusterName, clusterName, List.of()),
             issuer.ecKeyPair(),
-            now,
+            Instant.now(),
             Duration.ofDays(10));
     this.server =
-        issuer.issue(
-            ca,
-            issuer.ecKeyPair(),
-            new CertificateIssuer.Subject("auth", clusterName, List.of()),
-            now,
-            Duration.ofDays(5),
-            List.of(ConnectionMode.SERVER_NAME, "*.teleport.cluster.local"),
-            List.of(),
-            CertificateIssuer.Usage.SERVER);
+        serverCertificate(List.of(ConnectionMode.SERVER_NAME, "*.teleport.cluster.local"));
+  }
+
+  private TestPki(TestPki base, List<String> serverNames) {
+    this.clusterName = base.clusterName;
+    this.ca = base.ca;
+    this.server = serverCertificate(serverNames);
+  }
+
+  /** The same CA with a server certificate for other names. */
+  TestPki withServerNames(String... names) {
+    return new TestPki(this, List.of(names));
+  }
+
+  private CertificateIssuer.Issued serverCertificate(List<String> names) {
+    return issuer.issue(
+        ca,
+        issuer.ecKeyPair(),
+        new CertificateIssuer.Subject("auth", clusterName, List.of()),
+        Instant.now(),
+        Duration.ofDays(5),
+        names,
+        List.of(),
+        CertificateIssuer.Usage.SERVER);
   }
 
   /** A client certificate valid from a minute ago for a day. */
