@@ -88,9 +88,11 @@ public final class Pem {
       Object object;
       while ((object = parser.readObject()) != null) {
         if (object instanceof PEMKeyPair pair) {
-          // Via the private key info only: a SEC1 EC key may omit its public key, which
-          // getKeyPair() then fails on.
-          return converter.getPrivateKey(pair.getPrivateKeyInfo());
+          // SEC1 makes the public key optional (RFC 5915); without it only the private part is
+          // there to convert.
+          return pair.getPublicKeyInfo() == null
+              ? converter.getPrivateKey(pair.getPrivateKeyInfo())
+              : converter.getKeyPair(pair).getPrivate();
         }
         if (object instanceof PrivateKeyInfo info) {
           return converter.getPrivateKey(info);
