@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 /** Failures the receiver injects on demand; safe to change from any thread. */
 final class FluentdFaults {
   private final AtomicInteger failuresLeft = new AtomicInteger();
+  private final AtomicInteger dropsLeft = new AtomicInteger();
   private volatile int failureStatus = 500;
   private volatile boolean failAll;
   private volatile Predicate<JsonNode> poison;
@@ -23,9 +24,19 @@ final class FluentdFaults {
     failAll = true;
   }
 
+  void dropNext(int requests) {
+    dropsLeft.set(requests);
+  }
+
+  /** Whether to close the connection instead of answering this request. */
+  boolean takeDrop() {
+    return takeOne(dropsLeft);
+  }
+
   void clear() {
     failAll = false;
     failuresLeft.set(0);
+    dropsLeft.set(0);
     poison = null;
     latency = Duration.ZERO;
   }
@@ -35,14 +46,18 @@ final class FluentdFaults {
     if (failAll) {
       return failureStatus;
     }
-    int left = failuresLeft.get();
-    while (left > 0) {
-      if (failuresLeft.compareAndSet(left, left - 1)) {
-        return failureStatus;
+    return takeOne(failuresLeft) ? failureStatus : 0;
+  }
+
+  private static boolean takeOne(AtomicInteger left) {
+    int current = left.get();
+    while (current > 0) {
+      if (left.compareAndSet(current, current - 1)) {
+        return true;
       }
-      left = failuresLeft.get();
+      current = left.get();
     }
-    return 0;
+    return false;
   }
 
   void poison(Predicate<JsonNode> isPoison) {

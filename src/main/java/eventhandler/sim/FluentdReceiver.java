@@ -86,6 +86,7 @@ public final class FluentdReceiver implements AutoCloseable {
       new TlsResumptionTrap.IssuedSessions();
   private final AtomicLong resumptionsRefused = new AtomicLong();
   private final LongAdder requests = new LongAdder();
+  private final LongAdder arrayRequests = new LongAdder();
   private final LongAdder connectionsAccepted = new LongAdder();
   private final LongAdder handshakes = new LongAdder();
   private final LongAdder handshakeFailures = new LongAdder();
@@ -254,6 +255,11 @@ public final class FluentdReceiver implements AutoCloseable {
     return requests.sum();
   }
 
+  /** Requests whose body was a well-formed JSON array (rather than one object). */
+  public long arrayRequests() {
+    return arrayRequests.sum();
+  }
+
   /** Responses given with {@code status}. */
   public long responses(int status) {
     LongAdder count = responses.get(status);
@@ -332,12 +338,20 @@ public final class FluentdReceiver implements AutoCloseable {
     faults.poison(isPoison);
   }
 
+  /**
+   * Closes the connection instead of answering the next {@code count} requests (their records are
+   * not accepted).
+   */
+  public void dropNextRequests(int count) {
+    faults.dropNext(count);
+  }
+
   /** Delays every answer by {@code perRequest}. */
   public void latency(Duration perRequest) {
     faults.latency(perRequest);
   }
 
-  /** Ends failures, poison and latency. */
+  /** Ends failures, dropped requests, poison and latency. */
   public void clearFaults() {
     faults.clear();
   }
@@ -385,6 +399,10 @@ public final class FluentdReceiver implements AutoCloseable {
 
   void countRequest() {
     requests.increment();
+  }
+
+  void countArrayRequest() {
+    arrayRequests.increment();
   }
 
   void countResponse(int status) {

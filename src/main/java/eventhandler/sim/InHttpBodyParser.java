@@ -22,7 +22,7 @@ final class InHttpBodyParser {
   private InHttpBodyParser() {}
 
   /** The outcome: records found (spans into the body) or the error response in_http gives. */
-  record Parsed(int[] spans, int count, int errorStatus, String errorMessage) {
+  record Parsed(int[] spans, int count, boolean array, int errorStatus, String errorMessage) {
     boolean ok() {
       return errorStatus == 0;
     }
@@ -36,7 +36,7 @@ final class InHttpBodyParser {
     }
 
     static Parsed error(int status, String message) {
-      return new Parsed(new int[0], 0, status, message);
+      return new Parsed(new int[0], 0, false, status, message);
     }
   }
 
@@ -44,6 +44,7 @@ final class InHttpBodyParser {
     Spans spans = new Spans();
     String semanticError = null;
     int semanticStatus = 0;
+    boolean array = false;
     try (JsonParser parser = JSON.createParser(body)) {
       JsonToken token = parser.nextToken();
       if (token == null) {
@@ -53,6 +54,7 @@ final class InHttpBodyParser {
         semanticError = spans.readRecord(parser);
         semanticStatus = 400;
       } else if (token == JsonToken.START_ARRAY) {
+        array = true;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
           String problem;
           int status;
@@ -84,7 +86,7 @@ final class InHttpBodyParser {
     if (semanticError != null) {
       return Parsed.error(semanticStatus, semanticError);
     }
-    return new Parsed(spans.spans, spans.count, 0, null);
+    return new Parsed(spans.spans, spans.count, array, 0, null);
   }
 
   /** Byte spans {start, end} of the records found so far. */

@@ -51,6 +51,7 @@ final class InHttpHandler extends ChannelInboundHandlerAdapter {
   private CompositeByteBuf body;
   private boolean discarding;
   private boolean busy;
+  private boolean closing;
 
   InHttpHandler(FluentdReceiver receiver, int bodyLimit) {
     this.receiver = receiver;
@@ -60,13 +61,16 @@ final class InHttpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
+      if (closing) {
+        return; // requests that follow one answered with a close are never processed
+      }
       if (msg instanceof HttpRequest started) {
         startRequest(ctx, started);
       }
       if (msg instanceof HttpContent content) {
         if (discarding) {
           if (msg instanceof LastHttpContent) {
-            ctx.close(); // in_http closes the connection after "413 Too large"
+            close(ctx); // in_http closes the connection after "413 Too large"
           }
           return;
         }
@@ -76,7 +80,7 @@ final class InHttpHandler extends ChannelInboundHandlerAdapter {
         if (body.readableBytes() + content.content().readableBytes() > bodyLimit) {
           refuseTooLarge(ctx);
           if (msg instanceof LastHttpContent) {
-            ctx.close();
+            close(ctx);
           }
           return;
         }
@@ -141,6 +145,11 @@ final class InHttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void answer(ChannelHandlerContext ctx, HttpRequest current, byte[] raw) {
+    if (receiver.faults().takeDrop()) {
+      busy = false;
+      close(ctx); // as if the server went away with the request unanswered
+      return;
+    }
     receiver.countRequest();
     boolean keepAlive = HttpUtil.isKeepAlive(current);
     HttpMethod method = current.method();
@@ -160,6 +169,9 @@ final class InHttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     InHttpBodyParser.Parsed parsed = InHttpBodyParser.parse(bytes);
+    if (parsed.ok() && parsed.array()) {
+      receiver.countArrayRequest();
+    }
     if (!parsed.ok()) {
       respondError(ctx, parsed.errorStatus(), parsed.errorMessage(), keepAlive);
       return;
@@ -262,6 +274,7 @@ final class InHttpHandler extends ChannelInboundHandlerAdapter {
       response.headers().set(HttpHeaderNames.CONNECTION, "Keep-Alive");
     }
     if (close) {
+      closing = true;
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     } else {
       ctx.writeAndFlush(response);
@@ -273,7 +286,7 @@ final class InHttpHandler extends ChannelInboundHandlerAdapter {
     if (event instanceof IdleStateEvent) {
       if (!busy) {
         receiver.countIdleClose();
-        ctx.close(); // keepalive_timeout: a clean close, no response
+        close(ctx); // keepalive_timeout: a clean close, no response
       }
       return;
     }
@@ -289,6 +302,11 @@ final class InHttpHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("receiver connection failed: {}", cause.toString());
+    ctx.close();
+  }
+
+  private void close(ChannelHandlerContext ctx) {
+    closing = true;
     ctx.close();
   }
 

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslClientHelloHandler;
 import io.netty.util.concurrent.Future;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +30,7 @@ final class TlsResumptionTrap extends SslClientHelloHandler<Boolean> {
 
   private final IssuedSessions issued;
   private final AtomicLong sprung;
+  private boolean trapped;
 
   TlsResumptionTrap(IssuedSessions issued, AtomicLong sprung) {
     this.issued = issued;
@@ -59,6 +61,15 @@ final class TlsResumptionTrap extends SslClientHelloHandler<Boolean> {
   }
 
   @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    if (trapped) {
+      in.skipBytes(in.readableBytes()); // the connection is closing; ignore what else arrives
+      return;
+    }
+    super.decode(ctx, in, out);
+  }
+
+  @Override
   protected Future<Boolean> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) {
     boolean resumes = clientHello != null && triesToResume(clientHello);
     return ctx.executor().newSucceededFuture(resumes);
@@ -67,6 +78,7 @@ final class TlsResumptionTrap extends SslClientHelloHandler<Boolean> {
   @Override
   protected void onLookupComplete(ChannelHandlerContext ctx, Future<Boolean> future) {
     if (Boolean.TRUE.equals(future.getNow())) {
+      trapped = true;
       sprung.incrementAndGet();
       ctx.writeAndFlush(Unpooled.wrappedBuffer(INTERNAL_ERROR_ALERT))
           .addListener(ChannelFutureListener.CLOSE);

@@ -306,14 +306,14 @@ public final class FluentdSink implements EventSink {
         case REFUSED -> {
           metrics.requestsRefused.increment();
           succeeded(); // Fluentd is up and answering
-          ranges.removeFirst();
           if (events > 1) {
+            ranges.removeFirst();
             int middle = range[0] + events / 2;
             ranges.addFirst(new int[] {middle, range[1]});
             ranges.addFirst(new int[] {range[0], middle});
             next();
           } else {
-            writeDeadLetter(range[0], result);
+            writeDeadLetter(range[0], result); // then takes the range off and goes on
           }
         }
         case RETRY -> {

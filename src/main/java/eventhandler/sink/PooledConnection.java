@@ -139,7 +139,8 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
         }
         responseStarted = true;
         status = response.status().code();
-        keepAlive = HttpUtil.isKeepAlive(response);
+        // in_http closes the connection after a 413, without saying so in a header.
+        keepAlive = HttpUtil.isKeepAlive(response) && status != 413;
       }
       if (msg instanceof HttpContent content && responseStarted) {
         appendBody(content.content());
