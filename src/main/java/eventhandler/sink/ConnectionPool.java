@@ -60,26 +60,31 @@ final class ConnectionPool {
 
   /** Sends {@code exchange} as soon as a connection is free. */
   void execute(Exchange exchange) {
-    PooledConnection connection;
+    PooledConnection connection = null;
+    boolean connect = false;
+    boolean isClosed;
+    List<PooledConnection> stale = new ArrayList<>(0);
     synchronized (this) {
-      if (closed) {
-        connection = null;
-      } else {
-        connection = takeIdle();
+      isClosed = closed;
+      if (!isClosed) {
+        connection = takeIdle(stale);
         if (connection == null) {
-          if (open >= maxConnections) {
+          if (open < maxConnections) {
+            open++;
+            connect = true;
+          } else {
             waiting.addLast(exchange);
-            return;
           }
-          open++;
         }
       }
     }
-    if (closed && connection == null) {
+    // Closed outside the lock: closing on the event loop runs the close listener at once.
+    stale.forEach(idleTooLong -> idleTooLong.channel().close());
+    if (isClosed) {
       exchange.complete(ExchangeResult.failed(Failure.SINK_CLOSED, null));
     } else if (connection != null) {
       connection.run(exchange);
-    } else {
+    } else if (connect) {
       connect(exchange);
     }
   }
@@ -127,7 +132,8 @@ final class ConnectionPool {
     return open;
   }
 
-  private PooledConnection takeIdle() {
+  /** The most recently used idle connection still fit for use; unfit ones go to {@code stale}. */
+  private PooledConnection takeIdle(List<PooledConnection> stale) {
     long now = System.nanoTime();
     long limit = IDLE_REUSE_LIMIT.toNanos();
     PooledConnection connection;
@@ -135,7 +141,7 @@ final class ConnectionPool {
       if (connection.usable(now, limit)) {
         return connection;
       }
-      connection.channel().close(); // stale; its close listener updates the count
+      stale.add(connection); // its close listener updates the count
     }
     return null;
   }
