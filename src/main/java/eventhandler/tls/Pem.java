@@ -7,14 +7,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -28,6 +36,7 @@ import org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * Reads and writes PEM: certificates, private keys in PKCS#1 ({@code RSA PRIVATE KEY}), SEC1
@@ -37,6 +46,12 @@ import org.bouncycastle.pkcs.PKCSException;
  * <p>Errors never include key material; they name the source only.
  */
 public final class Pem {
+  /**
+   * OpenSSL's key derivation for encrypted PEM ({@code PBKDF-OpenSSL}) exists only in
+   * BouncyCastle's provider; it is used directly, not registered globally.
+   */
+  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+
   private Pem() {}
 
   /** All certificates in a PEM file, in file order. */
@@ -81,23 +96,32 @@ public final class Pem {
       Object object;
       while ((object = parser.readObject()) != null) {
         if (object instanceof PEMKeyPair pair) {
-          return converter.getKeyPair(pair).getPrivate();
+          // SEC1 makes the public key optional (RFC 5915); without it only the private part is
+          // there to convert.
+          return pair.getPublicKeyInfo() == null
+              ? converter.getPrivateKey(pair.getPrivateKeyInfo())
+              : converter.getKeyPair(pair).getPrivate();
         }
         if (object instanceof PrivateKeyInfo info) {
           return converter.getPrivateKey(info);
         }
         if (object instanceof PEMEncryptedKeyPair encrypted) {
           requirePassphrase(passphrase, source);
-          return converter
-              .getKeyPair(
-                  encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(passphrase)))
-              .getPrivate();
+          return converter.getPrivateKey(
+              encrypted
+                  .decryptKeyPair(
+                      new JcePEMDecryptorProviderBuilder()
+                          .setProvider(BOUNCY_CASTLE)
+                          .build(passphrase))
+                  .getPrivateKeyInfo());
         }
         if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
           requirePassphrase(passphrase, source);
           return converter.getPrivateKey(
               encrypted.decryptPrivateKeyInfo(
-                  new JceOpenSSLPKCS8DecryptorProviderBuilder().build(passphrase)));
+                  new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                      .setProvider(BOUNCY_CASTLE)
+                      .build(passphrase)));
         }
       }
     } catch (PEMException | PKCSException | OperatorCreationException e) {
@@ -117,11 +141,38 @@ public final class Pem {
   public static String encode(Object certificateOrKey) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      if (certificateOrKey instanceof ECPrivateKey ec) {
+        writer.writeObject(new PemObject("EC PRIVATE KEY", sec1(ec)));
+        return finish(writer, out);
+      }
       writer.writeObject(new JcaMiscPEMGenerator(certificateOrKey));
     } catch (IOException e) {
       throw new IllegalStateException("PEM encoding failed", e);
     }
     return out.toString();
+  }
+
+  private static String finish(JcaPEMWriter writer, StringWriter out) throws IOException {
+    writer.flush();
+    return out.toString();
+  }
+
+  /**
+   * SEC1 {@code ECPrivateKey} with the curve and the public key, as OpenSSL and Go write it. The
+   * generic encoder drops the curve of JDK keys (it lives only in their PKCS#8 wrapper), which
+   * leaves a key nobody can read back.
+   */
+  private static byte[] sec1(ECPrivateKey key) throws IOException {
+    PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+    ASN1Encodable parameters = info.getPrivateKeyAlgorithm().getParameters();
+    X9ECParameters curve =
+        parameters instanceof ASN1ObjectIdentifier oid
+            ? ECNamedCurveTable.getByOID(oid)
+            : X9ECParameters.getInstance(parameters);
+    byte[] publicPoint = curve.getG().multiply(key.getS()).normalize().getEncoded(false);
+    return new org.bouncycastle.asn1.sec.ECPrivateKey(
+            curve.getN().bitLength(), key.getS(), new DERBitString(publicPoint), parameters)
+        .getEncoded();
   }
 
   /**
@@ -135,6 +186,7 @@ public final class Pem {
           new JcaMiscPEMGenerator(
               key,
               new JcePEMEncryptorBuilder("AES-256-CBC")
+                  .setProvider(BOUNCY_CASTLE)
                   .setSecureRandom(new SecureRandom())
                   .build(passphrase)));
     } catch (IOException e) {

@@ -1,0 +1,134 @@
+package eventhandler.sim;
+
+import eventhandler.tls.CertificateIssuer;
+import eventhandler.tls.CertificateIssuer.Issued;
+import eventhandler.tls.CertificateIssuer.Subject;
+import eventhandler.tls.CertificateIssuer.Usage;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * The cluster's certificate authorities and server certificates: a host CA (signs the Auth server;
+ * clients trust it), a user CA (signs client identities; Auth trusts only it), a web CA for the
+ * proxy's web API, and a "foreign" CA with the user CA's name but another key, for identities the
+ * cluster must refuse. Subjects are {@code O=<cluster>, CN=<cluster>}, because Teleport's client
+ * reads the cluster name from the CA's Organization.
+ */
+final class ClusterAuthorities {
+  /** The name Teleport clients expect on the Auth Service's certificate. */
+  static final String API_DOMAIN = "teleport.cluster.local";
+
+  private static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  private static final Duration SERVER_VALIDITY = Duration.ofDays(365);
+
+  private final String clusterName;
+  private final CertificateIssuer issuer;
+  private final Issued hostCa;
+  private final Issued userCa;
+  private final Issued authServer;
+  private final Issued webCa;
+  private final Issued webServer;
+  private Issued foreignUserCa;
+
+  ClusterAuthorities(String clusterName, CertificateIssuer issuer, Instant now) {
+    this.clusterName = clusterName;
+    this.issuer = issuer;
+    Subject caSubject = new Subject(clusterName, clusterName, List.of());
+    // Back-dated, so identities valid "since yesterday" still chain to a valid CA.
+    Instant caStart = now.minus(Duration.ofDays(30));
+    this.hostCa = issuer.selfSignedCa(caSubject, issuer.ecKeyPair(), caStart, CA_VALIDITY);
+    this.userCa = issuer.selfSignedCa(caSubject, issuer.ecKeyPair(), caStart, CA_VALIDITY);
+    this.authServer =
+        issuer.issue(
+            hostCa,
+            issuer.ecKeyPair(),
+            new Subject(API_DOMAIN, clusterName, List.of("Auth")),
+            now,
+            SERVER_VALIDITY,
+            List.of(API_DOMAIN, "*." + API_DOMAIN),
+            List.of(),
+            Usage.SERVER);
+    this.webCa =
+        issuer.selfSignedCa(
+            new Subject(clusterName + " web CA", clusterName, List.of()),
+            issuer.ecKeyPair(),
+            caStart,
+            CA_VALIDITY);
+    this.webServer =
+        issuer.issue(
+            webCa,
+            issuer.ecKeyPair(),
+            Subject.of("localhost"),
+            now,
+            SERVER_VALIDITY,
+            List.of("localhost"),
+            List.of(InetAddress.getLoopbackAddress()),
+            Usage.SERVER);
+  }
+
+  Issued hostCa() {
+    return hostCa;
+  }
+
+  Issued userCa() {
+    return userCa;
+  }
+
+  Issued webCa() {
+    return webCa;
+  }
+
+  /** Same subject as the user CA, different key: certificates it signs fail verification. */
+  synchronized Issued foreignUserCa() {
+    if (foreignUserCa == null) {
+      foreignUserCa =
+          issuer.selfSignedCa(
+              new Subject(clusterName, clusterName, List.of()),
+              issuer.ecKeyPair(),
+              userCa.certificate().getNotBefore().toInstant().plus(Duration.ofMinutes(1)),
+              CA_VALIDITY);
+    }
+    return foreignUserCa;
+  }
+
+  /** Auth's TLS: its certificate, client certificates required and checked against the user CA. */
+  SslContext authServerTls() {
+    try {
+      return GrpcSslContexts.configure(
+              SslContextBuilder.forServer(
+                  authServer.keyPair().getPrivate(), authServer.certificate()),
+              SslProvider.JDK)
+          .trustManager(userCa.certificate())
+          .clientAuth(ClientAuth.REQUIRE)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot set up the simulated Auth Service's TLS", e);
+    }
+  }
+
+  /** The proxy web API's TLS (HTTP/1.1, no client certificate). */
+  SslContext webServerTls() {
+    try {
+      return SslContextBuilder.forServer(webServer.keyPair().getPrivate(), webServer.certificate())
+          .sslProvider(SslProvider.JDK)
+          .applicationProtocolConfig(
+              new ApplicationProtocolConfig(
+                  ApplicationProtocolConfig.Protocol.ALPN,
+                  ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                  ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                  TlsRoutingFront.HTTP_1_1))
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot set up the simulated web API's TLS", e);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package eventhandler.sink;
+
+import eventhandler.tls.KeyStores;
+import eventhandler.tls.Pem;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The client side of the mutual TLS to Fluentd: presents the client certificate, verifies the
+ * server certificate and its host name, TLS 1.2 or 1.3.
+ *
+ * <p>Every connection gets a new {@link SSLContext}, so its session cache is empty and the
+ * handshake can never try to resume a session: Fluentd's in_http answers a resumed handshake with a
+ * fatal {@code internal_error} alert (it never sets a session id context).
+ */
+final class ClientTls {
+  private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  private final X509KeyManager keyManager;
+  private final X509TrustManager trustManager;
+
+  ClientTls(X509KeyManager keyManager, X509TrustManager trustManager) {
+    this.keyManager = keyManager;
+    this.trustManager = trustManager;
+  }
+
+  /** Loads the PEM files; errors name the file and the flag it comes from. */
+  static ClientTls load(Path caFile, Path certFile, Path keyFile) {
+    List<X509Certificate> chain =
+        read(() -> Pem.readCertificates(certFile), "--fluentd-cert", certFile);
+    PrivateKey key = read(() -> Pem.readPrivateKey(keyFile), "--fluentd-key", keyFile);
+    X509TrustManager trust =
+        caFile == null
+            ? systemTrust()
+            : KeyStores.trustManager(
+                read(() -> Pem.readCertificates(caFile), "--fluentd-ca", caFile));
+    return new ClientTls(KeyStores.keyManager(key, chain), trust);
+  }
+
+  /** A handler for one new connection to {@code host:port}, with a context of its own. */
+  SslHandler newHandler(ByteBufAllocator alloc, String host, int port, Duration handshakeTimeout) {
+    SSLContext context;
+    try {
+      context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, null);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TLS is not available in this Java runtime", e);
+    }
+    SSLEngine engine = context.createSSLEngine(host, port);
+    engine.setUseClientMode(true);
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setProtocols(PROTOCOLS);
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+      // The JDK sends SNI only for names with a dot; "localhost" and short names need it too.
+      parameters.setServerNames(List.of(new SNIHostName(host)));
+    }
+    engine.setSSLParameters(parameters);
+    SslHandler handler = new SslHandler(engine);
+    handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
+    return handler;
+  }
+
+  private static X509TrustManager systemTrust() {
+    try {
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init((KeyStore) null);
+      for (TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509TrustManager x509) {
+          return x509;
+        }
+      }
+      throw new IllegalStateException("the system trust store has no X.509 trust manager");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load the system trust store", e);
+    }
+  }
+
+  private interface PemRead<T> {
+    T read() throws IOException;
+  }
+
+  private static <T> T read(PemRead<T> reader, String flag, Path file) {
+    try {
+      return reader.read();
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(flag + ": no such file: " + file, e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          flag + ": " + e.getMessage() + "; check the file path and that it is PEM", e);
+    }
+  }
+}

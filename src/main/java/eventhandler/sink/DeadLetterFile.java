@@ -1,0 +1,125 @@
+package eventhandler.sink;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import eventhandler.files.PrivateFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Map;
+
+/**
+ * Events that could not be delivered and will not be retried, one JSON object per line, appended to
+ * a file only the owner can read (0600). Each line is flushed to disk before {@code append}
+ * returns, because the caller moves its checkpoint past the event right after.
+ *
+ * <p>Line shape: {@code {"time":"<RFC 3339>","reason":"...",<details...>,"event":<event>}}; the
+ * event is embedded as JSON when it parses, otherwise as a string. The file is created on the first
+ * append. Safe for concurrent use.
+ */
+public final class DeadLetterFile implements AutoCloseable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectReader STRICT_READER =
+      MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private final Path file;
+  private final Clock clock;
+  private FileChannel channel;
+  private long appended;
+
+  public DeadLetterFile(Path file, Clock clock) {
+    this.file = file;
+    this.clock = clock;
+  }
+
+  public Path path() {
+    return file;
+  }
+
+  /** Appends one event given as UTF-8 bytes. */
+  public void append(String reason, Map<String, ?> details, byte[] eventJson) throws IOException {
+    appendLine(line(reason, details, parseOrText(eventJson)));
+  }
+
+  /** Appends one event given as text. */
+  public void append(String reason, Map<String, ?> details, String eventJson) throws IOException {
+    appendLine(line(reason, details, parseOrText(eventJson.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  /** Lines this instance appended. */
+  public synchronized long appended() {
+    return appended;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (channel != null) {
+      channel.close();
+      channel = null;
+    }
+  }
+
+  private byte[] line(String reason, Map<String, ?> details, JsonNode event) throws IOException {
+    ObjectNode line = MAPPER.createObjectNode();
+    line.put("time", clock.instant().toString());
+    line.put("reason", reason);
+    details.forEach((key, value) -> line.set(key, MAPPER.valueToTree(value)));
+    line.set("event", event);
+    byte[] json = MAPPER.writeValueAsBytes(line);
+    byte[] withNewline = new byte[json.length + 1];
+    System.arraycopy(json, 0, withNewline, 0, json.length);
+    withNewline[json.length] = '\n';
+    return withNewline;
+  }
+
+  private static JsonNode parseOrText(byte[] eventJson) {
+    try {
+      JsonNode node = STRICT_READER.readTree(eventJson);
+      if (node != null && !node.isMissingNode()) {
+        return node;
+      }
+    } catch (IOException notJson) {
+      // Kept as text below: the event is exactly what was refused.
+    }
+    return MAPPER.getNodeFactory().textNode(new String(eventJson, StandardCharsets.UTF_8));
+  }
+
+  private synchronized void appendLine(byte[] line) throws IOException {
+    FileChannel out = open();
+    ByteBuffer buffer = ByteBuffer.wrap(line);
+    while (buffer.hasRemaining()) {
+      out.write(buffer);
+    }
+    out.force(true);
+    appended++;
+  }
+
+  private FileChannel open() throws IOException {
+    if (channel == null) {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        PrivateFiles.createDirectories(parent);
+      }
+      channel =
+          FileChannel.open(
+              file,
+              EnumSet.of(
+                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+              PrivateFiles.attributes(PrivateFiles.FILE_MODE));
+      // A file left by an older run or created by hand may be readable by others; fix that.
+      if (!Files.getPosixFilePermissions(file).equals(PrivateFiles.FILE_MODE)) {
+        Files.setPosixFilePermissions(file, PrivateFiles.FILE_MODE);
+      }
+    }
+    return channel;
+  }
+}

@@ -1,0 +1,116 @@
+package eventhandler.sink;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the Fluentd sink.
+ *
+ * @param caFile CA certificates (PEM) that sign Fluentd's server certificate; {@code null} trusts
+ *     the system trust store ({@code --fluentd-ca})
+ * @param certFile client certificate chain (PEM) presented to Fluentd ({@code --fluentd-cert})
+ * @param keyFile unencrypted private key (PEM) of the client certificate ({@code --fluentd-key})
+ * @param maxConnections keep-alive connections per Fluentd host:port, one request in flight on each
+ * @param batchSize most events in one request; 1 sends each event as a bare JSON object
+ * @param batchBytes most bytes in one request body (an event larger than this goes alone)
+ * @param requestTimeout limit for connecting, the TLS handshake, and each request's response
+ * @param minBackoff first retry delay after a failed request; doubles per consecutive failure
+ * @param maxBackoff cap of the retry delay
+ */
+public record FluentdSinkConfig(
+    Path caFile,
+    Path certFile,
+    Path keyFile,
+    int maxConnections,
+    int batchSize,
+    int batchBytes,
+    Duration requestTimeout,
+    Duration minBackoff,
+    Duration maxBackoff) {
+
+  public static final int DEFAULT_MAX_CONNECTIONS = 10;
+  public static final int DEFAULT_BATCH_SIZE = 500;
+  // Well under in_http's 32 MiB body limit and Fluentd's 8 MiB default memory chunk limit.
+  public static final int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofMillis(100);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+
+  public FluentdSinkConfig {
+    Objects.requireNonNull(certFile, "certFile");
+    Objects.requireNonNull(keyFile, "keyFile");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(minBackoff, "minBackoff");
+    Objects.requireNonNull(maxBackoff, "maxBackoff");
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
+    }
+    if (batchBytes < 1) {
+      throw new IllegalArgumentException("batchBytes must be at least 1: " + batchBytes);
+    }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+    }
+    if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0) {
+      throw new IllegalArgumentException(
+          "backoff must satisfy 0 < minBackoff <= maxBackoff: " + minBackoff + ", " + maxBackoff);
+    }
+  }
+
+  /** The defaults for everything but the TLS files. */
+  public static FluentdSinkConfig withDefaults(Path caFile, Path certFile, Path keyFile) {
+    return new FluentdSinkConfig(
+        caFile,
+        certFile,
+        keyFile,
+        DEFAULT_MAX_CONNECTIONS,
+        DEFAULT_BATCH_SIZE,
+        DEFAULT_BATCH_BYTES,
+        DEFAULT_REQUEST_TIMEOUT,
+        DEFAULT_MIN_BACKOFF,
+        DEFAULT_MAX_BACKOFF);
+  }
+
+  public FluentdSinkConfig withMaxConnections(int value) {
+    return new FluentdSinkConfig(
+        caFile,
+        certFile,
+        keyFile,
+        value,
+        batchSize,
+        batchBytes,
+        requestTimeout,
+        minBackoff,
+        maxBackoff);
+  }
+
+  public FluentdSinkConfig withBatch(int size, int bytes) {
+    return new FluentdSinkConfig(
+        caFile,
+        certFile,
+        keyFile,
+        maxConnections,
+        size,
+        bytes,
+        requestTimeout,
+        minBackoff,
+        maxBackoff);
+  }
+
+  public FluentdSinkConfig withTimeouts(Duration request, Duration minWait, Duration maxWait) {
+    return new FluentdSinkConfig(
+        caFile,
+        certFile,
+        keyFile,
+        maxConnections,
+        batchSize,
+        batchBytes,
+        request,
+        minWait,
+        maxWait);
+  }
+}

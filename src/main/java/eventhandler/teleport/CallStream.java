@@ -1,0 +1,165 @@
+package eventhandler.teleport;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.util.NoSuchElementException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A server-streaming call read as a blocking iterator, with gRPC flow control: at most {@link
+ * #PREFETCH} messages are asked for ahead of the reader. Ends the call on every path: at the end of
+ * the stream, on error, on {@link #close()}, and on interrupt.
+ */
+final class CallStream<R, T> implements EventStream<T> {
+  /** Messages requested ahead of the reader: enough to hide latency, small enough for memory. */
+  static final int PREFETCH = 16;
+
+  private record Closed(Status status) {}
+
+  private final ClientCall<?, R> call;
+  private final Function<R, T> mapper;
+  private final String operation;
+  private final StatusTranslator translator;
+  private final Consumer<CallStream<?, ?>> onFinished;
+  private final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
+  private final Object callLock = new Object();
+  private R peeked;
+  private boolean ended;
+  private boolean finished;
+  private volatile boolean closed;
+
+  private CallStream(
+      ClientCall<?, R> call,
+      Function<R, T> mapper,
+      String operation,
+      StatusTranslator translator,
+      Consumer<CallStream<?, ?>> onFinished) {
+    this.call = call;
+    this.mapper = mapper;
+    this.operation = operation;
+    this.translator = translator;
+    this.onFinished = onFinished;
+  }
+
+  /**
+   * Starts {@code method} with {@code request}. {@code onFinished} runs once when the call is over
+   * (ended, failed or cancelled), so the owner can track open streams.
+   */
+  static <Q, R, T> CallStream<R, T> start(
+      Channel channel,
+      MethodDescriptor<Q, R> method,
+      CallOptions options,
+      Q request,
+      Function<R, T> mapper,
+      String operation,
+      StatusTranslator translator,
+      Consumer<CallStream<?, ?>> onFinished) {
+    ClientCall<Q, R> call = channel.newCall(method, options);
+    CallStream<R, T> stream = new CallStream<>(call, mapper, operation, translator, onFinished);
+    synchronized (stream.callLock) {
+      call.start(stream.new Listener(), new Metadata());
+      call.sendMessage(request);
+      call.halfClose();
+      call.request(PREFETCH);
+    }
+    return stream;
+  }
+
+  private final class Listener extends ClientCall.Listener<R> {
+    @Override
+    public void onMessage(R message) {
+      arrivals.add(message);
+    }
+
+    @Override
+    public void onClose(Status status, Metadata trailers) {
+      arrivals.add(new Closed(status));
+      finished();
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public boolean hasNext() {
+    if (closed) {
+      throw new TeleportException(
+          TeleportException.Kind.CANCELLED,
+          operation + ": the stream was closed",
+          false,
+          null,
+          null);
+    }
+    if (peeked != null) {
+      return true;
+    }
+    if (ended) {
+      return false;
+    }
+    Object arrival;
+    try {
+      arrival = arrivals.take();
+    } catch (InterruptedException e) {
+      close();
+      Thread.currentThread().interrupt();
+      throw new TeleportException(
+          TeleportException.Kind.CANCELLED, operation + " was interrupted", false, null, e);
+    }
+    if (arrival instanceof Closed closed) {
+      ended = true;
+      if (closed.status().isOk()) {
+        return false;
+      }
+      throw translator.translate(operation, closed.status());
+    }
+    peeked = (R) arrival;
+    return true;
+  }
+
+  @Override
+  public T next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException(operation + ": the stream has ended");
+    }
+    R message = peeked;
+    peeked = null;
+    synchronized (callLock) {
+      call.request(1);
+    }
+    return mapper.apply(message);
+  }
+
+  /** Cancels the call unless it is already over; safe to call more than once, from any thread. */
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (callLock) {
+      if (!finished) {
+        call.cancel(operation + ": closed by the reader", null);
+      }
+    }
+  }
+
+  /** Whether the call is over (ended, failed or cancelled). */
+  boolean isFinished() {
+    synchronized (callLock) {
+      return finished;
+    }
+  }
+
+  private void finished() {
+    synchronized (callLock) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+    }
+    onFinished.accept(this);
+  }
+}

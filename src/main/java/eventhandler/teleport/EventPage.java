@@ -1,0 +1,12 @@
+package eventhandler.teleport;
+
+import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.util.List;
+
+/** A page of audit events and the key of the next page ({@code ""} when there is none). */
+public record EventPage(List<EventUnstructured> events, String nextKey) {
+  public EventPage {
+    events = List.copyOf(events);
+    nextKey = nextKey == null ? "" : nextKey;
+  }
+}

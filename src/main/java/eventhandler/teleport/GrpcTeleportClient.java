@@ -1,0 +1,284 @@
+package eventhandler.teleport;
+
+import com.google.protobuf.Timestamp;
+import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
+import eventhandler.teleport.proto.auditlog.EventExportChunk;
+import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.teleport.proto.auditlog.EventsUnstructured;
+import eventhandler.teleport.proto.auditlog.ExportEventUnstructured;
+import eventhandler.teleport.proto.auditlog.ExportUnstructuredEventsRequest;
+import eventhandler.teleport.proto.auditlog.GetEventExportChunksRequest;
+import eventhandler.teleport.proto.auditlog.GetUnstructuredEventsRequest;
+import eventhandler.teleport.proto.auditlog.Order;
+import eventhandler.teleport.proto.auditlog.StreamUnstructuredSessionEventsRequest;
+import eventhandler.teleport.proto.auth.AuthServiceGrpc;
+import eventhandler.teleport.proto.auth.PingRequest;
+import eventhandler.teleport.proto.auth.PingResponse;
+import eventhandler.teleport.proto.types.LockV2;
+import io.grpc.CallOptions;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link TeleportClient} over one gRPC channel to the Auth Service. The channel reconnects by
+ * itself after a lost connection; new connections use the credentials current at that time. Build
+ * it with {@link TeleportConnector}.
+ */
+public final class GrpcTeleportClient implements TeleportClient {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcTeleportClient.class);
+  private static final String NAMESPACE = "default";
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  private final ManagedChannel channel;
+  private final ConnectionMode mode;
+  private final TeleportAddress address;
+  private final ReloadableCredentials credentials;
+  private final PingResponse cluster;
+  private final StatusTranslator translator;
+  private final Duration callTimeout;
+  private final Set<CallStream<?, ?>> openStreams = ConcurrentHashMap.newKeySet();
+
+  GrpcTeleportClient(
+      ManagedChannel channel,
+      ConnectionMode mode,
+      TeleportAddress address,
+      ReloadableCredentials credentials,
+      PingResponse cluster,
+      StatusTranslator translator,
+      Duration callTimeout,
+      MeterRegistry registry) {
+    this.channel = channel;
+    this.mode = mode;
+    this.address = address;
+    this.credentials = credentials;
+    this.cluster = cluster;
+    this.translator = translator;
+    this.callTimeout = callTimeout;
+    Gauge.builder("eventhandler.teleport.streams.open", openStreams, Set::size)
+        .description("Server streams from Teleport currently open")
+        .register(registry);
+  }
+
+  /** How the connection reaches the Auth Service. */
+  public ConnectionMode connectionMode() {
+    return mode;
+  }
+
+  public TeleportAddress address() {
+    return address;
+  }
+
+  /** The Ping answer received when connecting: cluster name, server version... */
+  public PingResponse cluster() {
+    return cluster;
+  }
+
+  /** The credentials in use, and their reload. */
+  public ReloadableCredentials credentials() {
+    return credentials;
+  }
+
+  /**
+   * Reads the identity (or key pair) files again now, e.g. on SIGHUP. New connections use the new
+   * certificate; open ones keep theirs. A failed reload keeps the old credentials and logs why.
+   */
+  public ReloadableCredentials.Outcome reload() {
+    return credentials.reload();
+  }
+
+  /** Server streams currently open (for tests and diagnostics). */
+  public int openStreamCount() {
+    return openStreams.size();
+  }
+
+  @Override
+  public EventPage searchEvents(
+      Instant from, Instant to, List<String> types, int limit, String startKey) {
+    GetUnstructuredEventsRequest request =
+        GetUnstructuredEventsRequest.newBuilder()
+            .setNamespace(NAMESPACE)
+            .setStartDate(timestamp(from))
+            .setEndDate(timestamp(to))
+            .addAllEventTypes(types)
+            .setLimit(limit)
+            .setStartKey(startKey == null ? "" : startKey)
+            // 0 on the wire: the Go client's "ascending" (see teleport-api.md §1.2).
+            .setOrder(Order.ORDER_DESCENDING_UNSPECIFIED)
+            .build();
+    EventsUnstructured page =
+        unary(
+            AuditLogServiceGrpc.getGetUnstructuredEventsMethod(),
+            request,
+            "searching audit events from " + from + " to " + to + " (GetUnstructuredEvents)",
+            StatusTranslator.EVENT_RULES);
+    return new EventPage(page.getItemsList(), page.getLastKey());
+  }
+
+  @Override
+  public List<String> listExportChunks(LocalDate date) {
+    String operation = "listing the export chunks of " + date + " (GetEventExportChunks)";
+    List<String> chunks = new ArrayList<>();
+    try (EventStream<String> stream =
+        stream(
+            AuditLogServiceGrpc.getGetEventExportChunksMethod(),
+            GetEventExportChunksRequest.newBuilder().setDate(timestamp(date)).build(),
+            EventExportChunk::getChunk,
+            operation,
+            deadline())) {
+      while (stream.hasNext()) {
+        chunks.add(stream.next());
+      }
+    }
+    return chunks;
+  }
+
+  @Override
+  public EventStream<ExportedItem> exportChunk(LocalDate date, String chunk, String cursor) {
+    ExportUnstructuredEventsRequest request =
+        ExportUnstructuredEventsRequest.newBuilder()
+            .setDate(timestamp(date))
+            .setChunk(chunk)
+            .setCursor(cursor == null ? "" : cursor)
+            .build();
+    return stream(
+        AuditLogServiceGrpc.getExportUnstructuredEventsMethod(),
+        request,
+        (ExportEventUnstructured item) -> new ExportedItem(item.getEvent(), item.getCursor()),
+        "exporting chunk " + chunk + " of " + date + " (ExportUnstructuredEvents)",
+        CallOptions.DEFAULT);
+  }
+
+  @Override
+  public EventStream<EventUnstructured> streamSession(String sessionId, int startIndex) {
+    StreamUnstructuredSessionEventsRequest request =
+        StreamUnstructuredSessionEventsRequest.newBuilder()
+            .setSessionId(sessionId)
+            .setStartIndex(startIndex)
+            .build();
+    return stream(
+        AuditLogServiceGrpc.getStreamUnstructuredSessionEventsMethod(),
+        request,
+        Function.identity(),
+        "streaming the recording of session "
+            + sessionId
+            + " from index "
+            + startIndex
+            + " (StreamUnstructuredSessionEvents)",
+        CallOptions.DEFAULT);
+  }
+
+  @Override
+  public void upsertLock(LockV2 lock) {
+    LockV2.Builder complete = lock.toBuilder();
+    // Auth fills these in too; setting them keeps the request valid on any version.
+    if (complete.getKind().isEmpty()) {
+      complete.setKind("lock");
+    }
+    if (complete.getVersion().isEmpty()) {
+      complete.setVersion("v2");
+    }
+    unary(
+        AuthServiceGrpc.getUpsertLockMethod(),
+        complete.build(),
+        "creating the lock " + lock.getMetadata().getName() + " (UpsertLock)",
+        StatusTranslator.LOCK_RULES);
+  }
+
+  @Override
+  public PingResponse ping() {
+    return unary(
+        AuthServiceGrpc.getPingMethod(),
+        PingRequest.getDefaultInstance(),
+        "pinging the Auth Service (Ping)",
+        StatusTranslator.EVENT_RULES);
+  }
+
+  /** Cancels open streams, then closes the channel and stops refreshing the credentials. */
+  @Override
+  public void close() {
+    credentials.close();
+    for (CallStream<?, ?> stream : List.copyOf(openStreams)) {
+      stream.close();
+    }
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private <Q, R> R unary(
+      MethodDescriptor<Q, R> method, Q request, String operation, String neededRules) {
+    wakeChannel();
+    try {
+      return ClientCalls.blockingUnaryCall(channel, method, deadline(), request);
+    } catch (StatusRuntimeException e) {
+      throw translator.translate(operation, e.getStatus(), neededRules);
+    }
+  }
+
+  private <Q, R, T> EventStream<T> stream(
+      MethodDescriptor<Q, R> method,
+      Q request,
+      Function<R, T> mapper,
+      String operation,
+      CallOptions options) {
+    wakeChannel();
+    CallStream<R, T> stream =
+        CallStream.start(
+            channel, method, options, request, mapper, operation, translator, openStreams::remove);
+    openStreams.add(stream);
+    if (stream.isFinished()) {
+      // It ended before it was registered (e.g. the channel is shut down).
+      openStreams.remove(stream);
+    }
+    return stream;
+  }
+
+  private CallOptions deadline() {
+    return CallOptions.DEFAULT.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * After a failed reconnect the channel waits (up to two minutes, growing) before trying again and
+   * fails calls meanwhile. The exporter already paces its retries, so a new call tries at once.
+   */
+  private void wakeChannel() {
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      LOG.debug("the connection to Teleport is down; reconnecting now");
+      channel.resetConnectBackoff();
+    }
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder()
+        .setSeconds(instant.getEpochSecond())
+        .setNanos(instant.getNano())
+        .build();
+  }
+
+  private static Timestamp timestamp(LocalDate date) {
+    return timestamp(date.atStartOfDay(ZoneOffset.UTC).toInstant());
+  }
+}

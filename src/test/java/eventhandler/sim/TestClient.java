@@ -1,0 +1,86 @@
+package eventhandler.sim;
+
+import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
+import eventhandler.teleport.proto.auth.AuthServiceGrpc;
+import eventhandler.tls.Pem;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A hand-configured gRPC client for the simulator's own tests (the real client lives elsewhere):
+ * mutual TLS from an identity file, authority {@code teleport.cluster.local}, ALPN h2, and for
+ * proxy mode the {@code teleport-auth@...} protocol first.
+ */
+final class TestClient implements AutoCloseable {
+  static final Metadata.Key<String> VERSION =
+      Metadata.Key.of("version", Metadata.ASCII_STRING_MARSHALLER);
+
+  final ManagedChannel channel;
+  final AuditLogServiceGrpc.AuditLogServiceBlockingStub auditLog;
+  final AuditLogServiceGrpc.AuditLogServiceStub auditLogAsync;
+  final AuthServiceGrpc.AuthServiceBlockingStub auth;
+
+  private TestClient(ManagedChannel channel) {
+    this.channel = channel;
+    Metadata headers = new Metadata();
+    headers.put(VERSION, "16.4.12");
+    var withVersion = MetadataUtils.newAttachHeadersInterceptor(headers);
+    this.auditLog = AuditLogServiceGrpc.newBlockingStub(channel).withInterceptors(withVersion);
+    this.auditLogAsync = AuditLogServiceGrpc.newStub(channel).withInterceptors(withVersion);
+    this.auth = AuthServiceGrpc.newBlockingStub(channel).withInterceptors(withVersion);
+  }
+
+  static TestClient direct(SimulatedCluster cluster, Path identity) throws IOException {
+    return connect(cluster.authSocketAddress(), identity, List.of("h2"));
+  }
+
+  static TestClient viaProxy(SimulatedCluster cluster, Path identity) throws IOException {
+    return connect(
+        cluster.proxySocketAddress(), identity, List.of(cluster.authAlpnProtocol(), "h2"));
+  }
+
+  static TestClient connect(InetSocketAddress address, Path identity, List<String> alpn)
+      throws IOException {
+    String text = Files.readString(identity, StandardCharsets.US_ASCII);
+    PrivateKey key = Pem.readPrivateKey(text, identity.toString(), null);
+    List<X509Certificate> certificates = Pem.readCertificates(text, identity.toString());
+    SslContext tls =
+        GrpcSslContexts.forClient()
+            .keyManager(key, certificates.get(0))
+            .trustManager(certificates.subList(1, certificates.size()))
+            .applicationProtocolConfig(
+                new ApplicationProtocolConfig(
+                    ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    alpn))
+            .build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress(address)
+            .sslContext(tls)
+            .overrideAuthority("teleport.cluster.local")
+            .maxInboundMessageSize(64 * 1024 * 1024)
+            .build();
+    return new TestClient(channel);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow();
+    channel.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
