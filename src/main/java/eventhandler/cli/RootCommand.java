@@ -2,9 +2,11 @@ package eventhandler.cli;
 
 import eventhandler.config.Setting;
 import eventhandler.config.ValueType;
+import eventhandler.pipeline.ExportJob;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,7 +60,11 @@ public final class RootCommand implements Callable<Integer> {
     Charset charset = Charset.defaultCharset();
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, charset), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, charset), true);
-    return new RootCommand(System.getenv(), out, err, new UnavailableExportRunner(err))
+    return new RootCommand(
+            System.getenv(),
+            out,
+            err,
+            settings -> new ExportJob(Clock.systemUTC(), err).run(settings))
         .execute(args);
   }
 

@@ -21,9 +21,7 @@ public final class OpsServer implements AutoCloseable {
   private final ExecutorService executor;
 
   public OpsServer(
-      InetSocketAddress address,
-      PrometheusMeterRegistry registry,
-      Supplier<Readiness> readiness)
+      InetSocketAddress address, PrometheusMeterRegistry registry, Supplier<Readiness> readiness)
       throws IOException {
     server = HttpServer.create(address, 16);
     executor =
@@ -44,7 +42,9 @@ public final class OpsServer implements AutoCloseable {
         exchange -> {
           Readiness now = readiness.get();
           String body =
-              now.ready() ? "ready\n" : "not ready:\n- " + String.join("\n- ", now.problems()) + "\n";
+              now.ready()
+                  ? "ready\n"
+                  : "not ready:\n- " + String.join("\n- ", now.problems()) + "\n";
           respond(exchange, now.ready() ? 200 : 503, "text/plain", body);
         });
   }
@@ -62,7 +62,8 @@ public final class OpsServer implements AutoCloseable {
   private static void respond(HttpExchange exchange, int status, String type, String body)
       throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          && !"HEAD".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }

@@ -5,8 +5,8 @@ import java.util.ArrayDeque;
 
 /**
  * Tracks positions in the order they were read while their deliveries are acknowledged in any
- * order. The committed position is the last one of the contiguous acknowledged prefix: a
- * checkpoint written from it never skips an event that Fluentd has not taken.
+ * order. The committed position is the last one of the contiguous acknowledged prefix: a checkpoint
+ * written from it never skips an event that Fluentd has not taken.
  */
 final class AckTracker<P> {
   /** One registered position; acknowledged once. */

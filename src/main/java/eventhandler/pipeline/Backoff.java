@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Capped exponential backoff with "half jitter": each delay is between half and all of the
- * current step, so many retrying clients spread out while none retries too eagerly.
+ * Capped exponential backoff with "half jitter": each delay is between half and all of the current
+ * step, so many retrying clients spread out while none retries too eagerly.
  */
 final class Backoff {
   private final Duration initial;

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Audit export through the bulk export API: for each UTC day from the start date, list the day's
  * chunks and export every chunk not completed yet, several at a time. When a past day has no new
  * chunk the export moves to the next day; the two most recent past days stay in a backlog that is
- * polled again for late events, as the Go exporter does. Caught up means today and the backlog
- * have nothing new.
+ * polled again for late events, as the Go exporter does. Caught up means today and the backlog have
+ * nothing new.
  */
 final class BulkExport implements AuditExport {
   private static final Logger LOG = LoggerFactory.getLogger(BulkExport.class);

@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * Exports one chunk of one day with {@code ExportUnstructuredEvents}, resuming from the chunk's
- * saved cursor, and marks the chunk completed once every event of it is delivered. A broken
- * stream is resumed from the last delivered cursor, after a backoff, for as long as it takes.
+ * saved cursor, and marks the chunk completed once every event of it is delivered. A broken stream
+ * is resumed from the last delivered cursor, after a backoff, for as long as it takes.
  */
 final class ChunkExport implements Checkpointer.Checkpointable {
   private final TeleportClient client;

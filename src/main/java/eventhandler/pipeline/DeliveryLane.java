@@ -10,10 +10,10 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
- * One ordered stream of events bound for one Fluentd URL. Groups events into batches (by count
- * and bytes), keeps a bounded number of batches in flight, and tracks which read positions are
- * safely delivered. Positions of events that are read but not sent (filtered out) advance with
- * the others, in order.
+ * One ordered stream of events bound for one Fluentd URL. Groups events into batches (by count and
+ * bytes), keeps a bounded number of batches in flight, and tracks which read positions are safely
+ * delivered. Positions of events that are read but not sent (filtered out) advance with the others,
+ * in order.
  *
  * <p>Not thread-safe for writers: one thread adds events; completions arrive on sink threads.
  *

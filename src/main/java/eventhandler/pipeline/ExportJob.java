@@ -206,18 +206,12 @@ public final class ExportJob {
       throws InterruptedException {
     TeleportConnector connector = new TeleportConnector(clock, scheduler, registry);
     var teleport = settings.teleport();
-    CredentialSource credentials =
-        switch (teleport.credentials()) {
-          case TeleportCredentials.IdentityFile identity -> CredentialSource.identityFile(
-              identity.path());
-          case TeleportCredentials.KeyPairFiles pair -> CredentialSource.keyPair(
-              pair.certificate(), pair.privateKey(), pair.certificateAuthorities());
-        };
+    CredentialSource credentials = credentialSource(teleport.credentials());
     eventhandler.teleport.TeleportSettings connectSettings =
         eventhandler.teleport.TeleportSettings.of(teleport.address().toString(), credentials)
             .withRefresh(teleport.refreshEnabled(), teleport.refreshInterval())
             .withDialTimeout(teleport.dialTimeout())
-            .withMaxInboundMessageSize(teleport.maxMessageBytes());
+            .withMaxInboundMessageSize(teleport.maxMessageBytes(), "--teleport-max-message-size");
     Backoff backoff = new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom());
     while (!stopRequested) {
       try {
@@ -234,11 +228,20 @@ public final class ExportJob {
           throw e;
         }
         Duration delay = backoff.next();
-        LOG.error("cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
+        LOG.error(
+            "cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
         TimeUnit.MILLISECONDS.sleep(delay.toMillis());
       }
     }
     return null;
+  }
+
+  private static CredentialSource credentialSource(TeleportCredentials credentials) {
+    if (credentials instanceof TeleportCredentials.KeyPairFiles pair) {
+      return CredentialSource.keyPair(
+          pair.certificate(), pair.privateKey(), pair.certificateAuthorities());
+    }
+    return CredentialSource.identityFile(((TeleportCredentials.IdentityFile) credentials).path());
   }
 
   private static AuditEventHandler.FailedLoginObserver failedLoginObserver(

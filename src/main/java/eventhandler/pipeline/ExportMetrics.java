@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What the export has done so far: counters for Prometheus and the figures the progress log and
- * the readiness check read. Kinds are {@code audit} and {@code session}.
+ * What the export has done so far: counters for Prometheus and the figures the progress log and the
+ * readiness check read. Kinds are {@code audit} and {@code session}.
  */
 public final class ExportMetrics {
   private final Clock clock;
@@ -35,7 +35,8 @@ public final class ExportMetrics {
     exportedCounter(registry, "audit", auditExported);
     exportedCounter(registry, "session", sessionEventsExported);
     counter(registry, "eventhandler.events.failed", "audit", auditFailed, "events dead-lettered");
-    counter(registry, "eventhandler.events.failed", "session", sessionFailed, "events dead-lettered");
+    counter(
+        registry, "eventhandler.events.failed", "session", sessionFailed, "events dead-lettered");
     counter(registry, "eventhandler.events.skipped", "audit", auditSkipped, "events filtered out");
     counter(
         registry, "eventhandler.events.skipped", "session", sessionEventsSkipped, "filtered out");

@@ -227,7 +227,8 @@ public final class ExportService {
       }
       return stored.get();
     }
-    Instant start = configured != null ? configured : clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Instant start =
+        configured != null ? configured : clock.instant().truncatedTo(ChronoUnit.SECONDS);
     state.setStartTime(start);
     return start;
   }
@@ -239,7 +240,8 @@ public final class ExportService {
   private AuditExport chooseAuditExport(
       AuditEventHandler handler, Checkpointer checkpointer, Instant startTime)
       throws InterruptedException, IOException {
-    Supplier<Backoff> backoffs = () -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(90), random);
+    Supplier<Backoff> backoffs =
+        () -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(90), random);
     Optional<Instant> legacyWindow = state.windowTime();
     boolean bulk = !state.dates().isEmpty() || probeBulkExport();
     if (bulk) {
@@ -261,16 +263,12 @@ public final class ExportService {
           config.exitOnLastEvent(),
           chunkConcurrency,
           startDate,
-          initial ->
-              lane(config.fluentdUrl(), perChunkInFlight, initial, this::auditDelivered),
+          initial -> lane(config.fluentdUrl(), perChunkInFlight, initial, this::auditDelivered),
           checkpointer,
           backoffs);
     }
     SearchPosition resume =
-        new SearchPosition(
-            legacyWindow.orElse(startTime),
-            state.cursor(),
-            state.lastId());
+        new SearchPosition(legacyWindow.orElse(startTime), state.cursor(), state.lastId());
     DeliveryLane<SearchPosition> lane =
         lane(
             config.fluentdUrl(),

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ProgressLog {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
+
   /** Behind by more than this counts as catching up on a backlog. */
   private static final Duration BACKLOG = Duration.ofMinutes(5);
 
@@ -39,7 +40,9 @@ final class ProgressLog {
     long sessions = metrics.sessionsFinished();
     Instant newest = metrics.newestExportedEventTime();
     String behind =
-        newest == null ? "no event exported yet" : "behind now by " + human(Duration.between(newest, now));
+        newest == null
+            ? "no event exported yet"
+            : "behind now by " + human(Duration.between(newest, now));
     LOG.info(
         "progress: {} audit events/min, {} session events/min, {} sessions/min; {} audit events"
             + " and {} session events exported in all; {}",
@@ -61,7 +64,8 @@ final class ProgressLog {
           eventSecondsPerSecond > 1
               ? human(
                   Duration.ofMillis(
-                      (long) (Duration.between(newest, now).toMillis() / (eventSecondsPerSecond - 1))))
+                      (long)
+                          (Duration.between(newest, now).toMillis() / (eventSecondsPerSecond - 1))))
               : "unknown (not gaining on the backlog)";
       LOG.info(
           "catching up: {} events/s, at {}, about {} left", Math.round(perSecond), newest, eta);

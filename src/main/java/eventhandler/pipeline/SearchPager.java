@@ -9,11 +9,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Reads audit events with the search API ({@code GetUnstructuredEvents}), as the Go plugin's
- * legacy watcher does: time windows of {@code windowSize} from the window start to now, pages of
- * {@code pageSize} within a window, and after a restart the already exported events of the
- * re-fetched page skipped by id. Unlike the Go plugin it resets the page cursor when it moves to
- * the next window (a cursor belongs to one query).
+ * Reads audit events with the search API ({@code GetUnstructuredEvents}), as the Go plugin's legacy
+ * watcher does: time windows of {@code windowSize} from the window start to now, pages of {@code
+ * pageSize} within a window, and after a restart the already exported events of the re-fetched page
+ * skipped by id. Unlike the Go plugin it resets the page cursor when it moves to the next window (a
+ * cursor belongs to one query).
  */
 final class SearchPager {
   /** Events read by one call, with the position each one resumes from. */

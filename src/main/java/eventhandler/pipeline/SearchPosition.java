@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * Where search paging resumes, in the Go plugin's terms: the start of the time window, the page
- * cursor of the request that returned the last exported event, and that event's id (events up to
- * it in the re-fetched page are skipped).
+ * cursor of the request that returned the last exported event, and that event's id (events up to it
+ * in the re-fetched page are skipped).
  */
 record SearchPosition(Instant windowStart, String cursor, String lastId) {}

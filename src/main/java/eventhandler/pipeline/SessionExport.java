@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Streams one recording from its saved index to the end and delivers its events, in order, to
- * {@code <session-url>.<sid>.log}. The delivered index is checkpointed as {@code session<sid>}
- * (the index to resume from); at the end the session's state is removed.
+ * {@code <session-url>.<sid>.log}. The delivered index is checkpointed as {@code session<sid>} (the
+ * index to resume from); at the end the session's state is removed.
  */
 final class SessionExport implements Checkpointer.Checkpointable {
   /** How the export of a recording ended. */
@@ -83,8 +83,14 @@ final class SessionExport implements Checkpointer.Checkpointable {
             appendDeadLetter(
                 "session event without a JSON body (unstructured is empty)",
                 Map.of(
-                    "kind", "session", "sid", job.sessionId(), "index", event.getIndex(),
-                    "type", event.getType()),
+                    "kind",
+                    "session",
+                    "sid",
+                    job.sessionId(),
+                    "index",
+                    event.getIndex(),
+                    "type",
+                    event.getType()),
                 null);
             lane.skip(next);
           } else {

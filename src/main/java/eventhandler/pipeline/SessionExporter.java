@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Exports session recordings. {@code session.upload} events register sessions (persisted before
  * they are queued); a bounded queue of 16 x concurrency pushes back on the audit flow when the
- * workers fall behind; {@code concurrency} workers stream recordings. Unfinished sessions resume
- * at start from their saved index. Recordings not found yet are retried in the background (as the
- * Go plugin: up to 48 h after the upload, 3 attempts), then dropped with a log line.
+ * workers fall behind; {@code concurrency} workers stream recordings. Unfinished sessions resume at
+ * start from their saved index. Recordings not found yet are retried in the background (as the Go
+ * plugin: up to 48 h after the upload, 3 attempts), then dropped with a log line.
  */
 final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SessionExporter.class);
@@ -155,8 +155,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
           export(job);
         } catch (IOException | RuntimeException e) {
           errors.warn(
-              "session",
-              "exporting session " + job.sessionId() + " stopped: " + e.getMessage());
+              "session", "exporting session " + job.sessionId() + " stopped: " + e.getMessage());
         } finally {
           active.decrementAndGet();
         }
@@ -202,7 +201,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
         deadLetters.append(
             "session recording could not be exported: " + export.failure(),
             Map.of("kind", "session", "sid", job.sessionId()),
-            null);
+            (String) null);
         metrics.recordSessionEventFailed(1);
         state.removeSession(job.sessionId());
         state.removeMissingRecording(job.sessionId());

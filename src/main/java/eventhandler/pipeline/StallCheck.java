@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Catches the Go plugin's silent stall (teleport#58365): paging keeps answering "nothing new"
- * while the cluster holds newer events. Once caught up, it asks now and then with a fresh query
- * whether any event exists after the newest one read; if so, it warns and counts it.
+ * Catches the Go plugin's silent stall (teleport#58365): paging keeps answering "nothing new" while
+ * the cluster holds newer events. Once caught up, it asks now and then with a fresh query whether
+ * any event exists after the newest one read; if so, it warns and counts it.
  */
 final class StallCheck {
   private static final Logger LOG = LoggerFactory.getLogger(StallCheck.class);
@@ -60,7 +60,8 @@ final class StallCheck {
       for (EventUnstructured event : page.events()) {
         if (!event.getId().equals(lastReadId)) {
           suspected.increment();
-          Instant time = Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos());
+          Instant time =
+              Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos());
           LOG.warn(
               "possible stall: Teleport holds a {} event at {}, newer than the newest event read"
                   + " ({}), but paging reports nothing new. The export keeps polling; if this"

@@ -12,8 +12,6 @@ import eventhandler.config.Setting;
 import eventhandler.config.Settings;
 import eventhandler.config.Source;
 import eventhandler.config.TeleportCredentials;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,22 +84,6 @@ class StartCommandTest {
   @Test
   void exitCodeOfTheRunnerIsTheExitCodeOfTheProcess() {
     assertThat(CommandLineRun.run(env, s -> 1, start()).exitCode()).isEqualTo(1);
-  }
-
-  @Test
-  void defaultRunnerSaysThePipelineIsMissing() {
-    StringWriter err = new StringWriter();
-    PrintWriter errWriter = new PrintWriter(err, true);
-    int code =
-        new RootCommand(
-                env,
-                new PrintWriter(new StringWriter()),
-                errWriter,
-                new UnavailableExportRunner(errWriter))
-            .execute(start());
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString())
-        .isEqualTo("error: the export pipeline is not available in this build\n");
   }
 
   @Test

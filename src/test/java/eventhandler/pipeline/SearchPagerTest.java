@@ -87,7 +87,12 @@ class SearchPagerTest {
     // Exported up to e4, which came from the page requested with cursor "3" (e3..e5).
     SearchPager pager =
         new SearchPager(
-            client, clock, Duration.ofHours(24), 3, List.of(), new SearchPosition(start, "3", "e4"));
+            client,
+            clock,
+            Duration.ofHours(24),
+            3,
+            List.of(),
+            new SearchPosition(start, "3", "e4"));
     assertThat(drain(pager)).containsExactly("e5", "e6", "e7", "e8");
   }
 
