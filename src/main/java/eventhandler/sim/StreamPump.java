@@ -124,12 +124,14 @@ final class StreamPump<T> {
               .withDescription("simulated stream cut after " + sent + " messages")
               .asRuntimeException());
       uncount();
-    } else if (!closeConnection.getAsBoolean()) {
+    } else {
+      // The error goes out first so the client always learns of the cut, whichever of the two
+      // (the status or the dropped transport) it notices first.
       observer.onError(
           Status.UNAVAILABLE.withDescription("simulated connection loss").asRuntimeException());
       uncount();
+      closeConnection.getAsBoolean();
     }
-    // Otherwise the call is cancelled when its transport goes away; the cancel handler uncounts.
   }
 
   private void uncount() {
