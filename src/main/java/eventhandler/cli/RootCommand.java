@@ -76,6 +76,7 @@ public final class RootCommand implements Callable<Integer> {
     }
     commandLine.addSubcommand(
         "start", new CommandLine(new StartCommand(environment, exportRunner, debugMode).spec()));
+    commandLine.addSubcommand("demo", new CommandLine(new DemoCommand(out, err)));
     commandLine.addSubcommand(new CommandLine.HelpCommand());
     commandLine
         .setOut(out)

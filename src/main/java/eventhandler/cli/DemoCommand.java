@@ -1,0 +1,179 @@
+package eventhandler.cli;
+
+import eventhandler.config.GoDuration;
+import eventhandler.demo.LocalStack;
+import eventhandler.pipeline.ExportJob;
+import eventhandler.sim.FluentdReceiver;
+import eventhandler.sim.SimulatedCluster;
+import eventhandler.teleport.proto.types.LockV2;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo}: the whole job on loopback with nothing but Java. A simulated Teleport cluster and a
+ * Fluentd-compatible receiver start, {@code configure} writes the mTLS files into a directory, and
+ * the real {@code start} exports every audit event and session recording, with auto-lock on.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    description = {
+      "Runs the export end to end on this machine: a simulated Teleport cluster and a",
+      "Fluentd-compatible receiver on loopback, the files of 'configure' in a directory, and the",
+      "real 'start' pipeline with session recordings and auto-lock. Ends with a summary."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Option(
+      names = "--events",
+      defaultValue = "20000",
+      description = "Audit events in the simulated cluster's history.")
+  long events;
+
+  @Option(
+      names = "--session-share",
+      defaultValue = "0.01",
+      description = "Share of the events that are recorded sessions (0 to 0.5).")
+  double sessionShare;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "0s",
+      description =
+          "After the backlog, keep running this long (Go duration, e.g. 30s) while the cluster"
+              + " produces new events; 0s stops at the last event.")
+  String duration;
+
+  @Option(
+      names = "--dir",
+      description =
+          "Directory for the generated files, state and received records (default: a new"
+              + " temporary directory). Kept after the demo.")
+  Path directory;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated cluster.")
+  long seed;
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  DemoCommand(PrintWriter out, PrintWriter err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Duration follow = GoDuration.parse(duration);
+    if (events < 1 || sessionShare < 0 || sessionShare > 0.5 || follow.isNegative()) {
+      err.println("error: --events must be at least 1 and --session-share within 0 to 0.5");
+      return ExitCodes.USAGE;
+    }
+    Path dir = directory != null ? directory : Files.createTempDirectory("event-handler-demo-");
+    Path received = dir.resolve("received");
+    Files.createDirectories(received);
+    SimulatedCluster cluster =
+        SimulatedCluster.builder().seed(seed).events(events).sessionShare(sessionShare).build();
+    out.printf("Starting a simulated Teleport cluster with %,d audit events%n", events);
+    out.flush();
+    try (LocalStack stack = LocalStack.start(dir, cluster, r -> r.storeInFiles(received))) {
+      out.printf(
+          "Cluster %s at %s; Fluentd receiver at %s%nFiles of 'configure' in %s%n%n",
+          cluster.clusterName(), cluster.authAddress(), stack.auditUrl(), dir);
+      out.flush();
+      long started = System.nanoTime();
+      int code = runStart(stack, follow);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      return summarize(stack, received, took, code);
+    }
+  }
+
+  private int runStart(LocalStack stack, Duration follow) {
+    List<String> arguments = new ArrayList<>();
+    arguments.addAll(
+        stack.startArguments(
+            stack.directory().resolve("storage"),
+            "--lock-enabled=true",
+            "--lock-failed-attempts-count=3",
+            "--lock-period=1m"));
+    if (follow.isZero()) {
+      arguments.add("--exit-on-last-event=true");
+    } else {
+      arguments.add("--timeout=1s");
+    }
+    AtomicReference<ExportJob> job = new AtomicReference<>();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      if (!follow.isZero()) {
+        timer.scheduleAtFixedRate(
+            () -> stack.cluster().appendLiveEvents(50), 1, 1, TimeUnit.SECONDS);
+        timer.schedule(() -> job.get().stop(), follow.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      // The real command line, in an environment of its own so FDFWD_* variables of the shell
+      // cannot point the demo elsewhere.
+      return new RootCommand(
+              Map.of(),
+              out,
+              err,
+              settings -> {
+                job.set(new ExportJob(Clock.systemUTC(), err));
+                return job.get().run(settings);
+              })
+          .execute(arguments.toArray(String[]::new));
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+
+  private int summarize(LocalStack stack, Path received, Duration took, int code) {
+    SimulatedCluster cluster = stack.cluster();
+    FluentdReceiver receiver = stack.receiver();
+    long expectedAudit = cluster.auditEventCount();
+    long audit = receiver.received(LocalStack.auditTag());
+    List<String> sessions = cluster.sessionIds();
+    long expectedSessionEvents = 0;
+    long sessionEvents = 0;
+    for (String sessionId : sessions) {
+      expectedSessionEvents +=
+          cluster.expectedSessionEvents(sessionId).stream()
+              .filter(event -> !event.getType().equals("print"))
+              .count();
+      sessionEvents += receiver.received(LocalStack.sessionTag(sessionId));
+    }
+    List<LockV2> locks = cluster.locks();
+    double seconds = Math.max(took.toMillis(), 1) / 1000.0;
+    out.println();
+    out.printf("Demo finished in %.1f s (start exited with %d)%n", seconds, code);
+    out.printf(
+        "  audit events delivered:   %,d of %,d (%,.0f events/s)%n",
+        audit, expectedAudit, audit / seconds);
+    out.printf(
+        "  session events delivered: %,d of %,d, from %d recorded sessions (print events skipped)%n",
+        sessionEvents, expectedSessionEvents, sessions.size());
+    out.printf(
+        "  users locked:             %d (%s)%n",
+        locks.size(),
+        String.join(", ", locks.stream().map(l -> l.getSpec().getTarget().getUser()).toList()));
+    out.printf("  records received in:      %s (one JSON-lines file per tag)%n", received);
+    out.printf("  state and dead letters:   %s%n", stack.directory().resolve("storage"));
+    boolean complete = audit >= expectedAudit && sessionEvents >= expectedSessionEvents;
+    out.println(
+        complete ? "Every event arrived." : "Some events did not arrive: see the log above.");
+    out.flush();
+    return code == 0 && complete ? ExitCodes.OK : ExitCodes.FAILURE;
+  }
+}
