@@ -308,7 +308,7 @@ class GrpcTeleportClientTest {
     assertThat(error.kind()).isEqualTo(TeleportException.Kind.CONNECTION);
     assertThat(error.isRetryable()).isTrue();
     assertThat(error.getMessage()).contains("exporting chunk cut", "connection reset");
-    assertThat(server.openCalls).hasValue(0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.openCalls.get() == 0);
     assertThat(client.openStreamCount()).isZero();
   }
 
