@@ -77,6 +77,7 @@ public final class RootCommand implements Callable<Integer> {
     commandLine.addSubcommand(
         "start", new CommandLine(new StartCommand(environment, exportRunner, debugMode).spec()));
     commandLine.addSubcommand("demo", new CommandLine(new DemoCommand(out, err)));
+    commandLine.addSubcommand("bench", new CommandLine(new BenchCommand(out, err)));
     commandLine.addSubcommand(new CommandLine.HelpCommand());
     commandLine
         .setOut(out)

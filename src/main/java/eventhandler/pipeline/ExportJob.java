@@ -52,17 +52,26 @@ public final class ExportJob {
 
   private final Clock clock;
   private final PrintWriter err;
+  private final PrometheusMeterRegistry registry;
   private final AtomicReference<ExportService> running = new AtomicReference<>();
   private volatile boolean stopRequested;
 
   public ExportJob(Clock clock, PrintWriter err) {
+    this(clock, err, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * Like the main constructor, with the registry the job's meters go to (so {@code bench} can read
+   * them, with percentiles it configures before the run).
+   */
+  public ExportJob(Clock clock, PrintWriter err, PrometheusMeterRegistry registry) {
     this.clock = clock;
     this.err = err;
+    this.registry = registry;
   }
 
   /** Runs the export; returns the exit code. */
   public int run(Settings settings) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

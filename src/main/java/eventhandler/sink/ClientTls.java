@@ -31,8 +31,10 @@ import javax.net.ssl.X509TrustManager;
  * <p>Every connection gets a new {@link SSLContext}, so its session cache is empty and the
  * handshake can never try to resume a session: Fluentd's in_http answers a resumed handshake with a
  * fatal {@code internal_error} alert (it never sets a session id context).
+ *
+ * <p>Public so that {@code bench}'s raw poster uses exactly the sink's TLS.
  */
-final class ClientTls {
+public final class ClientTls {
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
   private final X509KeyManager keyManager;
@@ -44,7 +46,7 @@ final class ClientTls {
   }
 
   /** Loads the PEM files; errors name the file and the flag it comes from. */
-  static ClientTls load(Path caFile, Path certFile, Path keyFile) {
+  public static ClientTls load(Path caFile, Path certFile, Path keyFile) {
     List<X509Certificate> chain =
         read(() -> Pem.readCertificates(certFile), "--fluentd-cert", certFile);
     PrivateKey key = read(() -> Pem.readPrivateKey(keyFile), "--fluentd-key", keyFile);
@@ -57,7 +59,8 @@ final class ClientTls {
   }
 
   /** A handler for one new connection to {@code host:port}, with a context of its own. */
-  SslHandler newHandler(ByteBufAllocator alloc, String host, int port, Duration handshakeTimeout) {
+  public SslHandler newHandler(
+      ByteBufAllocator alloc, String host, int port, Duration handshakeTimeout) {
     SSLContext context;
     try {
       context = SSLContext.getInstance("TLS");

@@ -1,0 +1,520 @@
+package eventhandler.bench;
+
+import eventhandler.cli.ExportRunner;
+import eventhandler.demo.LocalStack;
+import eventhandler.event.EventJson;
+import eventhandler.pipeline.ExportJob;
+import eventhandler.sim.FluentdReceiver;
+import eventhandler.sim.SimulatedCluster;
+import eventhandler.sink.ClientTls;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code bench}: a simulated cluster with a backlog of audit events (and recordings), the real
+ * {@code start} pipeline run in this process, and the built-in receiver (counting only) or a
+ * Fluentd of the user's; then, against the same endpoint, the raw capacity of a plain poster, and
+ * optionally a cold start of a new {@code start} process. Prints one report.
+ */
+public final class Benchmark {
+  static final String LATENCY_TIMER = "eventhandler.fluentd.request.latency";
+  private static final int RAW_RECORD_POOL = 20_000;
+
+  private final BenchOptions options;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  public Benchmark(BenchOptions options, PrintWriter out, PrintWriter err) {
+    this.options = options;
+    this.out = out;
+    this.err = err;
+  }
+
+  /**
+   * Runs it all and prints the report.
+   *
+   * @param startCommand runs a {@code start} command line with the given export runner (the real
+   *     command line parser, so flags behave as for a user) and returns its exit code
+   */
+  public int run(StartCommandLine startCommand) throws IOException, InterruptedException {
+    Path dir =
+        options.directory().isPresent()
+            ? options.directory().get()
+            : Files.createTempDirectory("event-handler-bench-");
+    SimulatedCluster cluster =
+        SimulatedCluster.builder()
+            .seed(options.seed())
+            .events(options.events())
+            .sessionShare(options.sessionShare())
+            .recordingLength(options.recordingMin(), options.recordingMax())
+            .build();
+    try (LocalStack stack = LocalStack.start(dir, cluster, FluentdReceiver.Builder::countOnly)) {
+      String target =
+          options.fluentd().map(f -> f.url().toString()).orElse(stack.auditUrl() + " (built-in)");
+      out.printf(
+          "bench: %,d audit events, session share %s, into %s%n",
+          options.events(), options.sessionShare(), target);
+      out.printf(
+          "  settings: fluentd-batch-size=%d, concurrency=%d, fluentd-max-connections=%s%s%n",
+          options.batchSize(),
+          options.concurrency(),
+          options.maxConnections().map(String::valueOf).orElse("default"),
+          options.startFlags().isEmpty() ? "" : ", " + String.join(" ", options.startFlags()));
+      out.flush();
+      if (options.warmUpEvents() > 0) {
+        warmUp(dir.resolve("warm-up"), startCommand);
+      }
+      PipelineFigures pipeline = runPipeline(stack, dir, startCommand, true);
+      Completeness completeness = completeness(stack, pipeline); // before the raw poster adds more
+      RawPoster.Result raw = runRawPoster(stack);
+      long coldStart = options.coldStart() ? coldStart(stack, dir) : -1;
+      report(pipeline, raw, coldStart, completeness);
+      return pipeline.exitCode() == 0 && completeness.complete() ? 0 : 1;
+    }
+  }
+
+  /** Runs a {@code start} argument list with a given export runner; returns its exit code. */
+  public interface StartCommandLine {
+    int execute(List<String> arguments, ExportRunner runner);
+  }
+
+  /** What the pipeline run gave. */
+  record PipelineFigures(
+      int exitCode,
+      long wallNanos,
+      DeliveryWatch.Snapshot last,
+      DeliveryWatch.Snapshot atFirst,
+      long firstDeliveryNanos,
+      long spanNanos,
+      HistogramSnapshot latency,
+      long peakHeap,
+      long maxHeap,
+      long heapAfterGc,
+      long peakRss,
+      long sessionsFinished,
+      Map<String, Double> cpuByGroup,
+      double processCpu) {
+
+    double seconds() {
+      return Math.max(spanNanos, 1) / 1e9;
+    }
+
+    double auditPerSecond() {
+      return (last.audit() - atFirst.audit()) / seconds();
+    }
+
+    double sessionPerSecond() {
+      return (last.session() - atFirst.session()) / seconds();
+    }
+
+    double eventsPerSecond() {
+      return (last.events() - atFirst.events()) / seconds();
+    }
+
+    double megabytesPerSecond() {
+      return (last.bytes() - atFirst.bytes()) / seconds() / 1e6;
+    }
+  }
+
+  /**
+   * Exports a backlog of another cluster first, so the measured run finds the JIT compilers done
+   * with the hot code (on 2 cores they otherwise take a good part of the first minute).
+   */
+  private void warmUp(Path dir, StartCommandLine startCommand)
+      throws IOException, InterruptedException {
+    SimulatedCluster cluster =
+        SimulatedCluster.builder()
+            .seed(options.seed() + 1)
+            .events(options.warmUpEvents())
+            .sessionShare(options.sessionShare())
+            .recordingLength(options.recordingMin(), options.recordingMax())
+            .build();
+    try (LocalStack stack = LocalStack.start(dir, cluster, FluentdReceiver.Builder::countOnly)) {
+      PipelineFigures figures = runPipeline(stack, dir, startCommand, false);
+      out.printf(
+          "  warm-up: %,d audit + %,d session events in %.1f s (not counted)%n",
+          figures.last().audit(), figures.last().session(), figures.wallNanos() / 1e9);
+      out.flush();
+    }
+  }
+
+  private PipelineFigures runPipeline(
+      LocalStack stack, Path dir, StartCommandLine startCommand, boolean measured)
+      throws InterruptedException {
+    List<String> arguments = new ArrayList<>(startArguments(stack, dir.resolve("storage")));
+    boolean steady = measured && !options.duration().isZero();
+    arguments.add("--exit-on-last-event=" + !steady);
+    arguments.addAll(options.startFlags());
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(wholeRunPercentiles());
+    AtomicReference<ExportJob> job = new AtomicReference<>();
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "bench-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try (MemoryWatch memory = new MemoryWatch();
+        CpuWatch cpu = new CpuWatch()) {
+      long started = System.nanoTime();
+      try (DeliveryWatch deliveries = new DeliveryWatch(registry, started)) {
+        if (measured) {
+          scheduleProgress(timer, deliveries, memory, started);
+        }
+        if (steady) {
+          scheduleSteadyRun(stack, job, timer);
+        }
+        int code =
+            startCommand.execute(
+                arguments,
+                settings -> {
+                  job.set(new ExportJob(Clock.systemUTC(), err, registry));
+                  return job.get().run(settings);
+                });
+        long wall = System.nanoTime() - started;
+        deliveries.close();
+        Timer latency = registry.find(LATENCY_TIMER).timer();
+        long sessionsFinished =
+            registry.find("eventhandler.sessions.finished").functionCounter() == null
+                ? 0
+                : (long) registry.find("eventhandler.sessions.finished").functionCounter().count();
+        return new PipelineFigures(
+            code,
+            wall,
+            deliveries.now(),
+            deliveries.atFirstDelivery(),
+            deliveries.firstDeliveryAfterStartNanos(),
+            deliveries.deliverySpanNanos(),
+            latency == null ? null : latency.takeSnapshot(),
+            memory.peakHeapUsed(),
+            memory.maxHeap(),
+            memory.heapAfterLastGc(),
+            MemoryWatch.peakRss(),
+            sessionsFinished,
+            cpu.secondsByGroup(),
+            cpu.processSeconds());
+      }
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+
+  /** The start arguments for the stack, pointed at the user's Fluentd if one was given. */
+  private List<String> startArguments(LocalStack stack, Path storage) {
+    List<String> arguments = new ArrayList<>(stack.startArguments(storage));
+    arguments.add("--fluentd-batch-size=" + options.batchSize());
+    arguments.add("--concurrency=" + options.concurrency());
+    options.maxConnections().ifPresent(n -> arguments.add("--fluentd-max-connections=" + n));
+    options
+        .fluentd()
+        .ifPresent(
+            fluentd -> {
+              // Later flags win: these replace the stack's receiver and its files.
+              arguments.add("--fluentd-url=" + fluentd.url());
+              arguments.add("--fluentd-session-url=" + fluentd.sessionUrl());
+              arguments.add("--fluentd-ca=" + fluentd.ca());
+              arguments.add("--fluentd-cert=" + fluentd.cert());
+              arguments.add("--fluentd-key=" + fluentd.key());
+            });
+    return arguments;
+  }
+
+  /**
+   * Percentiles over the whole run for the request latency timer (the sink publishes only a
+   * histogram, and Micrometer's percentiles otherwise cover a rolling two minutes).
+   */
+  private static MeterFilter wholeRunPercentiles() {
+    return new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(
+          Meter.Id id, DistributionStatisticConfig config) {
+        if (!id.getName().equals(LATENCY_TIMER)) {
+          return config;
+        }
+        return DistributionStatisticConfig.builder()
+            .percentiles(0.5, 0.99)
+            .expiry(Duration.ofDays(1))
+            .bufferLength(1)
+            .build()
+            .merge(config);
+      }
+    };
+  }
+
+  /** Live events while the steady run lasts, and its end. */
+  private void scheduleSteadyRun(
+      LocalStack stack, AtomicReference<ExportJob> job, ScheduledExecutorService timer) {
+    int perTick = Math.max(1, options.liveRate() / 10);
+    timer.scheduleAtFixedRate(
+        () -> stack.cluster().appendLiveEvents(perTick), 100, 100, TimeUnit.MILLISECONDS);
+    timer.schedule(
+        () -> {
+          ExportJob running = job.get();
+          if (running != null) {
+            running.stop();
+          }
+        },
+        options.duration().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** A progress line every so often: rate since the last line, heap after GC, RSS. */
+  private void scheduleProgress(
+      ScheduledExecutorService timer, DeliveryWatch deliveries, MemoryWatch memory, long started) {
+    long every = options.reportEvery().toMillis();
+    if (every <= 0) {
+      return;
+    }
+    AtomicReference<DeliveryWatch.Snapshot> previous =
+        new AtomicReference<>(new DeliveryWatch.Snapshot(started, 0, 0, 0));
+    memory.afterGcRangeSinceLastCall();
+    timer.scheduleAtFixedRate(
+        () -> {
+          DeliveryWatch.Snapshot now = deliveries.now();
+          DeliveryWatch.Snapshot before = previous.getAndSet(now);
+          double seconds = (now.nanos() - before.nanos()) / 1e9;
+          long[] afterGc = memory.afterGcRangeSinceLastCall();
+          out.printf(
+              "  [%5.0f s] %,d audit + %,d session events delivered (%,.0f events/s);"
+                  + " heap after GC %s..%s MB (%d GCs in all); RSS %s MB%n",
+              (now.nanos() - started) / 1e9,
+              now.audit(),
+              now.session(),
+              (now.events() - before.events()) / seconds,
+              megabytes(afterGc[0]),
+              megabytes(afterGc[1]),
+              memory.collections(),
+              megabytes(MemoryWatch.currentRss()));
+          out.flush();
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private RawPoster.Result runRawPoster(LocalStack stack) throws InterruptedException {
+    if (options.rawDuration().isZero()) {
+      return null;
+    }
+    URI url =
+        options
+            .fluentd()
+            .map(BenchOptions.ExternalFluentd::url)
+            .orElse(URI.create(stack.auditUrl()));
+    ClientTls tls =
+        options
+            .fluentd()
+            .map(f -> ClientTls.load(f.ca(), f.cert(), f.key()))
+            .orElseGet(
+                () ->
+                    ClientTls.load(
+                        stack.layout().caCert(),
+                        stack.layout().clientCert(),
+                        stack.layout().clientKey()));
+    int connections = options.rawConnections().orElse(options.pipelineConnections());
+    return new RawPoster(url, tls, connections)
+        .run(rawBodies(stack.cluster()), options.rawWarmUp(), options.rawDuration());
+  }
+
+  /**
+   * The same records the pipeline sends (the cluster's audit events as {@link EventJson} prints
+   * them), in JSON arrays of the raw batch size; the first events only, reused round-robin.
+   */
+  private List<RawPoster.Body> rawBodies(SimulatedCluster cluster) {
+    int pool = (int) Math.min(RAW_RECORD_POOL, cluster.auditEventCount());
+    List<byte[]> records =
+        cluster
+            .expectedAuditEvents()
+            .limit(pool)
+            .map(event -> EventJson.toJson(event.getUnstructured()))
+            .toList();
+    int batch = Math.max(1, options.rawBatch());
+    int bodies = Math.max(1, (records.size() + batch - 1) / batch);
+    List<RawPoster.Body> result = new ArrayList<>(bodies);
+    int next = 0;
+    for (int b = 0; b < bodies; b++) {
+      ByteArrayOutputStream body = new ByteArrayOutputStream(batch * 512);
+      if (batch > 1) {
+        body.write('[');
+      }
+      for (int i = 0; i < batch; i++) {
+        if (i > 0) {
+          body.write(',');
+        }
+        body.writeBytes(records.get(next));
+        next = (next + 1) % records.size();
+      }
+      if (batch > 1) {
+        body.write(']');
+      }
+      result.add(new RawPoster.Body(body.toByteArray(), batch));
+    }
+    return result;
+  }
+
+  private long coldStart(LocalStack stack, Path dir) throws IOException, InterruptedException {
+    Path storage = dir.resolve("cold-start-storage");
+    List<String> arguments = new ArrayList<>(stack.startArguments(storage));
+    arguments.add("--fluentd-batch-size=" + options.batchSize());
+    return ColdStartProbe.run(arguments, stack.receiver(), dir.resolve("cold-start.log"));
+  }
+
+  /** Whether every event arrived (checked at the built-in receiver, or from the counters). */
+  record Completeness(long expectedAudit, long expectedSessions, boolean complete, String note) {}
+
+  private Completeness completeness(LocalStack stack, PipelineFigures pipeline) {
+    SimulatedCluster cluster = stack.cluster();
+    if (!options.duration().isZero()) {
+      return new Completeness(-1, -1, true, "steady run: stopped after the duration");
+    }
+    long expectedAudit = cluster.auditEventCount();
+    long expectedSessions = options.sessionShare() > 0 ? cluster.sessionIds().size() : 0;
+    long audit = pipeline.last().audit();
+    boolean complete = audit >= expectedAudit && pipeline.sessionsFinished() >= expectedSessions;
+    String note = "";
+    if (options.fluentd().isEmpty()) {
+      long received = stack.receiver().received(LocalStack.auditTag());
+      complete &= received >= expectedAudit;
+      note = String.format("receiver has %,d audit records", received);
+    }
+    return new Completeness(expectedAudit, expectedSessions, complete, note);
+  }
+
+  private void report(
+      PipelineFigures p, RawPoster.Result raw, long coldStart, Completeness completeness) {
+    out.println();
+    out.printf("Result (start exited with %d)%n", p.exitCode());
+    if (completeness.expectedAudit() >= 0) {
+      out.printf(
+          "  delivered:               %,d of %,d audit events, %,d session events from %,d of %,d"
+              + " recordings%s%n",
+          p.last().audit(),
+          completeness.expectedAudit(),
+          p.last().session(),
+          p.sessionsFinished(),
+          completeness.expectedSessions(),
+          completeness.note().isEmpty() ? "" : " (" + completeness.note() + ")");
+    } else {
+      out.printf(
+          "  delivered:               %,d audit events, %,d session events (%s)%n",
+          p.last().audit(), p.last().session(), completeness.note());
+    }
+    out.printf(
+        "  audit events/s:          %,.0f (first to last delivery, %.2f s; %.2f s with start-up)%n",
+        p.auditPerSecond(), p.seconds(), p.wallNanos() / 1e9);
+    out.printf("  session events/s:        %,.0f%n", p.sessionPerSecond());
+    out.printf("  MB/s:                    %.1f (request bodies)%n", p.megabytesPerSecond());
+    out.printf("  batch latency p50/p99:   %s%n", latency(p.latency()));
+    out.printf(
+        "  peak heap:               %s MB used (max %s MB; %s MB after the last GC)%n",
+        megabytes(p.peakHeap()), megabytes(p.maxHeap()), megabytes(p.heapAfterGc()));
+    out.printf("  peak RSS (VmHWM):        %s MB%n", megabytes(p.peakRss()));
+    out.printf("  CPU:                     %s%n", cpu(p));
+    out.printf(
+        "  first delivered event:   %s after start began in this JVM; %s for a new start process"
+            + " (JVM start-up included)%n",
+        seconds(p.firstDeliveryNanos()), options.coldStart() ? seconds(coldStart) : "not measured");
+    if (raw == null) {
+      out.println("  raw capacity:            not measured");
+      out.println("  ratio:                   n/a");
+    } else {
+      int connections = options.rawConnections().orElse(options.pipelineConnections());
+      out.printf(
+          "  raw capacity:            %,.0f events/s, %.1f MB/s (arrays of %d, %d connections,"
+              + " %.1f s%s)%n",
+          raw.eventsPerSecond(),
+          raw.megabytesPerSecond(),
+          options.rawBatch(),
+          connections,
+          raw.elapsed().toNanos() / 1e9,
+          raw.failures() == 0 ? "" : "; " + raw.failures() + " failures: " + raw.firstError());
+      out.printf(
+          "  ratio:                   %.2f (pipeline events/s over raw events/s)%n",
+          raw.eventsPerSecond() > 0 ? p.eventsPerSecond() / raw.eventsPerSecond() : 0.0);
+    }
+    if (!completeness.complete()) {
+      out.println("  NOT every event was delivered: see the log above.");
+    }
+    out.flush();
+  }
+
+  /**
+   * CPU seconds of the run by part, and per event: on a shared machine this shows where the time
+   * goes better than the rate does. What the JVM itself uses (GC, JIT) is the rest.
+   */
+  private static String cpu(PipelineFigures p) {
+    long events = Math.max(1, p.last().events());
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            "%.1f s in all (%.1f us per event; %.2f cores over the run)",
+            p.processCpu(), p.processCpu() * 1e6 / events, p.processCpu() / (p.wallNanos() / 1e9)));
+    double threads = 0;
+    for (Map.Entry<String, Double> group : p.cpuByGroup().entrySet()) {
+      threads += group.getValue();
+      if (group.getValue() >= 0.05) {
+        text.append(
+            String.format(
+                "%n                           %-32s %6.1f s  %5.1f us/event",
+                group.getKey(), group.getValue(), group.getValue() * 1e6 / events));
+      }
+    }
+    double rest = p.processCpu() - threads;
+    if (p.processCpu() >= 0 && rest >= 0.05) {
+      text.append(
+          String.format(
+              "%n                           %-32s %6.1f s  %5.1f us/event",
+              "JVM (GC, JIT compilers)", rest, rest * 1e6 / events));
+    }
+    return text.toString();
+  }
+
+  private static String latency(HistogramSnapshot snapshot) {
+    if (snapshot == null || snapshot.count() == 0) {
+      return "n/a (no requests)";
+    }
+    double p50 = Double.NaN;
+    double p99 = Double.NaN;
+    for (ValueAtPercentile value : snapshot.percentileValues()) {
+      if (value.percentile() == 0.5) {
+        p50 = value.value(TimeUnit.MILLISECONDS);
+      } else if (value.percentile() == 0.99) {
+        p99 = value.value(TimeUnit.MILLISECONDS);
+      }
+    }
+    return String.format(
+        "%.1f ms / %.1f ms (%,d requests, max %.1f ms)",
+        p50, p99, snapshot.count(), snapshot.max(TimeUnit.MILLISECONDS));
+  }
+
+  private static String megabytes(long bytes) {
+    return bytes < 0 ? "?" : String.format("%,.0f", bytes / 1e6);
+  }
+
+  private static String seconds(long nanos) {
+    return nanos < 0 ? "none" : String.format("%.2f s", nanos / 1e9);
+  }
+}

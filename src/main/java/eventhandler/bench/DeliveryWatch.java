@@ -1,0 +1,117 @@
+package eventhandler.bench;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Follows the export's own counters ({@code eventhandler.events.exported}, {@code
+ * eventhandler.fluentd.bytes.sent}) every few milliseconds, to time the first delivered event and
+ * the span from the first to the last delivery.
+ */
+final class DeliveryWatch implements AutoCloseable {
+  private static final long POLL_NANOS = 2_000_000;
+
+  /** Counts at one moment. */
+  record Snapshot(long nanos, long audit, long session, double bytes) {
+    long events() {
+      return audit + session;
+    }
+  }
+
+  private final MeterRegistry registry;
+  private final long startNanos;
+  private final Thread poller;
+  private volatile boolean running = true;
+  private FunctionCounter auditCounter;
+  private FunctionCounter sessionCounter;
+  private Counter bytesCounter;
+  private volatile Snapshot latest;
+  private volatile long firstDeliveryNanos = -1;
+  private volatile Snapshot atFirstDelivery;
+  private volatile long lastChangeNanos = -1;
+
+  DeliveryWatch(MeterRegistry registry, long startNanos) {
+    this.registry = registry;
+    this.startNanos = startNanos;
+    this.latest = new Snapshot(startNanos, 0, 0, 0);
+    poller = new Thread(this::poll, "bench-delivery-watch");
+    poller.setDaemon(true);
+    poller.start();
+  }
+
+  private void poll() {
+    while (running) {
+      update();
+      java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
+    }
+  }
+
+  private synchronized void update() {
+    long now = System.nanoTime();
+    Snapshot snapshot = new Snapshot(now, exported("audit"), exported("session"), bytesSent());
+    if (snapshot.events() > 0 && firstDeliveryNanos < 0) {
+      firstDeliveryNanos = now;
+      atFirstDelivery = snapshot;
+    }
+    if (snapshot.events() != latest.events()) {
+      lastChangeNanos = now;
+    }
+    latest = snapshot;
+  }
+
+  private long exported(String kind) {
+    FunctionCounter counter = kind.equals("audit") ? auditCounter : sessionCounter;
+    if (counter == null) {
+      // Registered once the export service exists; looked up until then.
+      counter = registry.find("eventhandler.events.exported").tag("kind", kind).functionCounter();
+      if (kind.equals("audit")) {
+        auditCounter = counter;
+      } else {
+        sessionCounter = counter;
+      }
+    }
+    return counter == null ? 0 : (long) counter.count();
+  }
+
+  private double bytesSent() {
+    if (bytesCounter == null) {
+      bytesCounter = registry.find("eventhandler.fluentd.bytes.sent").counter();
+    }
+    return bytesCounter == null ? 0 : bytesCounter.count();
+  }
+
+  /** The counts now. */
+  Snapshot now() {
+    update();
+    return latest;
+  }
+
+  /** Nanoseconds from the start to the first delivered event, or -1 if none was delivered. */
+  long firstDeliveryAfterStartNanos() {
+    return firstDeliveryNanos < 0 ? -1 : firstDeliveryNanos - startNanos;
+  }
+
+  /** Nanoseconds from the first to the last delivery (at least one poll interval), or -1. */
+  long deliverySpanNanos() {
+    if (firstDeliveryNanos < 0) {
+      return -1;
+    }
+    return Math.max(lastChangeNanos - firstDeliveryNanos, POLL_NANOS);
+  }
+
+  /**
+   * The counts seen at the first delivery: a rate over the delivery span leaves them out, since
+   * they were delivered before the span began.
+   */
+  Snapshot atFirstDelivery() {
+    return atFirstDelivery == null ? new Snapshot(startNanos, 0, 0, 0) : atFirstDelivery;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    poller.interrupt();
+    update();
+  }
+}
