@@ -11,7 +11,6 @@ import com.google.protobuf.Value;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -87,12 +86,35 @@ public final class EventJson {
   private static void writeStruct(JsonGenerator generator, Struct struct) throws IOException {
     Map<String, Value> fields = struct.getFieldsMap();
     generator.writeStartObject();
-    if (!fields.isEmpty()) {
-      String[] keys = fields.keySet().toArray(new String[0]);
-      Arrays.sort(keys, CODE_POINT_ORDER);
-      for (String key : keys) {
-        generator.writeFieldName(key);
-        writeValue(generator, fields.get(key));
+    int count = fields.size();
+    if (count > 0) {
+      // One pass over the entries, each put in place by binary insertion: for the 10-40 fields of
+      // an event this beats sorting the keys and looking each value up again (the hottest part of
+      // the conversion before).
+      String[] keys = new String[count];
+      Value[] values = new Value[count];
+      int sorted = 0;
+      for (Map.Entry<String, Value> field : fields.entrySet()) {
+        String key = field.getKey();
+        int low = 0;
+        int high = sorted;
+        while (low < high) {
+          int middle = (low + high) >>> 1;
+          if (compareCodePoints(keys[middle], key) < 0) {
+            low = middle + 1;
+          } else {
+            high = middle;
+          }
+        }
+        System.arraycopy(keys, low, keys, low + 1, sorted - low);
+        System.arraycopy(values, low, values, low + 1, sorted - low);
+        keys[low] = key;
+        values[low] = field.getValue();
+        sorted++;
+      }
+      for (int i = 0; i < count; i++) {
+        generator.writeFieldName(keys[i]);
+        writeValue(generator, values[i]);
       }
     }
     generator.writeEndObject();

@@ -21,6 +21,12 @@ final class CallStream<R, T> implements EventStream<T> {
   /** Messages requested ahead of the reader: enough to hide latency, small enough for memory. */
   static final int PREFETCH = 16;
 
+  /**
+   * Consumed messages are asked for again in groups of this many: each {@code request} wakes the
+   * transport thread, which at one event per message costs more than the message itself.
+   */
+  static final int REQUEST_BATCH = PREFETCH / 2;
+
   private record Closed(Status status) {}
 
   private final ClientCall<?, R> call;
@@ -31,6 +37,7 @@ final class CallStream<R, T> implements EventStream<T> {
   private final BlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
   private final Object callLock = new Object();
   private R peeked;
+  private int consumedSinceRequest;
   private boolean ended;
   private boolean finished;
   private volatile boolean closed;
@@ -129,8 +136,11 @@ final class CallStream<R, T> implements EventStream<T> {
     }
     R message = peeked;
     peeked = null;
-    synchronized (callLock) {
-      call.request(1);
+    if (++consumedSinceRequest == REQUEST_BATCH) {
+      consumedSinceRequest = 0;
+      synchronized (callLock) {
+        call.request(REQUEST_BATCH);
+      }
     }
     return mapper.apply(message);
   }
