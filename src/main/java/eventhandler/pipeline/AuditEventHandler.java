@@ -1,8 +1,10 @@
 package eventhandler.pipeline;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import eventhandler.event.EventJson;
 import eventhandler.sink.DeadLetterFile;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,40 +54,61 @@ final class AuditEventHandler {
 
   <P> void handle(EventUnstructured event, P position, DeliveryLane<P> lane)
       throws InterruptedException {
-    String type = event.getType();
-    Instant time = Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos());
+    handle(TeleportEvent.of(event), position, lane);
+  }
+
+  <P> void handle(TeleportEvent event, P position, DeliveryLane<P> lane)
+      throws InterruptedException {
+    String type = event.type();
+    Instant time = event.time();
     if (!filter.exportsAuditEvent(type) || time.isBefore(startTime)) {
       metrics.recordAuditSkipped();
       lane.skip(position);
       return;
     }
-    if (!event.hasUnstructured()) {
+    if (!event.hasBody()) {
       deadLetter(event, "the event has no JSON body (unstructured is empty)");
       lane.skip(position);
       return;
     }
-    Struct body = event.getUnstructured();
-    if (SESSION_UPLOAD.equals(type)) {
-      String sessionId = EventJson.fieldString(body, "sid").orElse("");
-      if (sessionId.isBlank()) {
-        deadLetter(event, "session.upload event without a session id (sid)");
-      } else {
-        sessions.register(sessionId, time);
+    byte[] json;
+    try {
+      // Only these two types need fields of the body; the others go from the encoded bytes.
+      if (SESSION_UPLOAD.equals(type)) {
+        String sessionId = EventJson.fieldString(event.body(), "sid").orElse("");
+        if (sessionId.isBlank()) {
+          deadLetter(event, "session.upload event without a session id (sid)");
+        } else {
+          sessions.register(sessionId, time);
+        }
+      } else if (USER_LOGIN.equals(type)) {
+        failedLogins.onLogin(event.body());
       }
-    } else if (USER_LOGIN.equals(type)) {
-      failedLogins.onLogin(body);
+      json = event.json();
+    } catch (InvalidProtocolBufferException e) {
+      deadLetter(
+          event,
+          "the event's JSON body (unstructured) is not a valid protobuf Struct: " + e.getMessage());
+      lane.skip(position);
+      return;
     }
     metrics.auditEventRead(time);
-    lane.add(EventJson.toJson(body), position);
+    lane.add(json, position);
   }
 
-  private void deadLetter(EventUnstructured event, String reason) {
+  private void deadLetter(TeleportEvent event, String reason) {
     metrics.recordAuditFailed(1);
+    byte[] record = null;
+    if (event.hasBody()) {
+      try {
+        record = event.json();
+      } catch (InvalidProtocolBufferException e) {
+        record = null; // nothing readable to keep
+      }
+    }
     try {
       deadLetters.append(
-          reason,
-          Map.of("kind", "audit", "id", event.getId(), "type", event.getType()),
-          event.hasUnstructured() ? EventJson.toJson(event.getUnstructured()) : null);
+          reason, Map.of("kind", "audit", "id", event.id(), "type", event.type()), record);
     } catch (IOException e) {
       // Going on would lose the record of this event: stop instead (the checkpoint holds).
       throw new UncheckedIOException("cannot write the dead-letter file", e);

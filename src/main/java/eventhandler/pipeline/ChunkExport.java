@@ -2,7 +2,7 @@ package eventhandler.pipeline;
 
 import eventhandler.state.StateStore;
 import eventhandler.teleport.EventStream;
-import eventhandler.teleport.ExportedItem;
+import eventhandler.teleport.ExportedEvent;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportException;
 import java.io.IOException;
@@ -66,9 +66,9 @@ final class ChunkExport implements Checkpointer.Checkpointable {
   private void export(Backoff backoff) throws InterruptedException {
     while (true) {
       String cursor = lane.committed().cursor();
-      try (EventStream<ExportedItem> stream = client.exportChunk(date, chunk, cursor)) {
+      try (EventStream<ExportedEvent> stream = client.exportChunkEvents(date, chunk, cursor)) {
         while (stream.hasNext()) {
-          ExportedItem item = stream.next();
+          ExportedEvent item = stream.next();
           handler.handle(item.event(), new ChunkPosition(item.cursor()), lane);
         }
       } catch (TeleportException e) {

@@ -1,12 +1,12 @@
 package eventhandler.pipeline;
 
-import eventhandler.event.EventJson;
+import com.google.protobuf.InvalidProtocolBufferException;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.EventStream;
 import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.TeleportException;
-import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -70,31 +70,31 @@ final class SessionExport implements Checkpointer.Checkpointable {
     int permanentErrors = 0;
     while (true) {
       long from = lane.committed();
-      try (EventStream<EventUnstructured> stream =
-          client.streamSession(job.sessionId(), (int) from)) {
+      try (EventStream<TeleportEvent> stream =
+          client.streamSessionEvents(job.sessionId(), (int) from)) {
         while (stream.hasNext()) {
-          EventUnstructured event = stream.next();
-          long next = event.getIndex() + 1;
-          if (!filter.exportsSessionEvent(event.getType())) {
+          TeleportEvent event = stream.next();
+          long next = event.index() + 1;
+          if (!filter.exportsSessionEvent(event.type())) {
             metrics.recordSessionEventSkipped();
             lane.skip(next);
-          } else if (!event.hasUnstructured()) {
-            metrics.recordSessionEventFailed(1);
-            appendDeadLetter(
-                "session event without a JSON body (unstructured is empty)",
-                Map.of(
-                    "kind",
-                    "session",
-                    "sid",
-                    job.sessionId(),
-                    "index",
-                    event.getIndex(),
-                    "type",
-                    event.getType()),
-                null);
+          } else if (!event.hasBody()) {
+            deadLetterSessionEvent(
+                "session event without a JSON body (unstructured is empty)", event);
             lane.skip(next);
           } else {
-            lane.add(EventJson.toJson(event.getUnstructured()), next);
+            byte[] json;
+            try {
+              json = event.json();
+            } catch (InvalidProtocolBufferException e) {
+              deadLetterSessionEvent(
+                  "session event whose JSON body (unstructured) is not a valid protobuf Struct: "
+                      + e.getMessage(),
+                  event);
+              lane.skip(next);
+              continue;
+            }
+            lane.add(json, next);
           }
         }
       } catch (TeleportException e) {
@@ -125,6 +125,22 @@ final class SessionExport implements Checkpointer.Checkpointable {
       }
       return Outcome.FINISHED;
     }
+  }
+
+  private void deadLetterSessionEvent(String reason, TeleportEvent event) {
+    metrics.recordSessionEventFailed(1);
+    appendDeadLetter(
+        reason,
+        Map.of(
+            "kind",
+            "session",
+            "sid",
+            job.sessionId(),
+            "index",
+            event.index(),
+            "type",
+            event.type()),
+        null);
   }
 
   private void appendDeadLetter(String reason, Map<String, ?> details, byte[] event) {

@@ -4,8 +4,10 @@ import com.google.protobuf.Timestamp;
 import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
 import eventhandler.teleport.proto.auditlog.EventExportChunk;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.teleport.proto.auditlog.EventUnstructuredEncoded;
 import eventhandler.teleport.proto.auditlog.EventsUnstructured;
 import eventhandler.teleport.proto.auditlog.ExportEventUnstructured;
+import eventhandler.teleport.proto.auditlog.ExportEventUnstructuredEncoded;
 import eventhandler.teleport.proto.auditlog.ExportUnstructuredEventsRequest;
 import eventhandler.teleport.proto.auditlog.GetEventExportChunksRequest;
 import eventhandler.teleport.proto.auditlog.GetUnstructuredEventsRequest;
@@ -20,6 +22,7 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -151,37 +154,90 @@ public final class GrpcTeleportClient implements TeleportClient {
 
   @Override
   public EventStream<ExportedItem> exportChunk(LocalDate date, String chunk, String cursor) {
-    ExportUnstructuredEventsRequest request =
-        ExportUnstructuredEventsRequest.newBuilder()
-            .setDate(timestamp(date))
-            .setChunk(chunk)
-            .setCursor(cursor == null ? "" : cursor)
-            .build();
     return stream(
         AuditLogServiceGrpc.getExportUnstructuredEventsMethod(),
-        request,
+        exportRequest(date, chunk, cursor),
         (ExportEventUnstructured item) -> new ExportedItem(item.getEvent(), item.getCursor()),
         "exporting chunk " + chunk + " of " + date + " (ExportUnstructuredEvents)",
         CallOptions.DEFAULT);
   }
 
+  /**
+   * {@code ExportUnstructuredEvents} with a response type that leaves each event's Struct encoded
+   * (same method, same wire format).
+   */
+  private static final MethodDescriptor<
+          ExportUnstructuredEventsRequest, ExportEventUnstructuredEncoded>
+      EXPORT_ENCODED =
+          AuditLogServiceGrpc.getExportUnstructuredEventsMethod().toBuilder(
+                  ProtoUtils.marshaller(ExportUnstructuredEventsRequest.getDefaultInstance()),
+                  ProtoUtils.marshaller(ExportEventUnstructuredEncoded.getDefaultInstance()))
+              .build();
+
+  /** {@code StreamUnstructuredSessionEvents} likewise. */
+  private static final MethodDescriptor<
+          StreamUnstructuredSessionEventsRequest, EventUnstructuredEncoded>
+      SESSION_ENCODED =
+          AuditLogServiceGrpc.getStreamUnstructuredSessionEventsMethod().toBuilder(
+                  ProtoUtils.marshaller(
+                      StreamUnstructuredSessionEventsRequest.getDefaultInstance()),
+                  ProtoUtils.marshaller(EventUnstructuredEncoded.getDefaultInstance()))
+              .build();
+
+  @Override
+  public EventStream<ExportedEvent> exportChunkEvents(LocalDate date, String chunk, String cursor) {
+    return stream(
+        EXPORT_ENCODED,
+        exportRequest(date, chunk, cursor),
+        (ExportEventUnstructuredEncoded item) ->
+            new ExportedEvent(TeleportEvent.of(item.getEvent()), item.getCursor()),
+        "exporting chunk " + chunk + " of " + date + " (ExportUnstructuredEvents)",
+        CallOptions.DEFAULT);
+  }
+
+  @Override
+  public EventStream<TeleportEvent> streamSessionEvents(String sessionId, int startIndex) {
+    return stream(
+        SESSION_ENCODED,
+        sessionRequest(sessionId, startIndex),
+        TeleportEvent::of,
+        streamSessionOperation(sessionId, startIndex),
+        CallOptions.DEFAULT);
+  }
+
   @Override
   public EventStream<EventUnstructured> streamSession(String sessionId, int startIndex) {
-    StreamUnstructuredSessionEventsRequest request =
-        StreamUnstructuredSessionEventsRequest.newBuilder()
-            .setSessionId(sessionId)
-            .setStartIndex(startIndex)
-            .build();
     return stream(
         AuditLogServiceGrpc.getStreamUnstructuredSessionEventsMethod(),
-        request,
+        sessionRequest(sessionId, startIndex),
         Function.identity(),
-        "streaming the recording of session "
-            + sessionId
-            + " from index "
-            + startIndex
-            + " (StreamUnstructuredSessionEvents)",
+        streamSessionOperation(sessionId, startIndex),
         CallOptions.DEFAULT);
+  }
+
+  private static ExportUnstructuredEventsRequest exportRequest(
+      LocalDate date, String chunk, String cursor) {
+    return ExportUnstructuredEventsRequest.newBuilder()
+        .setDate(timestamp(date))
+        .setChunk(chunk)
+        .setCursor(cursor == null ? "" : cursor)
+        .build();
+  }
+
+  private static StreamUnstructuredSessionEventsRequest sessionRequest(
+      String sessionId, int startIndex) {
+    return StreamUnstructuredSessionEventsRequest.newBuilder()
+        .setSessionId(sessionId)
+        .setStartIndex(startIndex)
+        .build();
+  }
+
+  private static String streamSessionOperation(String sessionId, int startIndex) {
+    return "streaming the recording of session "
+        + sessionId
+        + " from index "
+        + startIndex
+        + " (StreamUnstructuredSessionEvents)";
   }
 
   @Override

@@ -40,6 +40,25 @@ public interface TeleportClient extends AutoCloseable {
    */
   EventStream<EventUnstructured> streamSession(String sessionId, int startIndex);
 
+  /**
+   * {@link #exportChunk} with each event's body possibly left encoded (what the export reads: far
+   * less CPU per event). This default decodes, for clients that cannot do better.
+   */
+  default EventStream<ExportedEvent> exportChunkEvents(
+      LocalDate date, String chunk, String cursor) {
+    return new MappedEventStream<>(
+        exportChunk(date, chunk, cursor),
+        item -> new ExportedEvent(TeleportEvent.of(item.event()), item.cursor()));
+  }
+
+  /**
+   * {@link #streamSession} with each event's body possibly left encoded. This default decodes, for
+   * clients that cannot do better.
+   */
+  default EventStream<TeleportEvent> streamSessionEvents(String sessionId, int startIndex) {
+    return new MappedEventStream<>(streamSession(sessionId, startIndex), TeleportEvent::of);
+  }
+
   /** Creates or replaces a lock ({@code AuthService.UpsertLock}). */
   void upsertLock(LockV2 lock);
 

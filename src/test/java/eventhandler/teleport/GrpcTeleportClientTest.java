@@ -230,6 +230,50 @@ class GrpcTeleportClientTest {
   }
 
   @Test
+  void exportsAChunkWithBodiesLeftEncodedThatPrintAsTheDecodedOnes() throws Exception {
+    List<String> decoded = new ArrayList<>();
+    try (EventStream<ExportedItem> stream =
+        client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "1")) {
+      while (stream.hasNext()) {
+        ExportedItem item = stream.next();
+        decoded.add(
+            item.cursor()
+                + " "
+                + item.event().getId()
+                + " "
+                + new String(eventhandler.event.EventJson.toJson(item.event().getUnstructured())));
+      }
+    }
+    List<String> encoded = new ArrayList<>();
+    try (EventStream<ExportedEvent> stream =
+        client.exportChunkEvents(LocalDate.of(2025, 1, 2), "c1", "1")) {
+      while (stream.hasNext()) {
+        ExportedEvent item = stream.next();
+        encoded.add(
+            item.cursor() + " " + item.event().id() + " " + new String(item.event().json()));
+        assertThat(item.event().body().getFieldsMap()).containsKey("uid");
+      }
+    }
+    assertThat(encoded).hasSize(4).isEqualTo(decoded);
+    assertThat(((ExportUnstructuredEventsRequest) requests.get(1)).getCursor()).isEqualTo("1");
+  }
+
+  @Test
+  void streamsASessionWithBodiesLeftEncoded() throws Exception {
+    List<String> events = new ArrayList<>();
+    try (EventStream<TeleportEvent> stream = client.streamSessionEvents("sid-1", 2)) {
+      while (stream.hasNext()) {
+        TeleportEvent event = stream.next();
+        events.add(event.index() + " " + event.type() + " " + new String(event.json()));
+      }
+    }
+    assertThat(events)
+        .containsExactly(
+            "2 session.print {\"data\":\"print\",\"uid\":\"s2\"}",
+            "3 session.print {\"data\":\"print\",\"uid\":\"s3\"}");
+  }
+
+  @Test
   void streamsASessionFromAnIndex() {
     List<Long> indexes = new ArrayList<>();
     try (EventStream<EventUnstructured> stream = client.streamSession("sid-1", 2)) {
