@@ -2,6 +2,7 @@ package eventhandler.event;
 
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.teleport.proto.auditlog.EventUnstructuredEncoded;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,9 +60,19 @@ public class EventJsonBenchmark {
     return EventUnstructured.parseFrom(wire[index()]);
   }
 
-  /** Both: wire bytes to the JSON record. */
+  /** Both: wire bytes to the JSON record, through a decoded Struct (the old path). */
   @Benchmark
   public byte[] parseAndToJson() throws Exception {
     return EventJson.toJson(EventUnstructured.parseFrom(wire[index()]).getUnstructured());
+  }
+
+  /**
+   * Wire bytes to the JSON record as the export does it now: the message parsed with the Struct
+   * left encoded, and the JSON printed from those bytes ({@link StructWireJson}).
+   */
+  @Benchmark
+  public byte[] parseEncodedAndPrint() throws Exception {
+    return StructWireJson.toJson(
+        EventUnstructuredEncoded.parseFrom(wire[index()]).getUnstructured().toByteArray());
   }
 }

@@ -267,9 +267,11 @@ public final class Benchmark {
   /** Live events while the steady run lasts, and its end. */
   private void scheduleSteadyRun(
       LocalStack stack, AtomicReference<ExportJob> job, ScheduledExecutorService timer) {
-    int perTick = Math.max(1, options.liveRate() / 10);
-    timer.scheduleAtFixedRate(
-        () -> stack.cluster().appendLiveEvents(perTick), 100, 100, TimeUnit.MILLISECONDS);
+    // Once a second: the simulator keeps one small record per append.
+    if (options.liveRate() > 0) {
+      timer.scheduleAtFixedRate(
+          () -> stack.cluster().appendLiveEvents(options.liveRate()), 1, 1, TimeUnit.SECONDS);
+    }
     timer.schedule(
         () -> {
           ExportJob running = job.get();
