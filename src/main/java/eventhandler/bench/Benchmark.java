@@ -113,6 +113,7 @@ public final class Benchmark {
       long heapAfterGc,
       long peakRss,
       long sessionsFinished,
+      long sessionEventsSkipped,
       Map<String, Double> cpuByGroup,
       double processCpu) {
 
@@ -197,10 +198,9 @@ public final class Benchmark {
         long wall = System.nanoTime() - started;
         deliveries.close();
         Timer latency = registry.find(LATENCY_TIMER).timer();
-        long sessionsFinished =
-            registry.find("eventhandler.sessions.finished").functionCounter() == null
-                ? 0
-                : (long) registry.find("eventhandler.sessions.finished").functionCounter().count();
+        long sessionsFinished = functionCount(registry.find("eventhandler.sessions.finished"));
+        long sessionSkipped =
+            functionCount(registry.find("eventhandler.events.skipped").tag("kind", "session"));
         return new PipelineFigures(
             code,
             wall,
@@ -214,12 +214,18 @@ public final class Benchmark {
             memory.heapAfterLastGc(),
             MemoryWatch.peakRss(),
             sessionsFinished,
+            sessionSkipped,
             cpu.secondsByGroup(),
             cpu.processSeconds());
       }
     } finally {
       timer.shutdownNow();
     }
+  }
+
+  private static long functionCount(io.micrometer.core.instrument.search.Search search) {
+    var counter = search.functionCounter();
+    return counter == null ? 0 : (long) counter.count();
   }
 
   /** The start arguments for the stack, pointed at the user's Fluentd if one was given. */
@@ -427,7 +433,15 @@ public final class Benchmark {
     out.printf(
         "  audit events/s:          %,.0f (first to last delivery, %.2f s; %.2f s with start-up)%n",
         p.auditPerSecond(), p.seconds(), p.wallNanos() / 1e9);
-    out.printf("  session events/s:        %,.0f%n", p.sessionPerSecond());
+    out.printf(
+        "  session events/s:        %,.0f delivered%s%n",
+        p.sessionPerSecond(),
+        p.sessionEventsSkipped() == 0
+            ? ""
+            : String.format(
+                "; %,.0f read, with the %,d skipped by --skip-session-types (print)",
+                (p.last().session() + p.sessionEventsSkipped()) / p.seconds(),
+                p.sessionEventsSkipped()));
     out.printf("  MB/s:                    %.1f (request bodies)%n", p.megabytesPerSecond());
     out.printf("  batch latency p50/p99:   %s%n", latency(p.latency()));
     out.printf(

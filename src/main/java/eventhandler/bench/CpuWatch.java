@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * CPU time of this JVM's threads, grouped by what they belong to (the simulated cluster, the
  * export's gRPC client, the sink, the receiver...), so a run on a shared machine still shows where
- * the cores went. Threads are read every 100 ms, so a thread that ends loses at most that much.
+ * the cores went. Threads are read every 500 ms, so a thread that ends loses at most that much.
  */
 final class CpuWatch implements AutoCloseable {
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -33,7 +33,7 @@ final class CpuWatch implements AutoCloseable {
             () -> {
               while (running) {
                 try {
-                  Thread.sleep(100);
+                  Thread.sleep(500);
                 } catch (InterruptedException e) {
                   return;
                 }

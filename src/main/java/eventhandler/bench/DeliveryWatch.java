@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the span from the first to the last delivery.
  */
 final class DeliveryWatch implements AutoCloseable {
-  private static final long POLL_NANOS = 2_000_000;
+  private static final long POLL_NANOS = 5_000_000;
 
   /** Counts at one moment. */
   record Snapshot(long nanos, long audit, long session, double bytes) {

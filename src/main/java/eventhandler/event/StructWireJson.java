@@ -21,7 +21,7 @@ public final class StructWireJson {
       "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private byte[] input;
-  private byte[] out = new byte[1024];
+  private byte[] out;
   private int size;
 
   private StructWireJson() {}
@@ -44,6 +44,8 @@ public final class StructWireJson {
       throws InvalidProtocolBufferException {
     StructWireJson writer = new StructWireJson();
     writer.input = bytes;
+    // The JSON is about as long as the encoded Struct; a little more room saves a copy.
+    writer.out = new byte[(to - from) + (to - from) / 4 + 16];
     try {
       writer.writeStruct(from, to, 0);
     } catch (NotSimple | RuntimeException e) {
@@ -155,9 +157,7 @@ public final class StructWireJson {
     int high = count;
     while (low < high) {
       int middle = (low + high) >>> 1;
-      int order =
-          Arrays.compareUnsigned(
-              input, entries[middle * 4], entries[middle * 4 + 1], input, keyStart, keyEnd);
+      int order = compareBytes(entries[middle * 4], entries[middle * 4 + 1], keyStart, keyEnd);
       if (order < 0) {
         low = middle + 1;
       } else if (order > 0) {
@@ -167,6 +167,19 @@ public final class StructWireJson {
       }
     }
     return low;
+  }
+
+  /** Unsigned byte order of two ranges of the input (keys are short: a plain loop is fastest). */
+  private int compareBytes(int aFrom, int aTo, int bFrom, int bTo) {
+    int length = Math.min(aTo - aFrom, bTo - bFrom);
+    for (int i = 0; i < length; i++) {
+      int a = input[aFrom + i] & 0xFF;
+      int b = input[bFrom + i] & 0xFF;
+      if (a != b) {
+        return a - b;
+      }
+    }
+    return (aTo - aFrom) - (bTo - bFrom);
   }
 
   // ---- Value { oneof kind { null_value = 1; number_value = 2; string_value = 3; bool_value = 4;
@@ -302,9 +315,14 @@ public final class StructWireJson {
     int runStart = from;
     int i = from;
     while (i < to) {
+      while (i < to && BYTE_CLASS[input[i] & 0xFF] == 0) {
+        i++;
+      }
+      if (i == to) {
+        break;
+      }
       int b = input[i] & 0xFF;
       switch (BYTE_CLASS[b]) {
-        case 0 -> i++;
         case 2 -> {
           int length = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
           if (i + length > to || !isValidUtf8(input, i, i + length)) {
@@ -412,6 +430,10 @@ public final class StructWireJson {
   private int varintEnd;
 
   private long readVarint(int position, int limit) throws NotSimple {
+    if (position < limit && input[position] >= 0) {
+      varintEnd = position + 1; // one byte: tags and lengths under 128, nearly all of them
+      return input[position];
+    }
     long result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (position >= limit) {

@@ -125,7 +125,8 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       return; // already queued or being exported (e.g. the upload event was read twice)
     }
     try {
-      if (!state.sessions().containsKey(sessionId)) {
+      // One file checked: listing every session here made each upload cost O(sessions).
+      if (!state.hasSession(sessionId)) {
         state.setSessionIndex(sessionId, 0);
       }
     } catch (IOException e) {
@@ -133,10 +134,11 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       throw new UncheckedIOException("cannot save session " + sessionId + " to the state", e);
     }
     if (!queue.offer(new SessionJob(sessionId, 0, uploadTime, 0))) {
-      LOG.warn(
-          "{} recordings are waiting for export; reading audit events pauses until one finishes"
-              + " (raise --concurrency to export more recordings at once)",
-          queue.size());
+      errors.warn(
+          "session-queue-full",
+          queue.size()
+              + " recordings are waiting for export; reading audit events pauses until one"
+              + " finishes (raise --concurrency to export more recordings at once)");
       queue.put(new SessionJob(sessionId, 0, uploadTime, 0));
     }
   }

@@ -34,6 +34,13 @@ final class SessionRecordings {
           "$ df -h /\r\nFilesystem      Size  Used Avail Use% Mounted on\r\n/dev/root 30G 9G 21G 30% /\r\n",
           "\u001b[32mok\u001b[0m\r\n");
 
+  private static final String[] OUTPUT_BASE64 =
+      OUTPUT.stream()
+          .map(text -> Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)))
+          .toArray(String[]::new);
+  private static final int[] OUTPUT_LENGTHS =
+      OUTPUT.stream().mapToInt(text -> text.getBytes(StandardCharsets.UTF_8).length).toArray();
+
   /** One recording: the session id, the audit event that announced it, and its length. */
   record Recording(String sessionId, long uploadIndex, int length) {}
 
@@ -113,7 +120,7 @@ final class SessionRecordings {
       // The byte offset of terminal output is cumulative, so add up the output skipped over.
       for (int k = 1; k < Math.min(fromIndex, recording.length() - 1); k++) {
         if (!isResize(k)) {
-          offset += output(k).length;
+          offset += OUTPUT_LENGTHS[output(k)];
         }
       }
     }
@@ -153,16 +160,17 @@ final class SessionRecordings {
         // Print events carry no uid; Teleport then uses a SHA-256 of the event as its id.
         type = "print";
         id = sha256Hex(recording.sessionId() + "/" + k);
-        byte[] data = output(k);
+        int output = output(k);
+        int length = OUTPUT_LENGTHS[output];
         json.put("event", type)
             .put("ei", k)
             .put("time", formatMillis(millis))
             .put("cluster_name", audit.clusterName())
-            .put("data", Base64.getEncoder().encodeToString(data))
-            .put("bytes", data.length)
+            .put("data", OUTPUT_BASE64[output])
+            .put("bytes", length)
             .put("ms", STEP_MILLIS * k)
             .put("offset", offset);
-        offset += data.length;
+        offset += length;
       }
       return EventUnstructured.newBuilder()
           .setType(type)
@@ -198,18 +206,27 @@ final class SessionRecordings {
       return SeededHash.of(seed, recording.uploadIndex(), SALT_EVENT ^ 0x7e, k) % 25 == 0;
     }
 
-    private byte[] output(int k) {
+    /** Which of {@link #OUTPUT} print event {@code k} carries. */
+    private int output(int k) {
       long hash = SeededHash.of(seed, recording.uploadIndex(), SALT_EVENT ^ 0x3c, k);
-      return OUTPUT.get((int) Math.floorMod(hash, OUTPUT.size())).getBytes(StandardCharsets.UTF_8);
+      return (int) Math.floorMod(hash, OUTPUT.size());
     }
   }
 
+  /** One digest per thread: looking the algorithm up for every print event was costly. */
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is not available", e);
+            }
+          });
+
   private static String sha256Hex(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    MessageDigest digest = SHA_256.get();
+    digest.reset();
+    return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -237,6 +237,12 @@ public final class StateStore {
     return sessions;
   }
 
+  /** Whether {@code session<sid>} exists: one file looked at, not the whole directory. */
+  public boolean hasSession(String sessionId) {
+    checkKeyPart(sessionId, "session id");
+    return Files.exists(dir.resolve(SESSION_PREFIX + sessionId), LinkOption.NOFOLLOW_LINKS);
+  }
+
   public void setSessionIndex(String sessionId, long index) throws IOException {
     checkKeyPart(sessionId, "session id");
     write(
