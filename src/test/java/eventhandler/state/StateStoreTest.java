@@ -140,6 +140,8 @@ class StateStoreTest {
     store.removeSession("sid-2");
     store.removeSession("never-there");
     assertThat(store.sessions()).containsOnlyKeys("5f1a6e1c-0000-4a6b-9d5e-000000000001");
+    assertThat(store.hasSession("5f1a6e1c-0000-4a6b-9d5e-000000000001")).isTrue();
+    assertThat(store.hasSession("sid-2")).isFalse();
   }
 
   @Test
