@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * One ordered stream of events bound for one Fluentd URL. Groups events into batches (by count and
@@ -20,7 +21,17 @@ import java.util.function.Consumer;
  * @param <P> the resume position of an event (a page cursor, a chunk cursor, a session index)
  */
 final class DeliveryLane<P> {
+  /**
+   * The first batch goes out once it has waited this long, full or not: at start the code is cold
+   * and reading a whole batch takes a good part of a second, while the Fluentd connection could
+   * already be opening. Later batches fill in milliseconds, so this never cuts them short.
+   */
+  static final long FIRST_BATCH_LINGER_NANOS = 50_000_000;
+
   private final EventSink sink;
+  private final LongSupplier nanoTime;
+  private boolean sentAny;
+  private long firstBatchStarted = -1;
   private final URI url;
   private final int batchSize;
   private final int batchBytes;
@@ -43,7 +54,31 @@ final class DeliveryLane<P> {
       P initialPosition,
       Consumer<DeliveryReport> onDelivered,
       InFlightBatches inFlightBatches) {
+    this(
+        sink,
+        url,
+        batchSize,
+        batchBytes,
+        maxBatchesInFlight,
+        initialPosition,
+        onDelivered,
+        inFlightBatches,
+        System::nanoTime);
+  }
+
+  /** With the time source for the first batch's linger ({@link System#nanoTime}). */
+  DeliveryLane(
+      EventSink sink,
+      URI url,
+      int batchSize,
+      int batchBytes,
+      int maxBatchesInFlight,
+      P initialPosition,
+      Consumer<DeliveryReport> onDelivered,
+      InFlightBatches inFlightBatches,
+      LongSupplier nanoTime) {
     this.sink = sink;
+    this.nanoTime = nanoTime;
     this.url = url;
     this.batchSize = batchSize;
     this.batchBytes = batchBytes;
@@ -66,9 +101,21 @@ final class DeliveryLane<P> {
     openBytes += json.length + 1;
     openPosition = position;
     hasOpenPosition = true;
-    if (open.size() >= batchSize) {
+    if (open.size() >= batchSize || firstBatchWaitedEnough()) {
       flush();
     }
+  }
+
+  private boolean firstBatchWaitedEnough() {
+    if (sentAny) {
+      return false;
+    }
+    long now = nanoTime.getAsLong();
+    if (firstBatchStarted < 0) {
+      firstBatchStarted = now;
+      return false;
+    }
+    return now - firstBatchStarted >= FIRST_BATCH_LINGER_NANOS;
   }
 
   /** Records that the event at {@code position} was read and deliberately not sent. */
@@ -91,6 +138,7 @@ final class DeliveryLane<P> {
       acks.acknowledge(ticket);
       return;
     }
+    sentAny = true;
     inFlight.acquire();
     inFlightBatches.started();
     sink.send(url, records)

@@ -104,13 +104,6 @@ public final class ExportJob {
       LOG.info("state directory: {}", state.directory());
       deadLetters = new DeadLetterFile(state.directory().resolve("dead-letter.jsonl"), clock);
       InstallSignals.onStop(this::stop);
-      client = connect(settings, scheduler, registry);
-      if (client == null) {
-        return 0; // stopped while waiting for Teleport
-      }
-      GrpcTeleportClient connected = client;
-      InstallSignals.onReload(
-          () -> LOG.info("SIGHUP: reloading Teleport credentials: {}", connected.reload()));
       sink =
           export.dryRun()
               ? new DryRunSink(clock)
@@ -119,6 +112,17 @@ public final class ExportJob {
                   deadLetters,
                   registry,
                   clock);
+      if (sink instanceof FluentdSink fluentd) {
+        // The TLS handshake with Fluentd overlaps the connection to Teleport.
+        fluentd.connectAhead(settings.fluentd().url());
+      }
+      client = connect(settings, scheduler, registry);
+      if (client == null) {
+        return 0; // stopped while waiting for Teleport
+      }
+      GrpcTeleportClient connected = client;
+      InstallSignals.onReload(
+          () -> LOG.info("SIGHUP: reloading Teleport credentials: {}", connected.reload()));
       AuditEventHandler.FailedLoginObserver failedLogins =
           failedLoginObserver(settings.lock(), export.dryRun(), connected, scheduler, registry);
       ExportService service =

@@ -89,6 +89,20 @@ final class ConnectionPool {
     }
   }
 
+  /**
+   * Opens a connection ahead of the first request, if none is open yet, and keeps it idle: the TLS
+   * handshake then overlaps whatever the caller does before it sends.
+   */
+  void connectAhead() {
+    synchronized (this) {
+      if (closed || open > 0) {
+        return;
+      }
+      open++;
+    }
+    connect(null);
+  }
+
   /** A connection finished its request; hand it the next waiting one or keep it idle. */
   void release(PooledConnection connection) {
     long now = System.nanoTime();
@@ -182,8 +196,10 @@ final class ConnectionPool {
     connecting.addListener(
         connected -> {
           if (!connected.isSuccess()) {
-            first.complete(
-                ExchangeResult.failed(connectFailure(connected.cause()), connected.cause()));
+            if (first != null) {
+              first.complete(
+                  ExchangeResult.failed(connectFailure(connected.cause()), connected.cause()));
+            }
             channel.close();
             return;
           }
@@ -203,7 +219,9 @@ final class ConnectionPool {
                           cause instanceof SslHandshakeTimeoutException
                               ? Failure.TIMEOUT
                               : Failure.TLS;
-                      first.complete(ExchangeResult.failed(failure, cause));
+                      if (first != null) {
+                        first.complete(ExchangeResult.failed(failure, cause));
+                      }
                       channel.close();
                     }
                   });
@@ -216,11 +234,17 @@ final class ConnectionPool {
       isClosed = closed;
     }
     if (isClosed) {
-      first.complete(ExchangeResult.failed(Failure.SINK_CLOSED, null));
+      if (first != null) {
+        first.complete(ExchangeResult.failed(Failure.SINK_CLOSED, null));
+      }
       connection.channel().close();
       return;
     }
-    connection.run(first);
+    if (first == null) {
+      release(connection); // opened ahead: to a waiting request, or idle
+    } else {
+      connection.run(first);
+    }
   }
 
   private void onClosed(PooledConnection connection) {

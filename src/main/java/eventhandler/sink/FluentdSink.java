@@ -124,17 +124,7 @@ public final class FluentdSink implements EventSink {
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(DeliveryReport.EMPTY);
     }
-    ConnectionPool pool =
-        pools.computeIfAbsent(
-            target,
-            key ->
-                new ConnectionPool(
-                    key,
-                    bootstrap,
-                    key.tls() ? tls : null,
-                    config.maxConnections(),
-                    config.requestTimeout(),
-                    metrics));
+    ConnectionPool pool = pool(target);
     Delivery delivery = new Delivery(url, pool, records);
     pending.add(delivery);
     if (closed) {
@@ -143,6 +133,29 @@ public final class FluentdSink implements EventSink {
       delivery.next();
     }
     return delivery.future;
+  }
+
+  /**
+   * Opens a connection to {@code url}'s host ahead of the first send (at start, while the export
+   * connects to Teleport); failures are left to the first send to report and retry.
+   */
+  public void connectAhead(URI url) {
+    if (!closed) {
+      pool(HttpTarget.of(url)).connectAhead();
+    }
+  }
+
+  private ConnectionPool pool(HttpTarget target) {
+    return pools.computeIfAbsent(
+        target,
+        key ->
+            new ConnectionPool(
+                key,
+                bootstrap,
+                key.tls() ? tls : null,
+                config.maxConnections(),
+                config.requestTimeout(),
+                metrics));
   }
 
   @Override

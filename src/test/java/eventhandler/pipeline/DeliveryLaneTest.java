@@ -49,6 +49,28 @@ class DeliveryLaneTest {
   private final InFlightBatches inFlight = new InFlightBatches();
 
   @Test
+  void theFirstBatchGoesOutAfterItsLingerAndLaterOnesOnlyWhenFull() throws InterruptedException {
+    long[] now = {0};
+    DeliveryLane<Integer> lane =
+        new DeliveryLane<>(
+            sink, URI.create("https://x/a"), 100, 1 << 20, 4, 0, r -> {}, inFlight, () -> now[0]);
+    lane.add(json(1), 1);
+    now[0] += DeliveryLane.FIRST_BATCH_LINGER_NANOS - 1;
+    lane.add(json(2), 2);
+    assertThat(sink.batches).isEmpty();
+
+    now[0] += 1;
+    lane.add(json(3), 3);
+    assertThat(sink.batches).extracting(List::size).containsExactly(3);
+
+    now[0] += 10 * DeliveryLane.FIRST_BATCH_LINGER_NANOS;
+    for (int i = 4; i < 104; i++) {
+      lane.add(json(i), i);
+    }
+    assertThat(sink.batches).extracting(List::size).containsExactly(3, 100);
+  }
+
+  @Test
   void batchesByCountAndCommitsInReadOrder() throws InterruptedException {
     DeliveryLane<Integer> lane =
         new DeliveryLane<>(sink, URI.create("https://x/a"), 2, 1 << 20, 4, 0, r -> {}, inFlight);

@@ -118,6 +118,37 @@ class FluentdSinkTest {
   }
 
   @Test
+  void aConnectionOpenedAheadCarriesTheFirstRequest() throws Exception {
+    receiver = pki.receiver().start();
+    sink(config());
+
+    sink.connectAhead(receiver.url("ahead"));
+    await().atMost(WAIT).until(() -> receiver.handshakes() == 1);
+    sink.connectAhead(receiver.url("ahead")); // one is open already: nothing more
+
+    assertThat(done(sink.send(receiver.url("ahead"), events("ahead", 3))).delivered()).isEqualTo(3);
+    assertThat(receiver.connectionsAccepted()).isEqualTo(1);
+    assertThat(registry.counter("eventhandler.fluentd.connections.opened").count()).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectionOpenedAheadThatFailsLeavesTheFirstSendToRetry() throws Exception {
+    receiver = pki.receiver().start();
+    URI url = receiver.url("late");
+    receiver.stopListening();
+    sink(config());
+
+    sink.connectAhead(url);
+    await()
+        .atMost(WAIT)
+        .until(() -> registry.counter("eventhandler.fluentd.connections.opened").count() == 1);
+    receiver.resumeListening();
+
+    assertThat(done(sink.send(url, events("late", 2))).delivered()).isEqualTo(2);
+    assertThat(receiver.received("late")).isEqualTo(2);
+  }
+
+  @Test
   void deliversEveryRecordOnceInOrderAtItsTag() throws Exception {
     receiver = pki.receiver().start();
     sink(config().withBatch(100, 1 << 20).withMaxConnections(3));
