@@ -264,7 +264,7 @@ public final class ExportJob {
       ScheduledExecutorService scheduler,
       PrometheusMeterRegistry registry) {
     if (!lock.enabled() || dryRun) {
-      return body -> {};
+      return AuditEventHandler.FailedLoginObserver.NONE;
     }
     AutoLocker locker =
         new AutoLocker(

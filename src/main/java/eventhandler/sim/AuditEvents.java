@@ -222,7 +222,7 @@ final class AuditEvents {
         .put("sid", sid)
         .put("namespace", "default")
         .put("server_id", uuid(SeededHash.of(seed, node, 0xa1), SeededHash.of(seed, node, 0xa2)))
-        .put("server_hostname", String.format("node-%02d", node))
+        .put("server_hostname", (node < 10 ? "node-0" : "node-") + node)
         .put("server_addr", "10.0.0." + (10 + node) + ":3022")
         .put("proto", "ssh");
   }
