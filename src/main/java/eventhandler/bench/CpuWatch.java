@@ -73,12 +73,14 @@ final class CpuWatch implements AutoCloseable {
     if (name.startsWith("grpc-nio-worker") || name.startsWith("grpc-default-executor")) {
       return "export: gRPC client";
     }
+    if (name.startsWith("session-export")) {
+      return "export: session recordings";
+    }
     if (name.startsWith("audit-export")
-        || name.startsWith("session-export")
         || name.startsWith("export-")
         || name.startsWith("start-")
         || name.equals("main")) {
-      return "export: reading and conversion";
+      return "export: audit reading, conversion";
     }
     if (name.startsWith("raw-poster")) {
       return "raw poster";
