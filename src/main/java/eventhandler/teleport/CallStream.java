@@ -68,7 +68,9 @@ final class CallStream<R, T> implements EventStream<T> {
       String operation,
       StatusTranslator translator,
       Consumer<CallStream<?, ?>> onFinished) {
-    ClientCall<Q, R> call = channel.newCall(method, options);
+    // The listener only queues what arrives, so it runs on the transport thread: a hand-over to an
+    // executor thread for every message (one event each) cost more than parsing the message.
+    ClientCall<Q, R> call = channel.newCall(method, options.withExecutor(Runnable::run));
     CallStream<R, T> stream = new CallStream<>(call, mapper, operation, translator, onFinished);
     synchronized (stream.callLock) {
       call.start(stream.new Listener(), new Metadata());
