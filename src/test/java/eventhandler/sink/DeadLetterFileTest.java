@@ -79,4 +79,21 @@ class DeadLetterFileTest {
     assertThat(JSON.readTree(lines.get(1)).get("event").asText()).isEqualTo("{\"a\":1} trailing");
     assertThat(JSON.readTree(lines.get(2)).get("event").asText()).isEmpty();
   }
+
+  @Test
+  void anInterruptedWriterDoesNotBreakTheFileForLaterWriters() throws Exception {
+    Path file = dir.resolve("dead-letter.jsonl");
+    try (DeadLetterFile deadLetters = new DeadLetterFile(file, CLOCK)) {
+      Thread.currentThread().interrupt();
+      try {
+        deadLetters.append("first", Map.of(), "{\"n\":1}");
+      } finally {
+        assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+      }
+      deadLetters.append("second", Map.of(), "{\"n\":2}");
+    }
+    assertThat(Files.readAllLines(file))
+        .extracting(line -> JSON.readTree(line).get("reason").asText())
+        .containsExactly("first", "second");
+  }
 }
