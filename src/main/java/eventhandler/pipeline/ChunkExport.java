@@ -53,13 +53,11 @@ final class ChunkExport implements Checkpointer.Checkpointable {
 
   /** Exports the chunk to its end; returns only when it is completed (or on interrupt). */
   void run() throws InterruptedException, IOException {
-    Backoff backoff = backoffs.get();
     checkpointer.add(this);
-    try {
-      export(backoff);
-    } finally {
-      checkpointer.remove(this);
-    }
+    // Interrupted (a stop), the chunk stays with the checkpointer: its batches in flight settle
+    // during the shutdown, and the final checkpoint, written after that, must include them.
+    export(backoffs.get());
+    checkpointer.remove(this);
     state.markChunkCompleted(date, chunk);
   }
 

@@ -179,12 +179,10 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
             errors,
             deadLetters);
     checkpointer.add(export);
-    SessionExport.Outcome outcome;
-    try {
-      outcome = export.run();
-    } finally {
-      checkpointer.remove(export);
-    }
+    // Interrupted (a stop), the export stays with the checkpointer: its batch in flight settles
+    // during the shutdown, and the final checkpoint, written after that, must include it.
+    SessionExport.Outcome outcome = export.run();
+    checkpointer.remove(export);
     switch (outcome) {
       case FINISHED -> {
         state.removeSession(job.sessionId());
