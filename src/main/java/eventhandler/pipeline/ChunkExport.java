@@ -56,7 +56,12 @@ final class ChunkExport implements Checkpointer.Checkpointable {
     checkpointer.add(this);
     // Interrupted (a stop), the chunk stays with the checkpointer: its batches in flight settle
     // during the shutdown, and the final checkpoint, written after that, must include them.
-    export(backoffs.get());
+    try {
+      export(backoffs.get());
+    } catch (InterruptedException e) {
+      lane.flushOnStop();
+      throw e;
+    }
     checkpointer.remove(this);
     state.markChunkCompleted(date, chunk);
   }
@@ -70,6 +75,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
           handler.handle(item.event(), new ChunkPosition(item.cursor()), lane);
         }
       } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
         // Deliver what was read, then resume after the last delivered item.
         lane.drain(Duration.ofDays(1));
         Duration delay = backoff.next();

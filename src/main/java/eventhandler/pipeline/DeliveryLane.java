@@ -60,15 +60,24 @@ final class DeliveryLane<P> {
   /** Queues one event; sends a batch when it is full (may block while too many are in flight). */
   void add(byte[] json, P position) throws InterruptedException {
     if (!open.isEmpty() && openBytes + json.length + 1 > batchBytes) {
+      try {
+        flush();
+      } catch (InterruptedException e) {
+        append(json, position); // kept for flushOnStop: the event was handled, it must go out
+        throw e;
+      }
+    }
+    append(json, position);
+    if (open.size() >= batchSize) {
       flush();
     }
+  }
+
+  private void append(byte[] json, P position) {
     open.add(json);
     openBytes += json.length + 1;
     openPosition = position;
     hasOpenPosition = true;
-    if (open.size() >= batchSize) {
-      flush();
-    }
   }
 
   /** Records that the event at {@code position} was read and deliberately not sent. */
@@ -77,26 +86,54 @@ final class DeliveryLane<P> {
     hasOpenPosition = true;
   }
 
-  /** Sends what is queued, even if the batch is not full. */
+  /**
+   * Sends what is queued, even if the batch is not full. Waits for a free slot first; interrupted
+   * meanwhile, the batch stays queued (see {@link #flushOnStop()}).
+   */
   void flush() throws InterruptedException {
     if (!hasOpenPosition) {
       return;
     }
+    if (open.isEmpty()) {
+      acks.acknowledge(acks.register(openPosition));
+      hasOpenPosition = false;
+      return;
+    }
+    inFlight.acquire();
+    send(true);
+  }
+
+  /**
+   * Sends what is queued without waiting for a free slot. Called by the writer on its way out of a
+   * stop: the shutdown waits for batches in flight before the last checkpoint, so every event
+   * already handled (a {@code session.upload} whose recording is being exported, say) is delivered
+   * and saved rather than read and sent again by the next run.
+   */
+  void flushOnStop() {
+    if (!hasOpenPosition) {
+      return;
+    }
+    if (open.isEmpty()) {
+      acks.acknowledge(acks.register(openPosition));
+      hasOpenPosition = false;
+      return;
+    }
+    send(inFlight.tryAcquire());
+  }
+
+  private void send(boolean holdsSlot) {
     AckTracker.Ticket<P> ticket = acks.register(openPosition);
     List<byte[]> records = open;
     open = new ArrayList<>(Math.min(batchSize, 1024));
     openBytes = 0;
     hasOpenPosition = false;
-    if (records.isEmpty()) {
-      acks.acknowledge(ticket);
-      return;
-    }
-    inFlight.acquire();
     inFlightBatches.started();
     sink.send(url, records)
         .whenComplete(
             (report, error) -> {
-              inFlight.release();
+              if (holdsSlot) {
+                inFlight.release();
+              }
               inFlightBatches.settled();
               if (error == null) {
                 acks.acknowledge(ticket);

@@ -54,6 +54,7 @@ public final class ExportJob {
   private final PrintWriter err;
   private final AtomicReference<ExportService> running = new AtomicReference<>();
   private volatile boolean stopRequested;
+  private volatile Thread runner;
 
   public ExportJob(Clock clock, PrintWriter err) {
     this.clock = clock;
@@ -62,6 +63,7 @@ public final class ExportJob {
 
   /** Runs the export; returns the exit code. */
   public int run(Settings settings) {
+    runner = Thread.currentThread();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -194,6 +196,12 @@ public final class ExportJob {
     ExportService service = running.get();
     if (service != null) {
       service.stop();
+      return;
+    }
+    // Still connecting (perhaps waiting out a Teleport outage): cut the wait short.
+    Thread thread = runner;
+    if (thread != null) {
+      thread.interrupt();
     }
   }
 
@@ -224,6 +232,9 @@ public final class ExportJob {
             client.connectionMode());
         return client;
       } catch (TeleportException e) {
+        if (stopRequested) {
+          return null;
+        }
         if (e.kind() != TeleportException.Kind.CONNECTION) {
           throw e;
         }

@@ -121,6 +121,9 @@ public final class ExportService {
    */
   public void run() throws InterruptedException, IOException {
     runner = Thread.currentThread();
+    if (stopping) {
+      return; // stopped before it started: stop() may have missed this thread
+    }
     Instant startTime = resolveStartTime();
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(
@@ -287,8 +290,7 @@ public final class ExportService {
             config.pollInterval(),
             config.exitOnLastEvent(),
             backoffs.get(),
-            new StallCheck(
-                client, metrics, registry, clock, Duration.ofMinutes(5), config.types()));
+            new StallCheck(client, registry, clock, Duration.ofMinutes(5), config.types()));
     checkpointer.add(search);
     return search;
   }
@@ -301,6 +303,7 @@ public final class ExportService {
         client.listExportChunks(probeDate);
         return true;
       } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
         if (e.kind() == TeleportException.Kind.NOT_IMPLEMENTED) {
           LOG.info("the cluster has no bulk export API; using search paging");
           return false;

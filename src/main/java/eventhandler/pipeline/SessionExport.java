@@ -67,6 +67,15 @@ final class SessionExport implements Checkpointer.Checkpointable {
   }
 
   Outcome run() throws InterruptedException {
+    try {
+      return export();
+    } catch (InterruptedException e) {
+      lane.flushOnStop();
+      throw e;
+    }
+  }
+
+  private Outcome export() throws InterruptedException {
     int permanentErrors = 0;
     while (true) {
       long from = lane.committed();
@@ -98,6 +107,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
           }
         }
       } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
         lane.drain(Duration.ofDays(1));
         if (e.kind() == TeleportException.Kind.NOT_FOUND) {
           return Outcome.NOT_FOUND;

@@ -128,4 +128,26 @@ class DeliveryLaneTest {
     assertThat(sink.batches).hasSize(2);
     writer.join();
   }
+
+  @Test
+  void anEventAddedWhileInterruptedIsKeptAndSentByFlushOnStop() throws InterruptedException {
+    DeliveryLane<Integer> lane =
+        new DeliveryLane<>(sink, URI.create("https://x/a"), 2, 1 << 20, 1, 0, r -> {}, inFlight);
+    lane.add(json(1), 1);
+    lane.add(json(2), 2); // a full batch: sent, and it holds the only slot
+    lane.add(json(3), 3);
+    Thread.currentThread().interrupt();
+    try {
+      lane.add(json(4), 4); // full again; waiting for the slot is interrupted by the stop
+      throw new AssertionError("add must give up when interrupted");
+    } catch (InterruptedException expected) {
+      // the stop
+    }
+    lane.flushOnStop();
+    assertThat(sink.batches).extracting(List::size).containsExactly(2, 2);
+    sink.complete(0);
+    sink.complete(1);
+    assertThat(lane.committed()).isEqualTo(4);
+    assertThat(inFlight.count()).isZero();
+  }
 }
