@@ -19,7 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -258,6 +261,76 @@ final class E2eRun implements AutoCloseable {
   /** The exit of {@code child}, with its output when the code is not {@code expected}. */
   static void assertExit(Child child, int code, int expected) {
     assertThat(code).as("exit code of start; its output:\n%s", child.output()).isEqualTo(expected);
+  }
+
+  /** Starts sampling what the receiver got, every 20 ms, until closed. */
+  Arrivals sampleArrivals() {
+    return new Arrivals(receiver());
+  }
+
+  /**
+   * The receiver's audit and session record counts over time, so a test can tell how much arrived
+   * in the moments before a kill (what a checkpoint may not cover yet).
+   */
+  static final class Arrivals implements AutoCloseable {
+    /** Records received: audit, and all of them. */
+    record Counts(long audit, long total) {
+      long session() {
+        return total - audit;
+      }
+
+      Counts minus(Counts other) {
+        return new Counts(audit - other.audit, total - other.total);
+      }
+
+      Counts plus(Counts other) {
+        return new Counts(audit + other.audit, total + other.total);
+      }
+    }
+
+    private record Sample(long nanos, Counts counts) {}
+
+    private final FluentdReceiver receiver;
+    private final ConcurrentLinkedDeque<Sample> samples = new ConcurrentLinkedDeque<>();
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "e2e-arrivals");
+              thread.setDaemon(true);
+              return thread;
+            });
+
+    private Arrivals(FluentdReceiver receiver) {
+      this.receiver = receiver;
+      sample();
+      timer.scheduleAtFixedRate(this::sample, 20, 20, TimeUnit.MILLISECONDS);
+    }
+
+    private void sample() {
+      samples.addLast(new Sample(System.nanoTime(), now()));
+    }
+
+    Counts now() {
+      return new Counts(receiver.received(LocalStack.auditTag()), receiver.totalRecords());
+    }
+
+    /** What arrived in the last {@code window} (from the newest sample at least that old). */
+    Counts within(Duration window) {
+      long cutoff = System.nanoTime() - window.toNanos();
+      Counts before = samples.peekFirst().counts();
+      for (Sample sample : samples) {
+        if (sample.nanos() > cutoff) {
+          break;
+        }
+        before = sample.counts();
+      }
+      return now().minus(before);
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
   }
 
   @Override
