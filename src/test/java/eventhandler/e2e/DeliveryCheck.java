@@ -134,8 +134,7 @@ final class DeliveryCheck {
       }
       expectedSession += wanted.size();
       recordingSizes.put(sid, (long) wanted.size());
-      List<Long> order = new ArrayList<>(wanted.keySet()); // ascending: recordings are ordered
-      int nextNew = 0;
+      long newest = -1;
       Set<Long> got = new HashSet<>();
       List<JsonNode> records = receiver.records(tag);
       receivedSession += records.size();
@@ -150,18 +149,14 @@ final class DeliveryCheck {
           problem(problems, tag + ": record " + index + " differs: got " + abbreviate(record));
         }
         if (!got.add(index)) {
-          sessionDuplicates++;
+          sessionDuplicates++; // sent again from an earlier checkpoint: allowed
           continue;
         }
-        // A new index must be the first one not delivered yet; resending from an earlier
-        // checkpoint is allowed (a duplicate), jumping ahead is not.
-        if (order.get(nextNew) != index) {
-          problem(
-              problems, tag + ": event " + index + " arrived before event " + order.get(nextNew));
+        // Each event's first arrival comes after the first arrival of every earlier event.
+        if (index < newest) {
+          problem(problems, tag + ": event " + index + " arrived after event " + newest);
         }
-        while (nextNew < order.size() && got.contains(order.get(nextNew))) {
-          nextNew++;
-        }
+        newest = Math.max(newest, index);
       }
       List<Long> missing = new ArrayList<>(new TreeSet<>(wanted.keySet()));
       missing.removeAll(got);
@@ -212,6 +207,11 @@ final class DeliveryCheck {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Whether {@code actual} is the same JSON as {@code expected}, numbers compared by value. */
+  static boolean sameJson(JsonNode expected, JsonNode actual) {
+    return expected.equals(SAME_JSON, actual);
   }
 
   private static void problem(List<String> problems, String problem) {
@@ -281,6 +281,19 @@ final class DeliveryCheck {
     assertThat(problems).as("wrong, unknown or out-of-order records; %s", this).isEmpty();
     assertThat(missingAudit).as("audit events missing; %s", this).isEmpty();
     assertThat(missingSession).as("session events missing; %s", this).isEmpty();
+    return this;
+  }
+
+  /**
+   * Every event arrived, exactly, recordings in order, except the audit events {@code auditUids}
+   * and the session events {@code sessionEvents} (session id to indexes), which must be missing.
+   */
+  DeliveryCheck assertMissingExactly(Set<String> auditUids, Map<String, List<Long>> sessionEvents) {
+    assertThat(problems).as("wrong, unknown or out-of-order records; %s", this).isEmpty();
+    assertThat(missingAudit)
+        .as("audit events missing; %s", this)
+        .containsExactlyInAnyOrderElementsOf(auditUids);
+    assertThat(missingSession).as("session events missing; %s", this).isEqualTo(sessionEvents);
     return this;
   }
 

@@ -75,6 +75,14 @@ final class E2eRun implements AutoCloseable {
     return storage.resolve(cluster().authAddress().replace(':', '_'));
   }
 
+  String receiverAuditUrl() {
+    return stack.auditUrl();
+  }
+
+  String receiverSessionUrl() {
+    return stack.sessionUrl();
+  }
+
   Path deadLetterFile() {
     return stateDirectory().resolve("dead-letter.jsonl");
   }
