@@ -50,7 +50,6 @@ final class DeliveryCheck {
   private final long receivedSession;
   private final Map<String, List<Long>> missingSession;
   private final long sessionDuplicates;
-  private final long recordingsOfRepeatedUploads;
   private final List<String> problems;
 
   private DeliveryCheck(
@@ -62,7 +61,6 @@ final class DeliveryCheck {
       long receivedSession,
       Map<String, List<Long>> missingSession,
       long sessionDuplicates,
-      long recordingsOfRepeatedUploads,
       List<String> problems) {
     this.expectedAudit = expectedAudit;
     this.receivedAudit = receivedAudit;
@@ -72,7 +70,6 @@ final class DeliveryCheck {
     this.receivedSession = receivedSession;
     this.missingSession = missingSession;
     this.sessionDuplicates = sessionDuplicates;
-    this.recordingsOfRepeatedUploads = recordingsOfRepeatedUploads;
     this.problems = problems;
   }
 
@@ -118,7 +115,6 @@ final class DeliveryCheck {
             .sum();
 
     // Session recordings, by index, in order.
-    Map<String, Long> recordingSizes = new HashMap<>();
     long expectedSession = 0;
     long receivedSession = 0;
     long sessionDuplicates = 0;
@@ -133,7 +129,6 @@ final class DeliveryCheck {
         }
       }
       expectedSession += wanted.size();
-      recordingSizes.put(sid, (long) wanted.size());
       long newest = -1;
       Set<Long> got = new HashSet<>();
       List<JsonNode> records = receiver.records(tag);
@@ -170,17 +165,6 @@ final class DeliveryCheck {
         problem(problems, tag.getValue() + " records arrived under unknown tag " + tag.getKey());
       }
     }
-    // An upload event sent twice makes its whole recording go again.
-    long recordingsOfRepeatedUploads = 0;
-    for (Map.Entry<String, Integer> entry : seen.entrySet()) {
-      JsonNode event = expected.get(entry.getKey());
-      if (entry.getValue() > 1
-          && event != null
-          && "session.upload".equals(event.path("event").asText())) {
-        recordingsOfRepeatedUploads +=
-            (entry.getValue() - 1) * recordingSizes.getOrDefault(event.path("sid").asText(), 0L);
-      }
-    }
     return new DeliveryCheck(
         expected.size(),
         audit.size(),
@@ -190,7 +174,6 @@ final class DeliveryCheck {
         receivedSession,
         missingSession,
         sessionDuplicates,
-        recordingsOfRepeatedUploads,
         problems);
   }
 
@@ -257,14 +240,6 @@ final class DeliveryCheck {
 
   long sessionDuplicates() {
     return sessionDuplicates;
-  }
-
-  /**
-   * Session events that a {@code session.upload} event sent more than once accounts for: the whole
-   * recording, once per extra copy (the recording is exported again when its upload is read again).
-   */
-  long recordingsOfRepeatedUploads() {
-    return recordingsOfRepeatedUploads;
   }
 
   long duplicates() {

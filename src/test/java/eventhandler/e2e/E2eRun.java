@@ -2,6 +2,7 @@ package eventhandler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import eventhandler.cli.RootCommand;
 import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportJob;
@@ -16,8 +17,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutionException;
@@ -269,6 +272,29 @@ final class E2eRun implements AutoCloseable {
   /** The exit of {@code child}, with its output when the code is not {@code expected}. */
   static void assertExit(Child child, int code, int expected) {
     assertThat(code).as("exit code of start; its output:\n%s", child.output()).isEqualTo(expected);
+  }
+
+  /**
+   * Session events the next run may send again after a kill or stop now: the events received so far
+   * of every session whose {@code session.upload} event has not arrived, or is among the last
+   * {@code recentAudit} audit records (which a checkpoint may not cover yet). Reading an upload
+   * event again exports its whole recording again.
+   */
+  long sessionEventsAtRisk(long recentAudit) {
+    List<JsonNode> audit = receiver().records(LocalStack.auditTag());
+    Set<String> saved = new HashSet<>();
+    for (JsonNode record : audit.subList(0, (int) Math.max(0, audit.size() - recentAudit))) {
+      if (record.path("event").asText().equals("session.upload")) {
+        saved.add(record.path("sid").asText());
+      }
+    }
+    long events = 0;
+    for (String sid : cluster().sessionIds()) {
+      if (!saved.contains(sid)) {
+        events += receiver().received(LocalStack.sessionTag(sid));
+      }
+    }
+    return events;
   }
 
   /** Starts sampling what the receiver got, every 20 ms, until closed. */
