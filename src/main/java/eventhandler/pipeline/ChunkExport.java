@@ -69,15 +69,20 @@ final class ChunkExport implements Checkpointer.Checkpointable {
   private void export(Backoff backoff) throws InterruptedException {
     while (true) {
       String cursor = lane.committed().cursor();
+      boolean progressed = false;
       try (EventStream<ExportedItem> stream = client.exportChunk(date, chunk, cursor)) {
         while (stream.hasNext()) {
           ExportedItem item = stream.next();
+          progressed = true;
           handler.handle(item.event(), new ChunkPosition(item.cursor()), lane);
         }
       } catch (TeleportException e) {
         Interrupts.throwIfInterrupted();
         // Deliver what was read, then resume after the last delivered item.
         lane.drain(Duration.ofDays(1));
+        if (progressed) {
+          backoff.reset(); // a stream that worked for a while is not a failing one
+        }
         Duration delay = backoff.next();
         errors.warn(
             "export-chunk",

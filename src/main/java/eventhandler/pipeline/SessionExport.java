@@ -79,10 +79,12 @@ final class SessionExport implements Checkpointer.Checkpointable {
     int permanentErrors = 0;
     while (true) {
       long from = lane.committed();
+      boolean progressed = false;
       try (EventStream<EventUnstructured> stream =
           client.streamSession(job.sessionId(), (int) from)) {
         while (stream.hasNext()) {
           EventUnstructured event = stream.next();
+          progressed = true;
           long next = event.getIndex() + 1;
           if (!filter.exportsSessionEvent(event.getType())) {
             metrics.recordSessionEventSkipped();
@@ -115,6 +117,9 @@ final class SessionExport implements Checkpointer.Checkpointable {
         if (!e.isRetryable() && ++permanentErrors >= ATTEMPTS_FOR_PERMANENT_ERRORS) {
           failure = e.getMessage();
           return Outcome.FAILED;
+        }
+        if (progressed) {
+          backoff.reset(); // a stream that worked for a while is not a failing one
         }
         Duration delay = backoff.next();
         errors.warn(

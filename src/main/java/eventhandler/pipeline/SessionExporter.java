@@ -51,7 +51,10 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
   private final RandomGenerator random;
   private final BlockingQueue<SessionJob> queue;
   private final Set<String> known = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger active = new AtomicInteger();
+
+  /** Jobs queued or being exported; counted before they are queued so idle() cannot miss one. */
+  private final AtomicInteger outstanding = new AtomicInteger();
+
   private final RateLimitedLog errors;
   private final List<Thread> workers = new ArrayList<>();
 
@@ -97,15 +100,19 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     Map<String, Long> unfinished = state.sessions();
     if (!unfinished.isEmpty()) {
       LOG.info("resuming {} unfinished session recordings", unfinished.size());
+      List<SessionJob> resumed = new ArrayList<>();
+      for (var entry : unfinished.entrySet()) {
+        if (known.add(entry.getKey())) {
+          outstanding.incrementAndGet();
+          resumed.add(new SessionJob(entry.getKey(), entry.getValue(), clock.instant(), 0));
+        }
+      }
       Thread resumer =
           new Thread(
               () -> {
                 try {
-                  for (var entry : unfinished.entrySet()) {
-                    if (known.add(entry.getKey())) {
-                      queue.put(
-                          new SessionJob(entry.getKey(), entry.getValue(), clock.instant(), 0));
-                    }
+                  for (SessionJob job : resumed) {
+                    queue.put(job);
                   }
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
@@ -132,32 +139,37 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       known.remove(sessionId);
       throw new UncheckedIOException("cannot save session " + sessionId + " to the state", e);
     }
+    outstanding.incrementAndGet();
     if (!queue.offer(new SessionJob(sessionId, 0, uploadTime, 0))) {
       LOG.warn(
           "{} recordings are waiting for export; reading audit events pauses until one finishes"
               + " (raise --concurrency to export more recordings at once)",
           queue.size());
-      queue.put(new SessionJob(sessionId, 0, uploadTime, 0));
+      try {
+        queue.put(new SessionJob(sessionId, 0, uploadTime, 0));
+      } catch (InterruptedException e) {
+        outstanding.decrementAndGet(); // saved in the state: the next start resumes it
+        throw e;
+      }
     }
   }
 
   /** True when no recording is queued or being exported. */
   boolean idle() {
-    return queue.isEmpty() && active.get() == 0;
+    return outstanding.get() == 0;
   }
 
   private void work() {
     try {
       while (!Thread.currentThread().isInterrupted()) {
         SessionJob job = queue.take();
-        active.incrementAndGet();
         try {
           export(job);
         } catch (IOException | RuntimeException e) {
           errors.warn(
               "session", "exporting session " + job.sessionId() + " stopped: " + e.getMessage());
         } finally {
-          active.decrementAndGet();
+          outstanding.decrementAndGet();
         }
       }
     } catch (InterruptedException e) {
@@ -241,9 +253,13 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
         }
         String sid = entry.getKey();
         MissingRecording missing = entry.getValue();
-        if (known.add(sid)
-            && !queue.offer(
-                new SessionJob(sid, missing.index(), missing.uploadTime(), missing.attempt()))) {
+        if (!known.add(sid)) {
+          continue;
+        }
+        outstanding.incrementAndGet();
+        if (!queue.offer(
+            new SessionJob(sid, missing.index(), missing.uploadTime(), missing.attempt()))) {
+          outstanding.decrementAndGet();
           known.remove(sid);
         }
       }
