@@ -131,16 +131,18 @@ final class DeliveryLane<P> {
     sink.send(url, records)
         .whenComplete(
             (report, error) -> {
-              if (holdsSlot) {
-                inFlight.release();
-              }
-              inFlightBatches.settled();
               if (error == null) {
                 acks.acknowledge(ticket);
                 onDelivered.accept(report);
               }
               // On error the sink was closed during shutdown: the position stays unacknowledged,
               // so the checkpoint never passes these events and they are read again next start.
+              if (holdsSlot) {
+                inFlight.release();
+              }
+              // Last: the shutdown writes its checkpoint once nothing is in flight, and that
+              // checkpoint must include this acknowledgement.
+              inFlightBatches.settled();
             });
   }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,7 +22,8 @@ class CrashTest {
   private static final int KILLS = 4;
   private static final Duration CHECKPOINT_SLACK = Duration.ofMillis(1000);
 
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
 
   @Test
   void killedSeveralTimesThenRunToTheEndLosesNothing() throws Exception {

@@ -46,10 +46,12 @@ final class DeliveryCheck {
   private final long receivedAudit;
   private final List<String> missingAudit;
   private final long auditDuplicates;
+  private final List<String> duplicatedAudit;
   private final long expectedSession;
   private final long receivedSession;
   private final Map<String, List<Long>> missingSession;
   private final long sessionDuplicates;
+  private final List<String> duplicatedSession;
   private final List<String> problems;
 
   private DeliveryCheck(
@@ -57,19 +59,23 @@ final class DeliveryCheck {
       long receivedAudit,
       List<String> missingAudit,
       long auditDuplicates,
+      List<String> duplicatedAudit,
       long expectedSession,
       long receivedSession,
       Map<String, List<Long>> missingSession,
       long sessionDuplicates,
+      List<String> duplicatedSession,
       List<String> problems) {
     this.expectedAudit = expectedAudit;
     this.receivedAudit = receivedAudit;
     this.missingAudit = missingAudit;
     this.auditDuplicates = auditDuplicates;
+    this.duplicatedAudit = duplicatedAudit;
     this.expectedSession = expectedSession;
     this.receivedSession = receivedSession;
     this.missingSession = missingSession;
     this.sessionDuplicates = sessionDuplicates;
+    this.duplicatedSession = duplicatedSession;
     this.problems = problems;
   }
 
@@ -108,6 +114,14 @@ final class DeliveryCheck {
         missingAudit.add(uid);
       }
     }
+    List<String> duplicatedAudit = new ArrayList<>();
+    int position = 0;
+    for (String uid : expected.keySet()) {
+      if (seen.getOrDefault(uid, 0) > 1 && duplicatedAudit.size() < 10) {
+        duplicatedAudit.add("#" + position + " " + uid + " x" + seen.get(uid));
+      }
+      position++;
+    }
     long auditDuplicates =
         seen.entrySet().stream()
             .filter(e -> expected.containsKey(e.getKey()))
@@ -119,6 +133,7 @@ final class DeliveryCheck {
     long receivedSession = 0;
     long sessionDuplicates = 0;
     Map<String, List<Long>> missingSession = new LinkedHashMap<>();
+    List<String> duplicatedSession = new ArrayList<>();
     for (String sid : cluster.sessionIds()) {
       String tag = LocalStack.sessionTag(sid);
       knownTags.add(tag);
@@ -145,6 +160,9 @@ final class DeliveryCheck {
         }
         if (!got.add(index)) {
           sessionDuplicates++; // sent again from an earlier checkpoint: allowed
+          if (duplicatedSession.size() < 10) {
+            duplicatedSession.add(sid + "#" + index);
+          }
           continue;
         }
         // Each event's first arrival comes after the first arrival of every earlier event.
@@ -170,10 +188,12 @@ final class DeliveryCheck {
         audit.size(),
         missingAudit,
         auditDuplicates,
+        duplicatedAudit,
         expectedSession,
         receivedSession,
         missingSession,
         sessionDuplicates,
+        duplicatedSession,
         problems);
   }
 
@@ -287,14 +307,15 @@ final class DeliveryCheck {
   @Override
   public String toString() {
     return String.format(
-        "audit: %d expected, %d received, %d missing%s, %d duplicates;"
+        "audit: %d expected, %d received, %d missing%s, %d duplicates%s;"
             + " session events: %d expected, %d received, %d missing in %d sessions%s,"
-            + " %d duplicates",
+            + " %d duplicates%s",
         expectedAudit,
         receivedAudit,
         missingAudit.size(),
         missingAudit.isEmpty() ? "" : " (first " + missingAudit.get(0) + ")",
         auditDuplicates,
+        duplicatedAudit.isEmpty() ? "" : " (first " + duplicatedAudit + ")",
         expectedSession,
         receivedSession,
         missingSession.values().stream().mapToInt(List::size).sum(),
@@ -302,6 +323,7 @@ final class DeliveryCheck {
         missingSession.isEmpty()
             ? ""
             : " (first " + missingSession.entrySet().iterator().next() + ")",
-        sessionDuplicates);
+        sessionDuplicates,
+        duplicatedSession.isEmpty() ? "" : " (first " + duplicatedSession + ")");
   }
 }

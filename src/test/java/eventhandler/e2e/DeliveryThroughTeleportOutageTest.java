@@ -8,6 +8,7 @@ import eventhandler.sim.Rpc;
 import eventhandler.sim.SimulatedCluster;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * arrives once.
  */
 class DeliveryThroughTeleportOutageTest {
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
 
   @ParameterizedTest(name = "bulk export: {0}")
   @ValueSource(booleans = {true, false})

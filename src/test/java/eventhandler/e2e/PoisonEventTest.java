@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,7 +29,8 @@ class PoisonEventTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BODY_LIMIT = 1024 * 1024;
 
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
 
   @Test
   void refusedEventsAreDeadLetteredAndEveryOtherEventArrives() throws Exception {

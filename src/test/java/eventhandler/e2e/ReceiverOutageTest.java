@@ -7,6 +7,7 @@ import eventhandler.sim.SimulatedCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it out without exiting, then delivers everything, once.
  */
 class ReceiverOutageTest {
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
 
   @Test
   void waitsOutFailuresAndRefusedConnectionsThenDeliversEverythingOnce() throws Exception {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exits 0 promptly, even while Fluentd is failing; the next run resumes where it stood.
  */
 class RestartAfterSigtermTest {
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
 
   @Test
   void sigtermExitsZeroPromptlyAndTheNextRunResumesWithoutLossOrRepeats() throws Exception {
@@ -38,6 +40,7 @@ class RestartAfterSigtermTest {
         assertThat(millis).as("time from SIGTERM to exit").isLessThan(5_000);
       }
       DeliveryCheck afterStop = run.check();
+      System.out.printf("sigterm: after the stop %s%n", afterStop);
       assertThat(afterStop.complete()).as("SIGTERM came too late: %s", afterStop).isFalse();
       assertThat(checkpointFiles(run)).as("checkpoint files").isNotEmpty();
 

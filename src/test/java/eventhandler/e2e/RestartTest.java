@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import eventhandler.sim.SimulatedCluster;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * nothing arrives twice.
  */
 class RestartTest {
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
 
   @ParameterizedTest(name = "bulk export: {0}")
   @ValueSource(booleans = {true, false})

@@ -150,4 +150,27 @@ class DeliveryLaneTest {
     assertThat(lane.committed()).isEqualTo(4);
     assertThat(inFlight.count()).isZero();
   }
+
+  @Test
+  void aBatchCountsAsInFlightUntilItsAcknowledgementIsRecorded() throws InterruptedException {
+    // The shutdown writes the last checkpoint once nothing is in flight: by then the committed
+    // position must include every settled batch.
+    List<Integer> inFlightWhenAcknowledged = new CopyOnWriteArrayList<>();
+    DeliveryLane<Integer> lane =
+        new DeliveryLane<>(
+            sink,
+            URI.create("https://x/a"),
+            2,
+            1 << 20,
+            4,
+            0,
+            report -> inFlightWhenAcknowledged.add(inFlight.count()),
+            inFlight);
+    lane.add(json(1), 1);
+    lane.add(json(2), 2);
+    sink.complete(0);
+    assertThat(inFlightWhenAcknowledged).containsExactly(1);
+    assertThat(inFlight.count()).isZero();
+    assertThat(lane.committed()).isEqualTo(2);
+  }
 }
