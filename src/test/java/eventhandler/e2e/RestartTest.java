@@ -26,7 +26,7 @@ class RestartTest {
     SimulatedCluster cluster =
         SimulatedCluster.builder()
             .seed(21)
-            .events(20_000)
+            .events(10_000)
             .sessionShare(0.01)
             .bulkExport(bulkExport)
             .build();
