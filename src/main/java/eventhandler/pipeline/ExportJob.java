@@ -47,17 +47,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExportJob {
   private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
-  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   private static final Duration CONNECT_RETRY_MAX = Duration.ofMinutes(1);
 
   private final Clock clock;
   private final PrintWriter err;
+  private final ExportTimings timings;
   private final AtomicReference<ExportService> running = new AtomicReference<>();
   private volatile boolean stopRequested;
 
   public ExportJob(Clock clock, PrintWriter err) {
+    this(clock, err, ExportTimings.DEFAULT);
+  }
+
+  /** A job with other retry delays (tests). */
+  public ExportJob(Clock clock, PrintWriter err, ExportTimings timings) {
     this.clock = clock;
     this.err = err;
+    this.timings = timings;
   }
 
   /** Runs the export; returns the exit code. */
@@ -122,7 +128,7 @@ public final class ExportJob {
               failedLogins,
               registry,
               clock,
-              SHUTDOWN_GRACE);
+              timings);
       running.set(service);
       if (stopRequested) {
         return 0;

@@ -44,9 +44,7 @@ public final class ExportService {
   private final ExportMetrics metrics;
   private final MeterRegistry registry;
   private final Clock clock;
-  private final Duration shutdownGrace;
-  private final Duration missingRetryFirst;
-  private final Duration missingRetryEvery;
+  private final ExportTimings timings;
   private final RandomGenerator random = ThreadLocalRandom.current();
   private final InFlightBatches inFlight = new InFlightBatches();
   private volatile Thread runner;
@@ -54,7 +52,7 @@ public final class ExportService {
 
   /**
    * @param failedLogins the auto-locker, or an observer that ignores logins when locking is off
-   * @param shutdownGrace how long in-flight batches may take to settle after a stop request
+   * @param timings retry delays and the shutdown grace period
    */
   public ExportService(
       PipelineConfig config,
@@ -65,33 +63,7 @@ public final class ExportService {
       AuditEventHandler.FailedLoginObserver failedLogins,
       MeterRegistry registry,
       Clock clock,
-      Duration shutdownGrace) {
-    this(
-        config,
-        client,
-        sink,
-        state,
-        deadLetters,
-        failedLogins,
-        registry,
-        clock,
-        shutdownGrace,
-        Duration.ofMinutes(1),
-        Duration.ofMinutes(3));
-  }
-
-  ExportService(
-      PipelineConfig config,
-      TeleportClient client,
-      EventSink sink,
-      StateStore state,
-      DeadLetterFile deadLetters,
-      AuditEventHandler.FailedLoginObserver failedLogins,
-      MeterRegistry registry,
-      Clock clock,
-      Duration shutdownGrace,
-      Duration missingRetryFirst,
-      Duration missingRetryEvery) {
+      ExportTimings timings) {
     this.config = config;
     this.client = client;
     this.sink = sink;
@@ -101,9 +73,7 @@ public final class ExportService {
     this.registry = registry;
     this.metrics = new ExportMetrics(registry, clock);
     this.clock = clock;
-    this.shutdownGrace = shutdownGrace;
-    this.missingRetryFirst = missingRetryFirst;
-    this.missingRetryEvery = missingRetryEvery;
+    this.timings = timings;
   }
 
   public ExportMetrics metrics() {
@@ -145,8 +115,7 @@ public final class ExportService {
             checkpointer,
             scheduler,
             config.concurrency(),
-            missingRetryFirst,
-            missingRetryEvery,
+            timings,
             random);
     AuditEventHandler handler =
         new AuditEventHandler(filter, startTime, sessions, failedLogins, deadLetters, metrics);
@@ -192,11 +161,11 @@ public final class ExportService {
       SessionExporter sessions, Checkpointer checkpointer, ScheduledExecutorService scheduler) {
     sessions.close();
     try {
-      if (!inFlight.awaitNone(shutdownGrace)) {
+      if (!inFlight.awaitNone(timings.shutdownGrace())) {
         LOG.warn(
             "{} batches were still in flight after {} s; they will be sent again on the next start",
             inFlight.count(),
-            shutdownGrace.toSeconds());
+            timings.shutdownGrace().toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

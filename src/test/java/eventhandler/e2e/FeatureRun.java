@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import eventhandler.cli.RootCommand;
 import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportJob;
+import eventhandler.pipeline.ExportTimings;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.state.StateStore;
@@ -35,8 +36,18 @@ final class FeatureRun implements AutoCloseable {
   /** A run that did not end by itself within this time is stopped and fails the test. */
   static final Duration RUN_LIMIT = Duration.ofSeconds(60);
 
+  /** Retries within a second or two, so tests see them happen. */
+  static final ExportTimings QUICK_RETRIES =
+      new ExportTimings(
+          Duration.ofMillis(500),
+          Duration.ofSeconds(1),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(10));
+
   private final LocalStack stack;
   private final Path storage;
+  private ExportTimings timings = ExportTimings.DEFAULT;
+  private final List<Running> launched = new ArrayList<>();
 
   private FeatureRun(LocalStack stack, Path storage) {
     this.stack = stack;
@@ -48,6 +59,12 @@ final class FeatureRun implements AutoCloseable {
     LocalStack stack =
         LocalStack.start(dir.resolve("stack"), cluster, FluentdReceiver.Builder::storeInMemory);
     return new FeatureRun(stack, dir.resolve("storage"));
+  }
+
+  /** The retry delays of the following runs. */
+  FeatureRun timings(ExportTimings value) {
+    this.timings = value;
+    return this;
   }
 
   /** What a run of {@code start} ended with. */
@@ -102,7 +119,7 @@ final class FeatureRun implements AutoCloseable {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     PrintWriter errWriter = new PrintWriter(err, true);
-    job = new ExportJob(Clock.systemUTC(), errWriter);
+    job = new ExportJob(Clock.systemUTC(), errWriter, timings);
     ExportJob started = job;
     CompletableFuture<Result> result =
         CompletableFuture.supplyAsync(
@@ -117,7 +134,9 @@ final class FeatureRun implements AutoCloseable {
               thread.setDaemon(true);
               thread.start();
             });
-    return new Running(job, result);
+    Running running = new Running(job, result);
+    launched.add(running);
+    return running;
   }
 
   SimulatedCluster cluster() {
@@ -184,8 +203,14 @@ final class FeatureRun implements AutoCloseable {
         .collect(Collectors.groupingBy(r -> r.get("event").asText(), Collectors.counting()));
   }
 
+  /** Stops runs a failed test left running, then the cluster and the receiver. */
   @Override
   public void close() {
+    for (Running running : launched) {
+      if (!running.isDone()) {
+        running.stop();
+      }
+    }
     stack.close();
   }
 }
