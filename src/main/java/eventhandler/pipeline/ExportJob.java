@@ -26,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -154,15 +155,13 @@ public final class ExportJob {
         LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
       }
       service.run();
-      if (sink instanceof DryRunSink dryRun) {
-        err.printf(
-            "dry run: %d audit events and %d session events read, %d events would have been sent"
-                + " (state kept in %s)%n",
-            service.metrics().auditExported(),
-            service.metrics().sessionEventsExported(),
-            dryRun.totalEvents(),
+      if (sink instanceof DryRunSink) {
+        printDryRunSummary(
+            service.metrics(),
+            export
+                .storage()
+                .resolve(StateStore.directoryName(settings.teleport().address().toString())),
             state.directory());
-        err.flush();
       }
       return 0;
     } catch (StartTimeConflictException e) {
@@ -192,6 +191,31 @@ public final class ExportJob {
       closeQuietly(deadLetters);
       scheduler.shutdownNow();
     }
+  }
+
+  /** What a dry run read and would have sent; it goes to the user, not to the log. */
+  private void printDryRunSummary(ExportMetrics metrics, Path realState, Path dryRunState) {
+    long auditRead = metrics.auditExported() + metrics.auditSkipped() + metrics.auditDeadLettered();
+    long sessionEventsRead =
+        metrics.sessionEventsExported()
+            + metrics.sessionEventsSkipped()
+            + metrics.sessionEventsDeadLettered();
+    err.printf(
+        "dry run: read %d audit events (%d left out by --types, --skip-event-types or"
+            + " --start-time) and %d recordings with %d session events (%d left out by"
+            + " --skip-session-types); %d audit events and %d session events would have been sent"
+            + " to Fluentd, but nothing was sent and no user was locked.%n"
+            + "The export position in %s was not touched; the dry run kept its own in %s.%n",
+        auditRead,
+        metrics.auditSkipped(),
+        metrics.sessionsFinished(),
+        sessionEventsRead,
+        metrics.sessionEventsSkipped(),
+        metrics.auditExported(),
+        metrics.sessionEventsExported(),
+        realState,
+        dryRunState);
+    err.flush();
   }
 
   /** Stops a running export gracefully (SIGTERM, SIGINT, or a test). */

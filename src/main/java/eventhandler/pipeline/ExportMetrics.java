@@ -168,6 +168,10 @@ public final class ExportMetrics {
     return auditSkipped.get();
   }
 
+  public long sessionEventsSkipped() {
+    return sessionEventsSkipped.get();
+  }
+
   public long sessionsStarted() {
     return sessionsStarted.get();
   }
