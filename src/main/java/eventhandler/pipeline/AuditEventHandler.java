@@ -27,7 +27,7 @@ final class AuditEventHandler {
 
   /** Receives every exported {@code user.login} event (the auto-locker). */
   interface FailedLoginObserver {
-    void onLogin(Struct event);
+    void onLogin(Struct event, Instant eventTime);
   }
 
   /** Takes a recording to export after its {@code session.upload} event. */
@@ -73,7 +73,7 @@ final class AuditEventHandler {
         sessions.register(sessionId, time);
       }
     } else if (USER_LOGIN.equals(type)) {
-      failedLogins.onLogin(body);
+      failedLogins.onLogin(body, time);
     }
     metrics.auditEventRead(time);
     lane.add(EventJson.toJson(body), position);

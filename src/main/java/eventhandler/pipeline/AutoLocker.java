@@ -13,7 +13,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,26 +32,31 @@ import org.slf4j.LoggerFactory;
  * logins.
  *
  * <p>A failed login is a {@code user.login} event whose {@code success} is not {@code true} (as in
- * the Go plugin, a missing {@code success} counts as a failure). Failures are counted per user in
- * fixed windows of {@code --lock-period}: a window opens at a user's first failure, {@code
- * --lock-failed-attempts-count} (N) failures fit in it, and the (N+1)-th failure inside the window
- * locks the user; each further failure in that window upserts the same lock again (refreshing its
- * expiry). This matches the Go plugin's token bucket (N tokens per period) with one deliberate
- * difference: the Go plugin keys its bucket by the event's {@code login} field, which is empty in
- * {@code user.login} events, so all users share one bucket there and one user's typos can lock
- * another; here each user has their own count. A user's window is dropped once it has ended, so
- * memory holds only users with a failure in the last period.
+ * the Go plugin, a missing {@code success} counts as a failure). Failures are counted per user by
+ * the time they happened (the event's time), in a sliding window of {@code --lock-period}: when
+ * more than {@code --lock-failed-attempts-count} (N) of a user's failures lie within one period,
+ * the user is locked. Counting by event time matters when the export catches up on a backlog: the
+ * Go plugin counts by the time it reads events, so replaying days of history in a minute would lock
+ * every user with more than N failures in all those days. Events may arrive out of time order (bulk
+ * export), which the window allows for. The Go plugin also keys its count by the event's {@code
+ * login} field, which is empty in {@code user.login} events, so all users share one count there and
+ * one user's typos can lock another; here each user has their own.
  *
  * <p>The lock is named {@code event-handler-auto-lock-<user>-<login>}, targets {@code {User: user,
- * Login: login}} and expires {@code --lock-for} after the failure that triggered it (never when
- * {@code --lock-for} is 0). Events with no {@code user} are counted but never lock anything
- * (Teleport would reject a lock with an empty target).
+ * Login: login}} and expires {@code --lock-for} after it is written (never when {@code --lock-for}
+ * is 0). While a lock this program wrote is in force, further failures of that user do not write it
+ * again (the Go plugin upserts it on every further failure, with a log line each time); once it has
+ * expired, the next failure that still breaks the limit locks the user again. So a lock an
+ * administrator removed is written again only after the {@code --lock-for} it had (or, for a lock
+ * without expiry, after a restart). Events with no {@code user} are counted but never lock anything
+ * (Teleport would reject a lock with an empty target). Memory holds only users with a failure
+ * within the last period of event time.
  *
  * <p>Upserts run on the given executor, so a slow or failing Teleport never stalls the event flow.
  * A failed upsert is retried with exponential backoff ({@link RetryPolicy}); when the retries run
- * out the error is logged with what to do and counted. Upserts of the same lock are coalesced:
- * while one is pending, a newer failure only replaces what will be written. Not used under {@code
- * --dry-run}, where the Go plugin does not lock either.
+ * out the error is logged with what to do and counted, and the next failure tries again. Upserts of
+ * the same lock are coalesced: while one is pending, a newer one only replaces what will be
+ * written. Not used under {@code --dry-run}, where the Go plugin does not lock either.
  */
 public final class AutoLocker {
   static final String LOCK_NAME_PREFIX = "event-handler-auto-lock-";
@@ -97,12 +105,35 @@ public final class AutoLocker {
 
   private record FailedLogin(String user, String login, String clusterName) {}
 
-  private static final class Window {
-    final Instant start;
-    int failures;
+  /** One user's failure times within a period of the newest one, sorted. */
+  private static final class FailureTimes {
+    final List<Instant> times = new ArrayList<>();
 
-    Window(Instant start) {
-      this.start = start;
+    Instant newest() {
+      return times.get(times.size() - 1);
+    }
+
+    /** Adds {@code time}; returns the most failures that lie within one period around it. */
+    int add(Instant time, Duration period) {
+      int at = Collections.binarySearch(times, time);
+      times.add(at < 0 ? -at - 1 : at, time);
+      Instant horizon = newest().minus(period);
+      times.removeIf(t -> !t.isAfter(horizon));
+      if (times.isEmpty()) {
+        return 0; // an out-of-order failure older than the period before the newest
+      }
+      int most = 0;
+      int first = 0;
+      for (int last = 0; last < times.size(); last++) {
+        while (!times.get(last).isBefore(times.get(first).plus(period))) {
+          first++;
+        }
+        boolean coversTime = !time.isBefore(times.get(first)) && !time.isAfter(times.get(last));
+        if (coversTime) {
+          most = Math.max(most, last - first + 1);
+        }
+      }
+      return most;
     }
   }
 
@@ -112,14 +143,20 @@ public final class AutoLocker {
   private final Clock clock;
   private final ScheduledExecutorService executor;
 
-  private final Map<String, Window> windows = new HashMap<>(); // guarded by this
+  private final Map<String, FailureTimes> failures = new HashMap<>(); // guarded by this
+  private Instant newestFailure = Instant.MIN; // guarded by this
   private Instant nextSweep = Instant.MIN; // guarded by this
+
+  /** Locks written, by name, until when they are in force (processing time). */
+  private final Map<String, Instant> lockedUntil = new ConcurrentHashMap<>();
+
   private final Map<String, LockV2> pendingLocks = new ConcurrentHashMap<>();
 
   private final Counter failedLogins;
   private final Counter failedLoginsWithoutUser;
   private final Counter locksUpserted;
   private final Counter lockFailures;
+  private final Counter failuresWhileLocked;
 
   public AutoLocker(
       Settings settings,
@@ -158,6 +195,10 @@ public final class AutoLocker {
         Counter.builder("eventhandler.autolock.locks.failed")
             .description("Locks that could not be written to Teleport after all retries")
             .register(registry);
+    this.failuresWhileLocked =
+        Counter.builder("eventhandler.autolock.failed.logins.while.locked")
+            .description("Failed logins over the limit while the lock written for them is in force")
+            .register(registry);
     Gauge.builder("eventhandler.autolock.tracked.users", this, AutoLocker::trackedUsers)
         .description("Users with a failed login in the current lock period")
         .register(registry);
@@ -166,8 +207,10 @@ public final class AutoLocker {
   /**
    * Looks at one audit event; only failed {@code user.login} events matter. Returns the lock this
    * event triggered (its upsert is already scheduled), if any. Never throws for lock errors.
+   *
+   * @param eventTime when the event happened (its {@code time})
    */
-  public Optional<LockV2> onEvent(String eventType, Struct event) {
+  public Optional<LockV2> onEvent(String eventType, Struct event, Instant eventTime) {
     if (!LOGIN_EVENT_TYPE.equals(eventType)
         || EventJson.fieldBool(event, "success").orElse(false)) {
       return Optional.empty();
@@ -183,12 +226,20 @@ public final class AutoLocker {
       log.debug("Ignoring a failed login without a user for auto-lock");
       return Optional.empty();
     }
-    Instant now = clock.instant();
-    int failures = countFailure(failure.user(), now);
+    int failures = countFailure(failure.user(), eventTime);
     if (failures <= settings.failedAttempts()) {
       return Optional.empty();
     }
+    Instant now = clock.instant();
     LockV2 lock = lockFor(failure, now);
+    String name = lock.getMetadata().getName();
+    Instant inForceUntil = lockedUntil.get(name);
+    if (inForceUntil != null && now.isBefore(inForceUntil)) {
+      failuresWhileLocked.increment();
+      log.debug("User '{}' failed to log in again; lock '{}' is in force", failure.user(), name);
+      return Optional.empty();
+    }
+    lockedUntil.put(name, settings.lockFor().isZero() ? Instant.MAX : now.plus(settings.lockFor()));
     log.info(
         "User '{}' (cluster '{}') failed to log in {} times within {} (limit {}); locking",
         failure.user(),
@@ -200,33 +251,33 @@ public final class AutoLocker {
     return Optional.of(lock);
   }
 
-  /** Users with a window still open (for the gauge and tests). */
+  /** Users with a failure within the last period (for the gauge and tests). */
   public synchronized int trackedUsers() {
-    return windows.size();
+    return failures.size();
   }
 
-  /** Counts a failure in {@code user}'s window; returns the failures in it so far. */
-  private synchronized int countFailure(String user, Instant now) {
-    sweepEndedWindows(now);
-    Window window = windows.get(user);
-    if (window == null || hasEnded(window, now)) {
-      window = new Window(now);
-      windows.put(user, window);
+  /** Counts a failure of {@code user}; returns the most of their failures within one period. */
+  private synchronized int countFailure(String user, Instant time) {
+    if (time.isAfter(newestFailure)) {
+      newestFailure = time;
     }
-    return ++window.failures;
+    sweep();
+    return failures.computeIfAbsent(user, u -> new FailureTimes()).add(time, settings.period());
   }
 
-  private boolean hasEnded(Window window, Instant now) {
-    return !now.isBefore(window.start.plus(settings.period()));
-  }
-
-  /** Drops ended windows at most once per period, so the cost stays small per event. */
-  private void sweepEndedWindows(Instant now) {
-    if (now.isBefore(nextSweep)) {
+  /**
+   * Drops users with no failure in the last period of event time, and expired locks, at most once
+   * per period, so the cost stays small per event.
+   */
+  private void sweep() {
+    if (newestFailure.isBefore(nextSweep)) {
       return;
     }
-    windows.values().removeIf(window -> hasEnded(window, now));
-    nextSweep = now.plus(settings.period());
+    Instant horizon = newestFailure.minus(settings.period());
+    failures.values().removeIf(user -> !user.newest().isAfter(horizon));
+    Instant now = clock.instant();
+    lockedUntil.values().removeIf(until -> !now.isBefore(until));
+    nextSweep = newestFailure.plus(settings.period());
   }
 
   private LockV2 lockFor(FailedLogin failure, Instant now) {
@@ -262,6 +313,7 @@ public final class AutoLocker {
       executor.schedule(() -> attemptUpsert(name, attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       LockV2 lock = pendingLocks.remove(name);
+      lockedUntil.remove(name);
       lockFailures.increment();
       log.error(
           "Could not lock user '{}': shutting down. {}",
@@ -303,6 +355,7 @@ public final class AutoLocker {
         return;
       }
       lockFailures.increment();
+      lockedUntil.remove(name); // the next failure over the limit tries again
       log.error(
           "Could not write lock '{}' to Teleport after {} attempts: {}. The user is NOT locked. {}",
           name,

@@ -274,23 +274,23 @@ public final class ExportJob {
     return CredentialSource.identityFile(((TeleportCredentials.IdentityFile) credentials).path());
   }
 
-  private static AuditEventHandler.FailedLoginObserver failedLoginObserver(
+  private AuditEventHandler.FailedLoginObserver failedLoginObserver(
       LockSettings lock,
       boolean dryRun,
       GrpcTeleportClient client,
       ScheduledExecutorService scheduler,
       PrometheusMeterRegistry registry) {
     if (!lock.enabled() || dryRun) {
-      return body -> {};
+      return (body, time) -> {};
     }
     AutoLocker locker =
         new AutoLocker(
             new AutoLocker.Settings(lock.failedAttemptsCount(), lock.period(), lock.lockFor()),
             client::upsertLock,
-            Clock.systemUTC(),
+            clock,
             scheduler,
             registry);
-    return body -> locker.onEvent(AuditEventHandler.USER_LOGIN, body);
+    return (body, time) -> locker.onEvent(AuditEventHandler.USER_LOGIN, body, time);
   }
 
   static PipelineConfig pipelineConfig(Settings settings) {
