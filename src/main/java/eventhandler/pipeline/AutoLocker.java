@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * the user is locked. Counting by event time matters when the export catches up on a backlog: the
  * Go plugin counts by the time it reads events, so replaying days of history in a minute would lock
  * every user with more than N failures in all those days. Events may arrive out of time order (bulk
- * export), which the window allows for. The Go plugin also keys its count by the event's {@code
- * login} field, which is empty in {@code user.login} events, so all users share one count there and
- * one user's typos can lock another; here each user has their own.
+ * export reads a day's chunks in parallel), so failures are kept for {@link
+ * #OUT_OF_ORDER_TOLERANCE} and counted together whatever order they arrive in. The Go plugin also
+ * keys its count by the event's {@code login} field, which is empty in {@code user.login} events,
+ * so all users share one count there and one user's typos can lock another; here each user has
+ * their own.
  *
  * <p>The lock is named {@code event-handler-auto-lock-<user>-<login>}, targets {@code {User: user,
  * Login: login}} and expires {@code --lock-for} after it is written (never when {@code --lock-for}
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * administrator removed is written again only after the {@code --lock-for} it had (or, for a lock
  * without expiry, after a restart). Events with no {@code user} are counted but never lock anything
  * (Teleport would reject a lock with an empty target). Memory holds only users with a failure
- * within the last period of event time.
+ * within that tolerance of the newest one, and at most {@link #MAX_KEPT} failures per user.
  *
  * <p>Upserts run on the given executor, so a slow or failing Teleport never stalls the event flow.
  * A failed upsert is retried with exponential backoff ({@link RetryPolicy}); when the retries run
@@ -64,6 +65,15 @@ public final class AutoLocker {
   static final String LOGIN_EVENT_TYPE = "user.login";
 
   private static final Logger log = LoggerFactory.getLogger(AutoLocker.class);
+
+  /**
+   * How far out of time order failures may arrive and still be counted together: bulk export reads
+   * a day's chunks in parallel and polls the two previous days again for late events.
+   */
+  static final Duration OUT_OF_ORDER_TOLERANCE = Duration.ofDays(3);
+
+  /** Failures kept per user at most (a brute-force attack must not fill the memory). */
+  static final int MAX_KEPT = 10_000;
 
   /** {@code --lock-failed-attempts-count}, {@code --lock-period}, {@code --lock-for}. */
   public record Settings(int failedAttempts, Duration period, Duration lockFor) {
@@ -105,7 +115,7 @@ public final class AutoLocker {
 
   private record FailedLogin(String user, String login, String clusterName) {}
 
-  /** One user's failure times within a period of the newest one, sorted. */
+  /** One user's recent failure times, sorted. */
   private static final class FailureTimes {
     final List<Instant> times = new ArrayList<>();
 
@@ -113,27 +123,45 @@ public final class AutoLocker {
       return times.get(times.size() - 1);
     }
 
-    /** Adds {@code time}; returns the most failures that lie within one period around it. */
-    int add(Instant time, Duration period) {
-      int at = Collections.binarySearch(times, time);
-      times.add(at < 0 ? -at - 1 : at, time);
-      Instant horizon = newest().minus(period);
-      times.removeIf(t -> !t.isAfter(horizon));
-      if (times.isEmpty()) {
-        return 0; // an out-of-order failure older than the period before the newest
-      }
-      int most = 0;
-      int first = 0;
-      for (int last = 0; last < times.size(); last++) {
-        while (!times.get(last).isBefore(times.get(first).plus(period))) {
-          first++;
-        }
-        boolean coversTime = !time.isBefore(times.get(first)) && !time.isAfter(times.get(last));
-        if (coversTime) {
-          most = Math.max(most, last - first + 1);
+    /**
+     * Adds {@code time}; returns whether more than {@code allowed} failures, {@code time} among
+     * them, lie within less than {@code period} of each other. Keeps the failures within {@code
+     * horizon} of the newest, at most {@link #MAX_KEPT}.
+     */
+    boolean addAndCheck(Instant time, int allowed, Duration period, Duration horizon) {
+      int at = insertionPoint(time);
+      times.add(at, time);
+      Instant oldestKept = newest().minus(horizon);
+      int drop = Math.max(insertionPoint(oldestKept), times.size() - MAX_KEPT);
+      if (drop > 0) {
+        times.subList(0, Math.min(drop, times.size())).clear();
+        at -= drop;
+        if (at < 0) {
+          return false; // older than anything still kept
         }
       }
-      return most;
+      // A window of allowed+1 failures, times[i..i+allowed], that includes the new one.
+      for (int i = Math.max(0, at - allowed); i <= at && i + allowed < times.size(); i++) {
+        if (times.get(i + allowed).isBefore(times.get(i).plus(period))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The index of the first failure at or after {@code time}. */
+    private int insertionPoint(Instant time) {
+      int lo = 0;
+      int hi = times.size();
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (times.get(mid).isBefore(time)) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
     }
   }
 
@@ -226,8 +254,7 @@ public final class AutoLocker {
       log.debug("Ignoring a failed login without a user for auto-lock");
       return Optional.empty();
     }
-    int failures = countFailure(failure.user(), eventTime);
-    if (failures <= settings.failedAttempts()) {
+    if (!countFailure(failure.user(), eventTime)) {
       return Optional.empty();
     }
     Instant now = clock.instant();
@@ -241,40 +268,47 @@ public final class AutoLocker {
     }
     lockedUntil.put(name, settings.lockFor().isZero() ? Instant.MAX : now.plus(settings.lockFor()));
     log.info(
-        "User '{}' (cluster '{}') failed to log in {} times within {} (limit {}); locking",
+        "User '{}' (cluster '{}') failed to log in more than {} times within {}; locking",
         failure.user(),
         failure.clusterName(),
-        failures,
-        text(settings.period()),
-        settings.failedAttempts());
+        settings.failedAttempts(),
+        text(settings.period()));
     scheduleUpsert(lock);
     return Optional.of(lock);
   }
 
-  /** Users with a failure within the last period (for the gauge and tests). */
+  /** Users with a failure recent enough to count (for the gauge and tests). */
   public synchronized int trackedUsers() {
     return failures.size();
   }
 
-  /** Counts a failure of {@code user}; returns the most of their failures within one period. */
-  private synchronized int countFailure(String user, Instant time) {
+  /** Counts a failure of {@code user}; returns whether it breaks the limit. */
+  private synchronized boolean countFailure(String user, Instant time) {
     if (time.isAfter(newestFailure)) {
       newestFailure = time;
     }
     sweep();
-    return failures.computeIfAbsent(user, u -> new FailureTimes()).add(time, settings.period());
+    return failures
+        .computeIfAbsent(user, u -> new FailureTimes())
+        .addAndCheck(time, settings.failedAttempts(), settings.period(), horizon());
+  }
+
+  /** How long a failure is kept: a period, or the out-of-order tolerance if that is longer. */
+  private Duration horizon() {
+    Duration period = settings.period();
+    return period.compareTo(OUT_OF_ORDER_TOLERANCE) > 0 ? period : OUT_OF_ORDER_TOLERANCE;
   }
 
   /**
-   * Drops users with no failure in the last period of event time, and expired locks, at most once
-   * per period, so the cost stays small per event.
+   * Drops users with no failure within the horizon of the newest failure, and expired locks, at
+   * most once per period of event time, so the cost stays small per event.
    */
   private void sweep() {
     if (newestFailure.isBefore(nextSweep)) {
       return;
     }
-    Instant horizon = newestFailure.minus(settings.period());
-    failures.values().removeIf(user -> !user.newest().isAfter(horizon));
+    Instant oldestKept = newestFailure.minus(horizon());
+    failures.values().removeIf(user -> user.newest().isBefore(oldestKept));
     Instant now = clock.instant();
     lockedUntil.values().removeIf(until -> !now.isBefore(until));
     nextSweep = newestFailure.plus(settings.period());

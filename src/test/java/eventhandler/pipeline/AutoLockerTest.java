@@ -253,14 +253,32 @@ class AutoLockerTest {
   }
 
   @Test
-  void forgetsUsersWithoutAFailureInTheLastPeriod() {
+  void failuresOfAParallelBulkExportCountTogetherHoursOutOfOrder() {
+    AutoLocker locker = locker(AutoLocker.Settings.DEFAULT, written::add);
+    // A later chunk of the day is read first.
+    for (int i = 0; i < 3; i++) {
+      assertThat(fail(locker, "alice", "", T0.plus(Duration.ofHours(20)).plusSeconds(i))).isEmpty();
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(fail(locker, "alice", "", T0.plusSeconds(i))).isEmpty();
+    }
+
+    assertThat(fail(locker, "alice", "", T0.plusSeconds(3))).isPresent();
+  }
+
+  @Test
+  void forgetsUsersWithoutARecentFailure() {
     AutoLocker locker = locker(AutoLocker.Settings.DEFAULT, written::add);
     for (int i = 0; i < 1000; i++) {
       fail(locker, "user-" + i, "", T0);
     }
     assertThat(locker.trackedUsers()).isEqualTo(1000);
 
-    fail(locker, "latecomer", "", T0.plus(Duration.ofMinutes(1)));
+    fail(
+        locker,
+        "latecomer",
+        "",
+        T0.plus(AutoLocker.OUT_OF_ORDER_TOLERANCE).plus(Duration.ofMinutes(1)));
 
     assertThat(locker.trackedUsers()).isEqualTo(1);
     assertThat(registry.get("eventhandler.autolock.tracked.users").gauge().value()).isEqualTo(1);
