@@ -256,8 +256,7 @@ public final class ExportService {
             config.pollInterval(),
             config.exitOnLastEvent(),
             backoffs.get(),
-            new StallCheck(
-                client, metrics, registry, clock, Duration.ofMinutes(5), config.types()));
+            new StallCheck(client, registry, clock, Duration.ofMinutes(5), config.types()));
     checkpointer.add(search);
     return search;
   }

@@ -118,7 +118,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
         }
         pages.put(page);
         if (page.events().isEmpty()) {
-          stallCheck.caughtUp(pager.lastId());
+          stallCheck.caughtUp(pager.lastId(), pager.lastTime());
           TimeUnit.MILLISECONDS.sleep(pollInterval.toMillis());
         }
       }

@@ -10,7 +10,13 @@ import eventhandler.pipeline.ExportTimings;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.state.StateStore;
+import eventhandler.teleport.CredentialSource;
+import eventhandler.teleport.GrpcTeleportClient;
+import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportConnector;
+import eventhandler.teleport.TeleportSettings;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -48,6 +56,8 @@ final class FeatureRun implements AutoCloseable {
   private final Path storage;
   private ExportTimings timings = ExportTimings.DEFAULT;
   private final List<Running> launched = new ArrayList<>();
+  private GrpcTeleportClient client;
+  private ScheduledExecutorService clientScheduler;
 
   private FeatureRun(LocalStack stack, Path storage) {
     this.stack = stack;
@@ -156,6 +166,22 @@ final class FeatureRun implements AutoCloseable {
     return storage.resolve(StateStore.directoryName(cluster().authAddress()));
   }
 
+  /**
+   * A Teleport client of this cluster, for a test to look at what the cluster serves (chunk names,
+   * cursors); closed with the run.
+   */
+  TeleportClient teleportClient() {
+    if (client == null) {
+      clientScheduler = Executors.newSingleThreadScheduledExecutor();
+      client =
+          new TeleportConnector(Clock.systemUTC(), clientScheduler, new SimpleMeterRegistry())
+              .connect(
+                  TeleportSettings.of(
+                      cluster().authAddress(), CredentialSource.identityFile(stack.identity())));
+    }
+    return client;
+  }
+
   /** The audit events Fluentd received, as their {@code uid}s, in arrival order. */
   List<String> receivedAuditUids() {
     return uids(receiver().records(LocalStack.auditTag()));
@@ -210,6 +236,10 @@ final class FeatureRun implements AutoCloseable {
       if (!running.isDone()) {
         running.stop();
       }
+    }
+    if (client != null) {
+      client.close();
+      clientScheduler.shutdownNow();
     }
     stack.close();
   }
