@@ -260,13 +260,11 @@ public final class AutoLocker {
     Instant now = clock.instant();
     LockV2 lock = lockFor(failure, now);
     String name = lock.getMetadata().getName();
-    Instant inForceUntil = lockedUntil.get(name);
-    if (inForceUntil != null && now.isBefore(inForceUntil)) {
+    if (!claimLock(name, now)) {
       failuresWhileLocked.increment();
       log.debug("User '{}' failed to log in again; lock '{}' is in force", failure.user(), name);
       return Optional.empty();
     }
-    lockedUntil.put(name, settings.lockFor().isZero() ? Instant.MAX : now.plus(settings.lockFor()));
     log.info(
         "User '{}' (cluster '{}') failed to log in more than {} times within {}; locking",
         failure.user(),
@@ -275,6 +273,25 @@ public final class AutoLocker {
         text(settings.period()));
     scheduleUpsert(lock);
     return Optional.of(lock);
+  }
+
+  /**
+   * Whether {@code name} is to be written now: false while the lock written last is in force. Bulk
+   * export hands events over from several threads, so checking and claiming is one step.
+   */
+  private boolean claimLock(String name, Instant now) {
+    Instant until = settings.lockFor().isZero() ? Instant.MAX : now.plus(settings.lockFor());
+    boolean[] claimed = {false};
+    lockedUntil.compute(
+        name,
+        (key, inForceUntil) -> {
+          if (inForceUntil != null && now.isBefore(inForceUntil)) {
+            return inForceUntil;
+          }
+          claimed[0] = true;
+          return until;
+        });
+    return claimed[0];
   }
 
   /** Users with a failure recent enough to count (for the gauge and tests). */

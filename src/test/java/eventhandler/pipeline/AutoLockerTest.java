@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -144,6 +145,35 @@ class AutoLockerTest {
     } finally {
       logger.detachAppender(logs);
     }
+  }
+
+  @Test
+  void failuresFromSeveralThreadsAtOnceWriteOneLock() throws Exception {
+    AutoLocker locker =
+        locker(
+            new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ofMinutes(10)),
+            written::add);
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    AtomicInteger triggered = new AtomicInteger();
+    for (int t = 0; t < 8; t++) {
+      threads.submit(
+          () -> {
+            go.await();
+            for (int i = 0; i < 50; i++) {
+              if (fail(locker, "alice", "", T0.plusMillis(i)).isPresent()) {
+                triggered.incrementAndGet();
+              }
+            }
+            return null;
+          });
+    }
+    go.countDown();
+    threads.shutdown();
+    assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(triggered).hasValue(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 1);
   }
 
   @Test
