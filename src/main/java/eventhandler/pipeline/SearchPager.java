@@ -32,7 +32,7 @@ final class SearchPager {
   private Instant windowStart;
   private String cursor;
   private String lastId;
-  private Instant lastTime;
+  private volatile Instant lastTime;
 
   SearchPager(
       TeleportClient client,
@@ -111,7 +111,7 @@ final class SearchPager {
     return lastId;
   }
 
-  /** The time of the last event read in this run (null before the first), for the stall check. */
+  /** The time of the last event read in this run, or null before the first one. */
   Instant lastTime() {
     return lastTime;
   }

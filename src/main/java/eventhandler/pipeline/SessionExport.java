@@ -79,10 +79,12 @@ final class SessionExport implements Checkpointer.Checkpointable {
     int failuresWithoutProgress = 0;
     while (true) {
       long from = lane.committed();
+      boolean progressed = false;
       try (EventStream<EventUnstructured> stream =
           client.streamSession(job.sessionId(), (int) from)) {
         while (stream.hasNext()) {
           EventUnstructured event = stream.next();
+          progressed = true;
           long next = event.getIndex() + 1;
           if (!filter.exportsSessionEvent(event.getType())) {
             metrics.recordSessionEventSkipped();
@@ -115,9 +117,9 @@ final class SessionExport implements Checkpointer.Checkpointable {
         if (e.kind() == TeleportException.Kind.NOT_FOUND) {
           return Outcome.NOT_FOUND;
         }
-        if (lane.committed() != from) {
+        if (progressed) {
           failuresWithoutProgress = 0; // a flaky stream that moves on is not a broken recording
-          backoff.reset();
+          backoff.reset(); // a stream that worked for a while is not a failing one
         }
         // An outage is waited out however long it lasts; any other error that keeps coming back
         // at the same place means this recording cannot be read, and it must not hold a worker

@@ -51,8 +51,8 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
   private final BlockingQueue<SessionJob> queue;
   private final Set<String> known = ConcurrentHashMap.newKeySet();
 
-  /** Sessions queued or being exported: counted before they are queued, so never seen idle. */
-  private final AtomicInteger pending = new AtomicInteger();
+  /** Jobs queued or being exported; counted before they are queued so idle() cannot miss one. */
+  private final AtomicInteger outstanding = new AtomicInteger();
 
   private final RateLimitedLog errors;
   private final List<Thread> workers = new ArrayList<>();
@@ -100,11 +100,10 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       List<SessionJob> resumed = new ArrayList<>();
       for (var entry : unfinished.entrySet()) {
         if (known.add(entry.getKey())) {
+          outstanding.incrementAndGet();
           resumed.add(new SessionJob(entry.getKey(), entry.getValue(), clock.instant(), 0));
         }
       }
-      // Counted now, queued by a thread of its own (the queue may be smaller than the list).
-      pending.addAndGet(resumed.size());
       Thread resumer =
           new Thread(
               () -> {
@@ -139,7 +138,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       known.remove(sessionId);
       throw new UncheckedIOException("cannot save session " + sessionId + " to the state", e);
     }
-    pending.incrementAndGet();
+    outstanding.incrementAndGet();
     SessionJob job = new SessionJob(sessionId, 0, uploadTime, 0);
     if (!queue.offer(job)) {
       errors.warn(
@@ -150,7 +149,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       try {
         queue.put(job);
       } catch (InterruptedException e) {
-        pending.decrementAndGet();
+        outstanding.decrementAndGet(); // saved in the state: the next start resumes it
         throw e;
       }
     }
@@ -161,7 +160,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
    * retry do not count: they may take hours.
    */
   boolean idle() {
-    return pending.get() == 0;
+    return outstanding.get() == 0;
   }
 
   private void work() {
@@ -174,7 +173,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
           errors.warn(
               "session", "exporting session " + job.sessionId() + " stopped: " + e.getMessage());
         } finally {
-          pending.decrementAndGet();
+          outstanding.decrementAndGet();
         }
       }
     } catch (InterruptedException e) {
@@ -280,10 +279,10 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
         if (!known.add(sid)) {
           continue;
         }
-        pending.incrementAndGet();
+        outstanding.incrementAndGet();
         if (!queue.offer(
             new SessionJob(sid, missing.index(), missing.uploadTime(), missing.attempt()))) {
-          pending.decrementAndGet();
+          outstanding.decrementAndGet();
           known.remove(sid);
         }
       }

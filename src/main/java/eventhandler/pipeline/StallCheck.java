@@ -47,10 +47,8 @@ final class StallCheck {
   /**
    * Called when paging found nothing new; checks at most once per interval.
    *
-   * @param lastReadId the id of the newest event paging read
-   * @param lastReadTime its time; null when nothing was read yet. It must be what paging read, not
-   *     what was delivered: delivery lags behind paging, and filtered events are read but never
-   *     delivered, so either would make events paging already has look newer.
+   * @param lastReadTime time of the newest event paging has read (not the newest one handed to
+   *     delivery, which lags behind by the pages read ahead), or null if none was read yet
    */
   void caughtUp(String lastReadId, Instant lastReadTime) {
     Instant now = clock.instant();
