@@ -7,12 +7,12 @@ import eventhandler.config.Settings;
 import eventhandler.config.TeleportCredentials;
 import eventhandler.ops.ExportReadiness;
 import eventhandler.ops.OpsServer;
+import eventhandler.ops.Readiness;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.DryRunSink;
 import eventhandler.sink.EventSink;
 import eventhandler.sink.FluentdSink;
 import eventhandler.sink.FluentdSinkConfig;
-import eventhandler.sink.SinkHealth;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
@@ -29,12 +29,15 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,12 +55,36 @@ public final class ExportJob {
 
   private final Clock clock;
   private final PrintWriter err;
+  private final Function<Duration, ExportReadiness.Thresholds> readinessThresholds;
   private final AtomicReference<ExportService> running = new AtomicReference<>();
-  private volatile boolean stopRequested;
+  private final AtomicReference<OpsServer> opsServer = new AtomicReference<>();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
 
   public ExportJob(Clock clock, PrintWriter err) {
+    this(clock, err, ExportReadiness.Thresholds::defaults);
+  }
+
+  /**
+   * @param readinessThresholds when {@code /readyz} turns not-ready, from the poll interval ({@code
+   *     --timeout})
+   */
+  public ExportJob(
+      Clock clock,
+      PrintWriter err,
+      Function<Duration, ExportReadiness.Thresholds> readinessThresholds) {
     this.clock = clock;
     this.err = err;
+    this.readinessThresholds = readinessThresholds;
+  }
+
+  /** Where {@code /metrics}, {@code /healthz} and {@code /readyz} are served, once they are. */
+  public Optional<InetSocketAddress> opsAddress() {
+    return Optional.ofNullable(opsServer.get()).map(OpsServer::address);
+  }
+
+  /** The running export's figures; empty before it started. */
+  public Optional<ExportMetrics> metrics() {
+    return Optional.ofNullable(running.get()).map(ExportService::metrics);
   }
 
   /** Runs the export; returns the exit code. */
@@ -95,6 +122,35 @@ public final class ExportJob {
       LOG.info("state directory: {}", state.directory());
       deadLetters = new DeadLetterFile(state.directory().resolve("dead-letter.jsonl"), clock);
       InstallSignals.onStop(this::stop);
+      // The listener starts before Teleport is reached: /healthz answers, and /readyz says why
+      // it is not ready, while the first connection is retried.
+      AtomicReference<Supplier<Readiness>> readiness =
+          new AtomicReference<>(
+              () ->
+                  Readiness.notReady(
+                      List.of("Teleport: connecting to " + settings.teleport().address())));
+      if (settings.metricsAddress().isPresent()) {
+        var address = settings.metricsAddress().get();
+        try {
+          ops =
+              new OpsServer(
+                      address.host().isEmpty()
+                          ? new InetSocketAddress(address.port())
+                          : new InetSocketAddress(address.host(), address.port()),
+                      registry,
+                      () -> readiness.get().get())
+                  .start();
+        } catch (IOException e) {
+          return failure(
+              "cannot serve /metrics on --metrics-addr "
+                  + address
+                  + ": "
+                  + e.getMessage()
+                  + " (is another program using that port?)");
+        }
+        opsServer.set(ops);
+        LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
+      }
       client = connect(settings, scheduler, registry);
       if (client == null) {
         return 0; // stopped while waiting for Teleport
@@ -124,29 +180,17 @@ public final class ExportJob {
               clock,
               SHUTDOWN_GRACE);
       running.set(service);
-      if (stopRequested) {
+      if (stopRequested.getCount() == 0) {
         return 0;
       }
-      if (settings.metricsAddress().isPresent()) {
-        EventSink health = sink;
-        ExportReadiness readiness =
-            new ExportReadiness(
-                service.metrics(),
-                () -> failingFor(health.health()),
-                service::batchesInFlight,
-                clock,
-                ExportReadiness.Thresholds.defaults(export.pollInterval()));
-        var address = settings.metricsAddress().get();
-        ops =
-            new OpsServer(
-                    address.host().isEmpty()
-                        ? new InetSocketAddress(address.port())
-                        : new InetSocketAddress(address.host(), address.port()),
-                    registry,
-                    readiness)
-                .start();
-        LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
-      }
+      EventSink health = sink;
+      readiness.set(
+          new ExportReadiness(
+              service.metrics(),
+              service::batchesWaitingSince,
+              health::health,
+              clock,
+              readinessThresholds.apply(export.pollInterval())));
       service.run();
       if (sink instanceof DryRunSink dryRun) {
         err.printf(
@@ -175,6 +219,7 @@ public final class ExportJob {
       return 0;
     } finally {
       if (ops != null) {
+        opsServer.set(null);
         ops.close();
       }
       if (sink != null) {
@@ -190,7 +235,7 @@ public final class ExportJob {
 
   /** Stops a running export gracefully (SIGTERM, SIGINT, or a test). */
   public void stop() {
-    stopRequested = true;
+    stopRequested.countDown();
     ExportService service = running.get();
     if (service != null) {
       service.stop();
@@ -213,7 +258,7 @@ public final class ExportJob {
             .withDialTimeout(teleport.dialTimeout())
             .withMaxInboundMessageSize(teleport.maxMessageBytes(), "--teleport-max-message-size");
     Backoff backoff = new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom());
-    while (!stopRequested) {
+    while (stopRequested.getCount() > 0) {
       try {
         GrpcTeleportClient client = connector.connect(connectSettings);
         LOG.info(
@@ -230,7 +275,9 @@ public final class ExportJob {
         Duration delay = backoff.next();
         LOG.error(
             "cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
-        TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+        if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+          break;
+        }
       }
     }
     return null;
@@ -301,11 +348,6 @@ public final class ExportJob {
         fluentd.requestTimeout(),
         FluentdSinkConfig.DEFAULT_MIN_BACKOFF,
         FluentdSinkConfig.DEFAULT_MAX_BACKOFF);
-  }
-
-  private Optional<Duration> failingFor(SinkHealth health) {
-    Instant since = health == null ? null : health.failingSince();
-    return since == null ? Optional.empty() : Optional.of(Duration.between(since, clock.instant()));
   }
 
   private int userError(String message) {

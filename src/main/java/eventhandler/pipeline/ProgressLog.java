@@ -3,6 +3,7 @@ package eventhandler.pipeline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ final class ProgressLog {
   private static final Duration BACKLOG = Duration.ofMinutes(5);
 
   private final ExportMetrics metrics;
+  private final IntSupplier batchesInFlight;
   private final Clock clock;
   private Instant lastAt;
   private long lastAudit;
@@ -26,8 +28,9 @@ final class ProgressLog {
   private Duration lastLag;
   private int lagGrowthStreak;
 
-  ProgressLog(ExportMetrics metrics, Clock clock) {
+  ProgressLog(ExportMetrics metrics, IntSupplier batchesInFlight, Clock clock) {
     this.metrics = metrics;
+    this.batchesInFlight = batchesInFlight;
     this.clock = clock;
     this.lastAt = clock.instant();
   }
@@ -78,9 +81,13 @@ final class ProgressLog {
     lastNewest = newest;
   }
 
-  /** Warns when the lag grew three minutes in a row: the export is not keeping up. */
+  /**
+   * Warns when the lag grew three minutes in a row while there was work to do: the export is not
+   * keeping up. (With nothing to read and nothing waiting, a growing lag only means a quiet
+   * cluster.)
+   */
   private void warnIfFallingBehind(Instant newest, Instant now) {
-    if (newest == null || metrics.caughtUp()) {
+    if (newest == null || (metrics.caughtUp() && batchesInFlight.getAsInt() == 0)) {
       lagGrowthStreak = 0;
       lastLag = null;
       return;

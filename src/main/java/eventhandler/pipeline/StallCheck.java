@@ -50,7 +50,7 @@ final class StallCheck {
   /** Called when paging found nothing new; checks at most once per interval. */
   void caughtUp(String lastReadId) {
     Instant now = clock.instant();
-    Instant newest = metrics.newestExportedEventTime();
+    Instant newest = metrics.newestReadEventTime();
     if (newest == null || (lastCheck != null && lastCheck.plus(every).isAfter(now))) {
       return;
     }
