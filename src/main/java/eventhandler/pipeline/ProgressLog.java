@@ -57,21 +57,13 @@ final class ProgressLog {
         behind);
     if (!metrics.caughtUp()
         && newest != null
-        && lastNewest != null
         && Duration.between(newest, now).compareTo(BACKLOG) > 0) {
-      double eventSecondsPerSecond =
-          Duration.between(lastNewest, newest).toMillis()
-              / (double) Math.max(1, Duration.between(lastAt, now).toMillis());
       double perSecond = (audit - lastAudit) / (minutes * 60);
-      String eta =
-          eventSecondsPerSecond > 1
-              ? human(
-                  Duration.ofMillis(
-                      (long)
-                          (Duration.between(newest, now).toMillis() / (eventSecondsPerSecond - 1))))
-              : "unknown (not gaining on the backlog)";
       LOG.info(
-          "catching up: {} events/s, at {}, about {} left", Math.round(perSecond), newest, eta);
+          "catching up: {} events/s, at {}, {}",
+          Math.round(perSecond),
+          newest,
+          timeLeft(newest, now));
     }
     warnIfFallingBehind(newest, now);
     lastAt = now;
@@ -79,6 +71,24 @@ final class ProgressLog {
     lastSessionEvents = sessionEvents;
     lastSessions = sessions;
     lastNewest = newest;
+  }
+
+  /**
+   * How long until the export reaches now, from how fast its position in time advanced since the
+   * last line: each second, it must cover more than one second of history to gain on now.
+   */
+  private String timeLeft(Instant newest, Instant now) {
+    if (lastNewest == null) {
+      return "time left: estimating";
+    }
+    double historyPerSecond =
+        Duration.between(lastNewest, newest).toMillis()
+            / (double) Math.max(1, Duration.between(lastAt, now).toMillis());
+    if (historyPerSecond <= 1) {
+      return "time left: unknown (not gaining on the backlog)";
+    }
+    long millisLeft = (long) (Duration.between(newest, now).toMillis() / (historyPerSecond - 1));
+    return "about " + human(Duration.ofMillis(millisLeft)) + " left";
   }
 
   /**
