@@ -5,7 +5,6 @@ import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
-import eventhandler.teleport.proto.types.LockV2;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -68,6 +67,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated cluster.")
   long seed;
 
+  @Option(
+      names = "--progress-every",
+      defaultValue = "1s",
+      description = "How often a progress line is printed (Go duration).")
+  String progressEvery;
+
   private final PrintWriter out;
   private final PrintWriter err;
 
@@ -78,9 +83,24 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Duration follow = GoDuration.parse(duration);
-    if (events < 1 || sessionShare < 0 || sessionShare > 0.5 || follow.isNegative()) {
-      err.println("error: --events must be at least 1 and --session-share within 0 to 0.5");
+    Duration follow;
+    Duration progressInterval;
+    try {
+      follow = GoDuration.parse(duration);
+      progressInterval = GoDuration.parse(progressEvery);
+    } catch (IllegalArgumentException e) {
+      err.println(
+          "error: --duration and --progress-every take Go durations like 30s: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (events < 1
+        || sessionShare < 0
+        || sessionShare > 0.5
+        || follow.isNegative()
+        || progressInterval.compareTo(Duration.ofMillis(10)) < 0) {
+      err.println(
+          "error: --events must be at least 1, --session-share within 0 to 0.5, --duration not"
+              + " negative and --progress-every at least 10ms");
       return ExitCodes.USAGE;
     }
     Path dir = directory != null ? directory : Files.createTempDirectory("event-handler-demo-");
@@ -96,13 +116,13 @@ final class DemoCommand implements Callable<Integer> {
           cluster.clusterName(), cluster.authAddress(), stack.auditUrl(), dir);
       out.flush();
       long started = System.nanoTime();
-      int code = runStart(stack, follow);
+      int code = runStart(stack, follow, progressInterval, started);
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       return summarize(stack, received, took, code);
     }
   }
 
-  private int runStart(LocalStack stack, Duration follow) {
+  private int runStart(LocalStack stack, Duration follow, Duration progressEvery, long started) {
     List<String> arguments = new ArrayList<>();
     arguments.addAll(
         stack.startArguments(
@@ -116,8 +136,20 @@ final class DemoCommand implements Callable<Integer> {
       arguments.add("--timeout=1s");
     }
     AtomicReference<ExportJob> job = new AtomicReference<>();
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "demo-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    DemoProgress progress = new DemoProgress(stack, job, started, out);
     try {
+      timer.scheduleAtFixedRate(
+          progress::print,
+          progressEvery.toMillis(),
+          progressEvery.toMillis(),
+          TimeUnit.MILLISECONDS);
       if (!follow.isZero()) {
         timer.scheduleAtFixedRate(
             () -> stack.cluster().appendLiveEvents(50), 1, 1, TimeUnit.SECONDS);
@@ -154,7 +186,12 @@ final class DemoCommand implements Callable<Integer> {
               .count();
       sessionEvents += receiver.received(LocalStack.sessionTag(sessionId));
     }
-    List<LockV2> locks = cluster.locks();
+    List<String> lockedUsers =
+        cluster.locks().stream()
+            .map(lock -> lock.getSpec().getTarget().getUser())
+            .distinct()
+            .sorted()
+            .toList();
     double seconds = Math.max(took.toMillis(), 1) / 1000.0;
     out.println();
     out.printf("Demo finished in %.1f s (start exited with %d)%n", seconds, code);
@@ -165,9 +202,14 @@ final class DemoCommand implements Callable<Integer> {
         "  session events delivered: %,d of %,d, from %d recorded sessions (print events skipped)%n",
         sessionEvents, expectedSessionEvents, sessions.size());
     out.printf(
-        "  users locked:             %d (%s)%n",
-        locks.size(),
-        String.join(", ", locks.stream().map(l -> l.getSpec().getTarget().getUser()).toList()));
+        "  users locked:             %d%s%n",
+        lockedUsers.size(),
+        lockedUsers.isEmpty()
+            ? ""
+            : " ("
+                + String.join(", ", lockedUsers)
+                + "), each after more than 3 failed logins"
+                + " within 1m");
     out.printf("  records received in:      %s (one JSON-lines file per tag)%n", received);
     out.printf("  state and dead letters:   %s%n", stack.directory().resolve("storage"));
     boolean complete = audit >= expectedAudit && sessionEvents >= expectedSessionEvents;
