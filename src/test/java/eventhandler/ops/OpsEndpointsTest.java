@@ -7,10 +7,16 @@ import eventhandler.demo.LocalStack;
 import eventhandler.ops.RunningStart.Answer;
 import eventhandler.sim.SimulatedCluster;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +73,7 @@ class OpsEndpointsTest {
 
       PrometheusText metrics = run.metrics();
       assertThat(metrics.families()).containsAll(REQUIRED);
+      assertThat(documentedMetrics()).containsAll(exposedMetrics(metrics));
       assertThat(run.stack().receiver().received(LocalStack.auditTag())).isEqualTo(audit);
       assertThat(metrics.value("eventhandler_events_exported_total{kind=\"session\"}"))
           .isEqualTo(run.sessionEventsReceived())
@@ -106,9 +113,10 @@ class OpsEndpointsTest {
   @Test
   void readyzTurnsNotReadyWhileFluentdRefusesOrIsGoneAndReadyAfter(@TempDir Path dir)
       throws IOException {
+    // Search paging (no bulk export) and auto-lock: every metric of the README registers.
     SimulatedCluster cluster =
-        SimulatedCluster.builder().seed(12).events(300).sessionShare(0).build();
-    try (RunningStart run = RunningStart.start(dir, cluster, QUICK)) {
+        SimulatedCluster.builder().seed(12).events(300).sessionShare(0).bulkExport(false).build();
+    try (RunningStart run = RunningStart.start(dir, cluster, QUICK, "--lock-enabled=true")) {
       var receiver = run.stack().receiver();
       long expected = cluster.auditEventCount();
       await("ready after the backlog")
@@ -147,8 +155,12 @@ class OpsEndpointsTest {
           .atMost(WAIT)
           .until(() -> run.get("/readyz").status() == 200);
       await().atMost(WAIT).until(() -> receiver.received(LocalStack.auditTag()) == expected + 20);
-      assertThat(run.metrics().value("eventhandler_events_exported_total{kind=\"audit\"}"))
+      PrometheusText metrics = run.metrics();
+      assertThat(metrics.value("eventhandler_events_exported_total{kind=\"audit\"}"))
           .isEqualTo(expected + 20);
+      assertThat(exposedMetrics(metrics))
+          .as("README.md's metrics table lists exactly the metrics /metrics serves")
+          .isEqualTo(documentedMetrics());
     }
   }
 
@@ -164,6 +176,35 @@ class OpsEndpointsTest {
       assertThat(readiness.body()).contains("Teleport: connecting to " + cluster.authAddress());
       assertThat(run.get("/metrics").status()).isEqualTo(200);
     }
+  }
+
+  /** The metric names in README.md's metrics table. */
+  static Set<String> documentedMetrics() throws IOException {
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    int begin = readme.indexOf("<!-- metrics-table:begin -->");
+    int end = readme.indexOf("<!-- metrics-table:end -->");
+    assertThat(begin).as("metrics table markers in README.md").isNotNegative().isLessThan(end);
+    Set<String> names = new TreeSet<>();
+    Matcher name =
+        Pattern.compile("(?m)^\\| `(eventhandler_[a-z_]+)").matcher(readme.substring(begin, end));
+    while (name.find()) {
+      names.add(name.group(1));
+    }
+    return names;
+  }
+
+  /** This program's metric families, without the {@code _max} gauge each timer adds. */
+  static Set<String> exposedMetrics(PrometheusText metrics) {
+    Set<String> names = new TreeSet<>();
+    for (String family : metrics.families()) {
+      boolean timerMax =
+          family.endsWith("_max")
+              && metrics.families().contains(family.substring(0, family.length() - 4));
+      if (family.startsWith("eventhandler_") && !timerMax) {
+        names.add(family);
+      }
+    }
+    return names;
   }
 
   private static Answer awaitNotReady(RunningStart run) {
