@@ -3,7 +3,6 @@ package eventhandler.cli;
 import eventhandler.config.GoDuration;
 import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportJob;
-import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -151,9 +150,7 @@ final class DemoCommand implements Callable<Integer> {
           progressEvery.toMillis(),
           TimeUnit.MILLISECONDS);
       if (!follow.isZero()) {
-        timer.scheduleAtFixedRate(
-            () -> stack.cluster().appendLiveEvents(50), 1, 1, TimeUnit.SECONDS);
-        timer.schedule(() -> job.get().stop(), follow.toMillis(), TimeUnit.MILLISECONDS);
+        new DemoFollow(stack, job, follow).start(timer);
       }
       // The real command line, in an environment of its own so FDFWD_* variables of the shell
       // cannot point the demo elsewhere.
@@ -172,22 +169,9 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private int summarize(LocalStack stack, Path received, Duration took, int code) {
-    SimulatedCluster cluster = stack.cluster();
-    FluentdReceiver receiver = stack.receiver();
-    long expectedAudit = cluster.auditEventCount();
-    long audit = receiver.received(LocalStack.auditTag());
-    List<String> sessions = cluster.sessionIds();
-    long expectedSessionEvents = 0;
-    long sessionEvents = 0;
-    for (String sessionId : sessions) {
-      expectedSessionEvents +=
-          cluster.expectedSessionEvents(sessionId).stream()
-              .filter(event -> !event.getType().equals("print"))
-              .count();
-      sessionEvents += receiver.received(LocalStack.sessionTag(sessionId));
-    }
+    DemoTally tally = DemoTally.of(stack);
     List<String> lockedUsers =
-        cluster.locks().stream()
+        stack.cluster().locks().stream()
             .map(lock -> lock.getSpec().getTarget().getUser())
             .distinct()
             .sorted()
@@ -197,10 +181,10 @@ final class DemoCommand implements Callable<Integer> {
     out.printf("Demo finished in %.1f s (start exited with %d)%n", seconds, code);
     out.printf(
         "  audit events delivered:   %,d of %,d (%,.0f events/s)%n",
-        audit, expectedAudit, audit / seconds);
+        tally.audit(), tally.expectedAudit(), tally.audit() / seconds);
     out.printf(
         "  session events delivered: %,d of %,d, from %d recorded sessions (print events skipped)%n",
-        sessionEvents, expectedSessionEvents, sessions.size());
+        tally.sessionEvents(), tally.expectedSessionEvents(), tally.sessions());
     out.printf(
         "  users locked:             %d%s%n",
         lockedUsers.size(),
@@ -212,7 +196,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " within 1m");
     out.printf("  records received in:      %s (one JSON-lines file per tag)%n", received);
     out.printf("  state and dead letters:   %s%n", stack.directory().resolve("storage"));
-    boolean complete = audit >= expectedAudit && sessionEvents >= expectedSessionEvents;
+    boolean complete = tally.complete();
     out.println(
         complete ? "Every event arrived." : "Some events did not arrive: see the log above.");
     out.flush();

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -22,27 +23,34 @@ class DemoCommandTest {
   private static final Pattern LOCKED =
       Pattern.compile("(?m)^  users locked: +(\\d+)(?: \\(([^)]*)\\), each after more .*)?$");
 
+  /** The output and exit code of one {@code demo}. */
+  private record DemoRun(int code, String out, String err) {
+    static DemoRun of(String... arguments) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      List<String> argv = new ArrayList<>(List.of("demo"));
+      argv.addAll(List.of(arguments));
+      int code =
+          new RootCommand(
+                  Map.of(),
+                  new PrintWriter(out, true),
+                  new PrintWriter(err, true),
+                  settings -> {
+                    throw new AssertionError("demo runs its own start");
+                  })
+              .execute(argv.toArray(String[]::new));
+      return new DemoRun(code, out.toString(), err.toString());
+    }
+  }
+
   @Test
   void runsToItsSummaryWithEveryEventDelivered(@TempDir Path dir) throws IOException {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        new RootCommand(
-                Map.of(),
-                new PrintWriter(out, true),
-                new PrintWriter(err, true),
-                settings -> {
-                  throw new AssertionError("demo runs its own start");
-                })
-            .execute(
-                "demo",
-                "--events=600",
-                "--session-share=0.03",
-                "--progress-every=100ms",
-                "--dir=" + dir);
+    DemoRun run =
+        DemoRun.of(
+            "--events=600", "--session-share=0.03", "--progress-every=100ms", "--dir=" + dir);
 
-    String output = out.toString();
-    assertThat(code).as("exit code; stderr:%n%s", err).isZero();
+    String output = run.out();
+    assertThat(run.code()).as("exit code; stderr:%n%s", run.err()).isZero();
     assertThat(output)
         .contains("Starting a simulated Teleport cluster with 600 audit events")
         .containsPattern(
@@ -71,5 +79,17 @@ class DemoCommandTest {
       assertThat(files.map(file -> file.getFileName().toString())).contains("test.log.jsonl");
     }
     assertThat(dir.resolve("teleport-event-handler.toml")).isRegularFile();
+  }
+
+  @Test
+  void withADurationItFollowsNewEventsAfterTheBacklogAndStillDeliversEveryOne(@TempDir Path dir) {
+    DemoRun run = DemoRun.of("--events=200", "--duration=1500ms", "--dir=" + dir);
+
+    assertThat(run.code()).as("exit code; stderr:%n%s", run.err()).isZero();
+    Matcher audit =
+        Pattern.compile("(?m)^  audit events delivered: +([\\d,]+) of \\1 ").matcher(run.out());
+    assertThat(audit.find()).as("audit line in%n%s", run.out()).isTrue();
+    assertThat(Long.parseLong(audit.group(1).replace(",", ""))).isGreaterThan(200);
+    assertThat(run.out()).endsWith("Every event arrived." + System.lineSeparator());
   }
 }
