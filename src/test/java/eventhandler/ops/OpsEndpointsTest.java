@@ -3,16 +3,24 @@ package eventhandler.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import eventhandler.cli.RootCommand;
 import eventhandler.demo.LocalStack;
 import eventhandler.ops.RunningStart.Answer;
+import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.SimulatedCluster;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -175,6 +183,34 @@ class OpsEndpointsTest {
       assertThat(readiness.status()).isEqualTo(503);
       assertThat(readiness.body()).contains("Teleport: connecting to " + cluster.authAddress());
       assertThat(run.get("/metrics").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aMetricsAddressInUseIsAClearErrorBeforeAnythingIsExported(@TempDir Path dir)
+      throws IOException {
+    SimulatedCluster cluster = SimulatedCluster.builder().seed(14).events(10).build();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        LocalStack stack = LocalStack.start(dir, cluster, receiver -> receiver.countOnly())) {
+      StringWriter err = new StringWriter();
+      PrintWriter errWriter = new PrintWriter(err, true);
+      String address = "127.0.0.1:" + taken.getLocalPort();
+      int code =
+          new RootCommand(
+                  Map.of(),
+                  new PrintWriter(new StringWriter()),
+                  errWriter,
+                  settings -> new ExportJob(Clock.systemUTC(), errWriter).run(settings))
+              .execute(
+                  stack
+                      .startArguments(dir.resolve("storage"), "--metrics-addr=" + address)
+                      .toArray(String[]::new));
+
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString())
+          .contains("error: cannot serve /metrics on --metrics-addr " + address + ": ")
+          .contains("Address already in use");
+      assertThat(stack.receiver().totalRecords()).isZero();
     }
   }
 
