@@ -2,6 +2,7 @@ package eventhandler.pipeline;
 
 import eventhandler.config.ExportSettings;
 import eventhandler.config.FluentdSettings;
+import eventhandler.config.HostPort;
 import eventhandler.config.LockSettings;
 import eventhandler.config.Settings;
 import eventhandler.config.TeleportCredentials;
@@ -130,16 +131,9 @@ public final class ExportJob {
                   Readiness.notReady(
                       List.of("Teleport: connecting to " + settings.teleport().address())));
       if (settings.metricsAddress().isPresent()) {
-        var address = settings.metricsAddress().get();
+        HostPort address = settings.metricsAddress().get();
         try {
-          ops =
-              new OpsServer(
-                      address.host().isEmpty()
-                          ? new InetSocketAddress(address.port())
-                          : new InetSocketAddress(address.host(), address.port()),
-                      registry,
-                      () -> readiness.get().get())
-                  .start();
+          ops = startOpsServer(address, registry, () -> readiness.get().get());
         } catch (IOException e) {
           return failure(
               "cannot serve /metrics on --metrics-addr "
@@ -148,8 +142,6 @@ public final class ExportJob {
                   + e.getMessage()
                   + " (is another program using that port?)");
         }
-        opsServer.set(ops);
-        LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
       }
       client = connect(settings, scheduler, registry);
       if (client == null) {
@@ -231,6 +223,19 @@ public final class ExportJob {
       closeQuietly(deadLetters);
       scheduler.shutdownNow();
     }
+  }
+
+  private OpsServer startOpsServer(
+      HostPort address, PrometheusMeterRegistry registry, Supplier<Readiness> readiness)
+      throws IOException {
+    InetSocketAddress socketAddress =
+        address.host().isEmpty()
+            ? new InetSocketAddress(address.port())
+            : new InetSocketAddress(address.host(), address.port());
+    OpsServer ops = new OpsServer(socketAddress, registry, readiness).start();
+    opsServer.set(ops);
+    LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
+    return ops;
   }
 
   /** Stops a running export gracefully (SIGTERM, SIGINT, or a test). */
