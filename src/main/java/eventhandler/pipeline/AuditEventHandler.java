@@ -54,6 +54,7 @@ final class AuditEventHandler {
       throws InterruptedException {
     String type = event.getType();
     Instant time = Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos());
+    metrics.auditEventRead(time);
     if (!filter.exportsAuditEvent(type) || time.isBefore(startTime)) {
       metrics.recordAuditSkipped();
       lane.skip(position);
@@ -75,8 +76,7 @@ final class AuditEventHandler {
     } else if (USER_LOGIN.equals(type)) {
       failedLogins.onLogin(body, time);
     }
-    metrics.auditEventRead(time);
-    lane.add(EventJson.toJson(body), position);
+    lane.add(EventJson.toJson(body), position, time);
   }
 
   private void deadLetter(EventUnstructured event, String reason) {

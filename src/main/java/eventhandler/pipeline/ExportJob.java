@@ -2,17 +2,18 @@ package eventhandler.pipeline;
 
 import eventhandler.config.ExportSettings;
 import eventhandler.config.FluentdSettings;
+import eventhandler.config.HostPort;
 import eventhandler.config.LockSettings;
 import eventhandler.config.Settings;
 import eventhandler.config.TeleportCredentials;
 import eventhandler.ops.ExportReadiness;
 import eventhandler.ops.OpsServer;
+import eventhandler.ops.Readiness;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.DryRunSink;
 import eventhandler.sink.EventSink;
 import eventhandler.sink.FluentdSink;
 import eventhandler.sink.FluentdSinkConfig;
-import eventhandler.sink.SinkHealth;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
@@ -30,12 +31,15 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,18 +57,44 @@ public final class ExportJob {
   private final Clock clock;
   private final PrintWriter err;
   private final ExportTimings timings;
+  private final Function<Duration, ExportReadiness.Thresholds> readinessThresholds;
   private final AtomicReference<ExportService> running = new AtomicReference<>();
-  private volatile boolean stopRequested;
+  private final AtomicReference<OpsServer> opsServer = new AtomicReference<>();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
 
   public ExportJob(Clock clock, PrintWriter err) {
-    this(clock, err, ExportTimings.DEFAULT);
+    this(clock, err, ExportTimings.DEFAULT, ExportReadiness.Thresholds::defaults);
   }
 
   /** A job with other retry delays (tests). */
   public ExportJob(Clock clock, PrintWriter err, ExportTimings timings) {
+    this(clock, err, timings, ExportReadiness.Thresholds::defaults);
+  }
+
+  /**
+   * @param timings retry delays and the shutdown bound
+   * @param readinessThresholds when {@code /readyz} turns not-ready, from the poll interval ({@code
+   *     --timeout})
+   */
+  public ExportJob(
+      Clock clock,
+      PrintWriter err,
+      ExportTimings timings,
+      Function<Duration, ExportReadiness.Thresholds> readinessThresholds) {
     this.clock = clock;
     this.err = err;
     this.timings = timings;
+    this.readinessThresholds = readinessThresholds;
+  }
+
+  /** Where {@code /metrics}, {@code /healthz} and {@code /readyz} are served, once they are. */
+  public Optional<InetSocketAddress> opsAddress() {
+    return Optional.ofNullable(opsServer.get()).map(OpsServer::address);
+  }
+
+  /** The running export's figures; empty before it started. */
+  public Optional<ExportMetrics> metrics() {
+    return Optional.ofNullable(running.get()).map(ExportService::metrics);
   }
 
   /** Runs the export; returns the exit code. */
@@ -102,6 +132,26 @@ public final class ExportJob {
       LOG.info("state directory: {}", state.directory());
       deadLetters = new DeadLetterFile(state.directory().resolve("dead-letter.jsonl"), clock);
       InstallSignals.onStop(this::stop);
+      // The listener starts before Teleport is reached: /healthz answers, and /readyz says why
+      // it is not ready, while the first connection is retried.
+      AtomicReference<Supplier<Readiness>> readiness =
+          new AtomicReference<>(
+              () ->
+                  Readiness.notReady(
+                      List.of("Teleport: connecting to " + settings.teleport().address())));
+      if (settings.metricsAddress().isPresent()) {
+        HostPort address = settings.metricsAddress().get();
+        try {
+          ops = startOpsServer(address, registry, () -> readiness.get().get());
+        } catch (IOException e) {
+          return failure(
+              "cannot serve /metrics on --metrics-addr "
+                  + address
+                  + ": "
+                  + e.getMessage()
+                  + " (is another program using that port?)");
+        }
+      }
       client = connect(settings, scheduler, registry);
       if (client == null) {
         return 0; // stopped while waiting for Teleport
@@ -131,29 +181,17 @@ public final class ExportJob {
               clock,
               timings);
       running.set(service);
-      if (stopRequested) {
+      if (stopRequested.getCount() == 0) {
         return 0;
       }
-      if (settings.metricsAddress().isPresent()) {
-        EventSink health = sink;
-        ExportReadiness readiness =
-            new ExportReadiness(
-                service.metrics(),
-                () -> failingFor(health.health()),
-                service::batchesInFlight,
-                clock,
-                ExportReadiness.Thresholds.defaults(export.pollInterval()));
-        var address = settings.metricsAddress().get();
-        ops =
-            new OpsServer(
-                    address.host().isEmpty()
-                        ? new InetSocketAddress(address.port())
-                        : new InetSocketAddress(address.host(), address.port()),
-                    registry,
-                    readiness)
-                .start();
-        LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
-      }
+      EventSink health = sink;
+      readiness.set(
+          new ExportReadiness(
+              service.metrics(),
+              service::batchesWaitingSince,
+              health::health,
+              clock,
+              readinessThresholds.apply(export.pollInterval())));
       service.run();
       if (sink instanceof DryRunSink) {
         printDryRunSummary(
@@ -180,6 +218,7 @@ public final class ExportJob {
       return 0;
     } finally {
       if (ops != null) {
+        opsServer.set(null);
         ops.close();
       }
       if (sink != null) {
@@ -218,9 +257,22 @@ public final class ExportJob {
     err.flush();
   }
 
+  private OpsServer startOpsServer(
+      HostPort address, PrometheusMeterRegistry registry, Supplier<Readiness> readiness)
+      throws IOException {
+    InetSocketAddress socketAddress =
+        address.host().isEmpty()
+            ? new InetSocketAddress(address.port())
+            : new InetSocketAddress(address.host(), address.port());
+    OpsServer ops = new OpsServer(socketAddress, registry, readiness).start();
+    opsServer.set(ops);
+    LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
+    return ops;
+  }
+
   /** Stops a running export gracefully (SIGTERM, SIGINT, or a test). */
   public void stop() {
-    stopRequested = true;
+    stopRequested.countDown();
     ExportService service = running.get();
     if (service != null) {
       service.stop();
@@ -243,7 +295,7 @@ public final class ExportJob {
             .withDialTimeout(teleport.dialTimeout())
             .withMaxInboundMessageSize(teleport.maxMessageBytes(), "--teleport-max-message-size");
     Backoff backoff = new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom());
-    while (!stopRequested) {
+    while (stopRequested.getCount() > 0) {
       try {
         GrpcTeleportClient client = connector.connect(connectSettings);
         LOG.info(
@@ -260,7 +312,9 @@ public final class ExportJob {
         Duration delay = backoff.next();
         LOG.error(
             "cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
-        TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+        if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+          break;
+        }
       }
     }
     return null;
@@ -331,11 +385,6 @@ public final class ExportJob {
         fluentd.requestTimeout(),
         FluentdSinkConfig.DEFAULT_MIN_BACKOFF,
         FluentdSinkConfig.DEFAULT_MAX_BACKOFF);
-  }
-
-  private Optional<Duration> failingFor(SinkHealth health) {
-    Instant since = health == null ? null : health.failingSince();
-    return since == null ? Optional.empty() : Optional.of(Duration.between(since, clock.instant()));
   }
 
   private int userError(String message) {

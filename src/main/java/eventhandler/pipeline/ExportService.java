@@ -1,11 +1,11 @@
 package eventhandler.pipeline;
 
 import eventhandler.sink.DeadLetterFile;
-import eventhandler.sink.DeliveryReport;
 import eventhandler.sink.EventSink;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportException;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -46,7 +46,7 @@ public final class ExportService {
   private final Clock clock;
   private final ExportTimings timings;
   private final RandomGenerator random = ThreadLocalRandom.current();
-  private final InFlightBatches inFlight = new InFlightBatches();
+  private final InFlightBatches inFlight;
   private volatile Thread runner;
   private volatile boolean stopping;
 
@@ -72,6 +72,10 @@ public final class ExportService {
     this.failedLogins = failedLogins;
     this.registry = registry;
     this.metrics = new ExportMetrics(registry, clock);
+    this.inFlight = new InFlightBatches(clock);
+    Gauge.builder("eventhandler.batches.in.flight", inFlight, InFlightBatches::count)
+        .description("batches handed to Fluentd and not acknowledged yet")
+        .register(registry);
     this.clock = clock;
     this.timings = timings;
   }
@@ -86,11 +90,22 @@ public final class ExportService {
   }
 
   /**
+   * Since when some batch has been waiting for Fluentd without a break (for the readiness check);
+   * empty while none is in flight.
+   */
+  public Optional<Instant> batchesWaitingSince() {
+    return Optional.ofNullable(inFlight.busySince());
+  }
+
+  /**
    * Runs the export until {@link #stop()} or, with exit-on-last-event, until everything up to now
    * is delivered. Writes the final checkpoint before it returns.
    */
   public void run() throws InterruptedException, IOException {
     runner = Thread.currentThread();
+    if (stopping) {
+      return; // stopped before it ran: stop() may have missed this thread
+    }
     Instant startTime = resolveStartTime();
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(
@@ -119,7 +134,7 @@ public final class ExportService {
             random);
     AuditEventHandler handler =
         new AuditEventHandler(filter, startTime, sessions, failedLogins, deadLetters, metrics);
-    ProgressLog progress = new ProgressLog(metrics, clock);
+    ProgressLog progress = new ProgressLog(metrics, inFlight::count, clock);
     try {
       checkpointer.start();
       sessions.start();
@@ -291,7 +306,7 @@ public final class ExportService {
       java.net.URI url,
       int maxInFlight,
       P initial,
-      java.util.function.Consumer<DeliveryReport> onDelivered) {
+      java.util.function.Consumer<DeliveredBatch> onDelivered) {
     return new DeliveryLane<>(
         sink,
         url,
@@ -303,11 +318,11 @@ public final class ExportService {
         inFlight);
   }
 
-  private void auditDelivered(DeliveryReport report) {
-    metrics.auditDelivered(report.delivered(), report.deadLettered());
+  private void auditDelivered(DeliveredBatch batch) {
+    metrics.auditDelivered(batch);
   }
 
-  private void sessionDelivered(DeliveryReport report) {
-    metrics.sessionDelivered(report.delivered(), report.deadLettered());
+  private void sessionDelivered(DeliveredBatch batch) {
+    metrics.sessionDelivered(batch);
   }
 }

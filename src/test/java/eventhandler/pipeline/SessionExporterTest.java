@@ -141,7 +141,7 @@ class SessionExporterTest {
           }
         };
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    InFlightBatches inFlight = new InFlightBatches();
+    InFlightBatches inFlight = new InFlightBatches(Clock.systemUTC());
     exporter =
         new SessionExporter(
             client,
