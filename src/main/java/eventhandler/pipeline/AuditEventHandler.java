@@ -27,7 +27,7 @@ final class AuditEventHandler {
 
   /** Receives every exported {@code user.login} event (the auto-locker). */
   interface FailedLoginObserver {
-    void onLogin(Struct event);
+    void onLogin(Struct event, Instant eventTime);
   }
 
   /** Takes a recording to export after its {@code session.upload} event. */
@@ -54,6 +54,7 @@ final class AuditEventHandler {
       throws InterruptedException {
     String type = event.getType();
     Instant time = Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos());
+    metrics.auditEventRead(time);
     if (!filter.exportsAuditEvent(type) || time.isBefore(startTime)) {
       metrics.recordAuditSkipped();
       lane.skip(position);
@@ -73,10 +74,9 @@ final class AuditEventHandler {
         sessions.register(sessionId, time);
       }
     } else if (USER_LOGIN.equals(type)) {
-      failedLogins.onLogin(body);
+      failedLogins.onLogin(body, time);
     }
-    metrics.auditEventRead(time);
-    lane.add(EventJson.toJson(body), position);
+    lane.add(EventJson.toJson(body), position, time);
   }
 
   private void deadLetter(EventUnstructured event, String reason) {

@@ -1,9 +1,9 @@
 package eventhandler.pipeline;
 
-import eventhandler.sink.DeliveryReport;
 import eventhandler.sink.EventSink;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -26,13 +26,14 @@ final class DeliveryLane<P> {
   private final int batchBytes;
   private final Semaphore inFlight;
   private final AckTracker<P> acks;
-  private final Consumer<DeliveryReport> onDelivered;
+  private final Consumer<DeliveredBatch> onDelivered;
   private final InFlightBatches inFlightBatches;
 
   private List<byte[]> open = new ArrayList<>();
   private int openBytes;
   private P openPosition;
   private boolean hasOpenPosition;
+  private Instant openNewest;
 
   DeliveryLane(
       EventSink sink,
@@ -41,7 +42,7 @@ final class DeliveryLane<P> {
       int batchBytes,
       int maxBatchesInFlight,
       P initialPosition,
-      Consumer<DeliveryReport> onDelivered,
+      Consumer<DeliveredBatch> onDelivered,
       InFlightBatches inFlightBatches) {
     this.sink = sink;
     this.url = url;
@@ -59,22 +60,33 @@ final class DeliveryLane<P> {
 
   /** Queues one event; sends a batch when it is full (may block while too many are in flight). */
   void add(byte[] json, P position) throws InterruptedException {
+    add(json, position, null);
+  }
+
+  /**
+   * Like {@link #add(byte[], Object)}, with the event's time, so that the delivery report tells how
+   * recent the newest delivered event is (the export lag).
+   */
+  void add(byte[] json, P position, Instant eventTime) throws InterruptedException {
     if (!open.isEmpty() && openBytes + json.length + 1 > batchBytes) {
       try {
         flush();
       } catch (InterruptedException e) {
-        append(json, position); // kept for flushOnStop: the event was handled, it must go out
+        append(json, position, eventTime); // kept for flushOnStop: it was handled, it must go out
         throw e;
       }
     }
-    append(json, position);
+    append(json, position, eventTime);
     if (open.size() >= batchSize) {
       flush();
     }
   }
 
-  private void append(byte[] json, P position) {
+  private void append(byte[] json, P position, Instant eventTime) {
     open.add(json);
+    if (eventTime != null && (openNewest == null || eventTime.isAfter(openNewest))) {
+      openNewest = eventTime;
+    }
     openBytes += json.length + 1;
     openPosition = position;
     hasOpenPosition = true;
@@ -124,16 +136,21 @@ final class DeliveryLane<P> {
   private void send(boolean holdsSlot) {
     AckTracker.Ticket<P> ticket = acks.register(openPosition);
     List<byte[]> records = open;
+    Instant newest = openNewest;
     open = new ArrayList<>(Math.min(batchSize, 1024));
     openBytes = 0;
+    openNewest = null;
     hasOpenPosition = false;
     inFlightBatches.started();
+    long sentAt = System.nanoTime();
     sink.send(url, records)
         .whenComplete(
             (report, error) -> {
               if (error == null) {
                 acks.acknowledge(ticket);
-                onDelivered.accept(report);
+                onDelivered.accept(
+                    new DeliveredBatch(
+                        report, newest, Duration.ofNanos(System.nanoTime() - sentAt)));
               }
               // On error the sink was closed during shutdown: the position stays unacknowledged,
               // so the checkpoint never passes these events and they are read again next start.

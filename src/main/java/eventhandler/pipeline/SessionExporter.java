@@ -46,8 +46,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
   private final Checkpointer checkpointer;
   private final ScheduledExecutorService scheduler;
   private final int concurrency;
-  private final Duration missingRetryFirst;
-  private final Duration missingRetryEvery;
+  private final ExportTimings timings;
   private final RandomGenerator random;
   private final BlockingQueue<SessionJob> queue;
   private final Set<String> known = ConcurrentHashMap.newKeySet();
@@ -69,8 +68,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       Checkpointer checkpointer,
       ScheduledExecutorService scheduler,
       int concurrency,
-      Duration missingRetryFirst,
-      Duration missingRetryEvery,
+      ExportTimings timings,
       RandomGenerator random) {
     this.client = client;
     this.state = state;
@@ -82,8 +80,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     this.checkpointer = checkpointer;
     this.scheduler = scheduler;
     this.concurrency = concurrency;
-    this.missingRetryFirst = missingRetryFirst;
-    this.missingRetryEvery = missingRetryEvery;
+    this.timings = timings;
     this.random = random;
     this.queue = new ArrayBlockingQueue<>(16 * concurrency);
     this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
@@ -123,7 +120,9 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       resumer.start();
     }
     scheduler.schedule(
-        this::retryMissingRecordings, missingRetryFirst.toMillis(), TimeUnit.MILLISECONDS);
+        this::retryMissingRecordings,
+        timings.missingRecordingFirstRetry().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -140,13 +139,15 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       throw new UncheckedIOException("cannot save session " + sessionId + " to the state", e);
     }
     outstanding.incrementAndGet();
-    if (!queue.offer(new SessionJob(sessionId, 0, uploadTime, 0))) {
-      LOG.warn(
-          "{} recordings are waiting for export; reading audit events pauses until one finishes"
-              + " (raise --concurrency to export more recordings at once)",
-          queue.size());
+    SessionJob job = new SessionJob(sessionId, 0, uploadTime, 0);
+    if (!queue.offer(job)) {
+      errors.warn(
+          "queue-full",
+          queue.size()
+              + " recordings are waiting for export; reading audit events pauses until one"
+              + " finishes (raise --concurrency to export more recordings at once)");
       try {
-        queue.put(new SessionJob(sessionId, 0, uploadTime, 0));
+        queue.put(job);
       } catch (InterruptedException e) {
         outstanding.decrementAndGet(); // saved in the state: the next start resumes it
         throw e;
@@ -154,7 +155,10 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     }
   }
 
-  /** True when no recording is queued or being exported. */
+  /**
+   * True when no recording is queued or being exported. Recordings waiting for a missing-recording
+   * retry do not count: they may take hours.
+   */
   boolean idle() {
     return outstanding.get() == 0;
   }
@@ -187,7 +191,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
             metrics,
             job,
             lanes.apply(job),
-            new Backoff(Duration.ofSeconds(3), Duration.ofMinutes(1), random),
+            new Backoff(timings.sessionStreamRetry(), Duration.ofMinutes(1), random),
             errors,
             deadLetters);
     checkpointer.add(export);
@@ -210,8 +214,8 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
             export.failure());
         deadLetters.append(
             "session recording could not be exported: " + export.failure(),
-            Map.of("kind", "session", "sid", job.sessionId()),
-            (String) null);
+            Map.of("kind", "session", "sid", job.sessionId(), "index", export.deliveredUpTo()),
+            (byte[]) null);
         metrics.recordSessionEventFailed(1);
         state.removeSession(job.sessionId());
         state.removeMissingRecording(job.sessionId());
@@ -226,11 +230,28 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     boolean tooOld = job.uploadTime().plus(GIVE_UP_AFTER).isBefore(clock.instant());
     state.removeSession(job.sessionId());
     if (tooOld || attempts >= MAX_NOT_FOUND_ATTEMPTS) {
-      LOG.warn(
-          "recording of session {} was not found after {} attempts{}; giving up on it",
-          job.sessionId(),
-          attempts,
-          tooOld ? " and more than 48 h after its upload" : "");
+      String reason =
+          "recording of session "
+              + job.sessionId()
+              + " was not found after "
+              + attempts
+              + " attempts"
+              + (tooOld ? ", more than 48 h after its upload" : "")
+              + "; given up";
+      LOG.warn("{} (recorded in the dead-letter file)", reason);
+      // The dead letter is the user's record that this recording was never exported.
+      deadLetters.append(
+          reason,
+          Map.of(
+              "kind",
+              "session",
+              "sid",
+              job.sessionId(),
+              "index",
+              job.index(),
+              "upload_time",
+              job.uploadTime().toString()),
+          (byte[]) null);
       state.removeMissingRecording(job.sessionId());
     } else {
       LOG.info(
@@ -267,7 +288,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       errors.warn("missing", "retrying missing recordings failed: " + e.getMessage());
     } finally {
       // About every few minutes, with jitter so restarts do not line up.
-      long base = missingRetryEvery.toMillis();
+      long base = timings.missingRecordingRetryEvery().toMillis();
       long delay = base - base / 7 + random.nextLong(Math.max(1, base / 7 * 2));
       if (!scheduler.isShutdown()) {
         scheduler.schedule(this::retryMissingRecordings, delay, TimeUnit.MILLISECONDS);

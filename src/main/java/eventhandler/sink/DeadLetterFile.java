@@ -43,14 +43,18 @@ public final class DeadLetterFile implements AutoCloseable {
     return file;
   }
 
-  /** Appends one event given as UTF-8 bytes. */
+  /** Appends one event given as UTF-8 bytes ({@code null} when there is no event to keep). */
   public void append(String reason, Map<String, ?> details, byte[] eventJson) throws IOException {
     appendLine(line(reason, details, parseOrText(eventJson)));
   }
 
-  /** Appends one event given as text. */
+  /** Appends one event given as text ({@code null} when there is no event to keep). */
   public void append(String reason, Map<String, ?> details, String eventJson) throws IOException {
-    appendLine(line(reason, details, parseOrText(eventJson.getBytes(StandardCharsets.UTF_8))));
+    appendLine(
+        line(
+            reason,
+            details,
+            parseOrText(eventJson == null ? null : eventJson.getBytes(StandardCharsets.UTF_8))));
   }
 
   /** Lines this instance appended. */
@@ -80,6 +84,9 @@ public final class DeadLetterFile implements AutoCloseable {
   }
 
   private static JsonNode parseOrText(byte[] eventJson) {
+    if (eventJson == null) {
+      return MAPPER.getNodeFactory().nullNode();
+    }
     try {
       JsonNode node = STRICT_READER.readTree(eventJson);
       if (node != null && !node.isMissingNode()) {

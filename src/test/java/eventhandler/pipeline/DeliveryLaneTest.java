@@ -8,6 +8,7 @@ import eventhandler.sink.EventSink;
 import eventhandler.sink.SinkHealth;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,7 +47,7 @@ class DeliveryLaneTest {
   }
 
   private final ManualSink sink = new ManualSink();
-  private final InFlightBatches inFlight = new InFlightBatches();
+  private final InFlightBatches inFlight = new InFlightBatches(Clock.systemUTC());
 
   @Test
   void batchesByCountAndCommitsInReadOrder() throws InterruptedException {

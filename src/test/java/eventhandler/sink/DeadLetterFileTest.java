@@ -55,6 +55,22 @@ class DeadLetterFileTest {
   }
 
   @Test
+  void anEntryWithoutAnEventHasANullEvent() throws Exception {
+    Path file = dir.resolve("dead-letter.jsonl");
+    try (DeadLetterFile deadLetters = new DeadLetterFile(file, CLOCK)) {
+      deadLetters.append("recording not found", Map.of("sid", "s1"), (byte[]) null);
+      deadLetters.append("recording damaged", Map.of("sid", "s2"), (String) null);
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines)
+        .containsExactly(
+            "{\"time\":\"2024-05-01T10:00:00Z\",\"reason\":\"recording not found\","
+                + "\"sid\":\"s1\",\"event\":null}",
+            "{\"time\":\"2024-05-01T10:00:00Z\",\"reason\":\"recording damaged\","
+                + "\"sid\":\"s2\",\"event\":null}");
+  }
+
+  @Test
   void keepsEarlierLinesAndTightensAFileOthersCouldRead() throws Exception {
     Path file = dir.resolve("dead-letter.jsonl");
     Files.writeString(file, "{\"earlier\":true}\n");
