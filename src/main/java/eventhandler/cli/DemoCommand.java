@@ -196,8 +196,9 @@ final class DemoCommand implements Callable<Integer> {
             ? ""
             : " ("
                 + String.join(", ", lockedUsers)
-                + "), each after more than 3 failed logins"
-                + " within 1m");
+                + "), each after more than 3 failed logins within "
+                + HISTORY_LOCK_PERIOD
+                + " of event time");
     out.printf("  records received in:      %s (one JSON-lines file per tag)%n", received);
     out.printf("  state and dead letters:   %s%n", stack.directory().resolve("storage"));
     boolean complete = tally.complete();
