@@ -1,7 +1,7 @@
 package eventhandler.files;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -54,12 +53,8 @@ public final class PrivateFiles {
     Path temp =
         Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", attributes(FILE_MODE));
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
+      try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
+        writeDurably(out, content);
       }
       try {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -74,25 +69,35 @@ public final class PrivateFiles {
 
   /** Creates a new file with mode 0600 and {@code content}; fails if it exists. */
   public static void writeNew(Path file, byte[] content) throws IOException {
-    try (FileChannel channel =
-        FileChannel.open(
-            file,
-            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            attributes(FILE_MODE))) {
-      ByteBuffer buffer = ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
+    Files.createFile(file, attributes(FILE_MODE));
+    try (FileOutputStream out = new FileOutputStream(file.toFile())) {
+      writeDurably(out, content);
     }
+  }
+
+  /**
+   * Writes and fsyncs through {@code java.io}, which an interrupt cannot break: a NIO channel is
+   * closed by {@code Thread.interrupt()}, and a stop interrupts the very threads that save the
+   * export position on their way out.
+   */
+  private static void writeDurably(FileOutputStream out, byte[] content) throws IOException {
+    out.write(content);
+    out.getFD().sync();
   }
 
   /** Flushes a directory entry change (a rename or delete) to disk; best effort. */
   public static void syncDirectory(Path dir) {
+    // A directory can only be synced through a channel, which an interrupt would close: hold the
+    // thread's interrupt back meanwhile and restore it after.
+    boolean interrupted = Thread.interrupted();
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException ignored) {
       // Some file systems cannot open a directory for sync; the rename itself is still atomic.
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -1,22 +1,30 @@
 package eventhandler.ops;
 
 import eventhandler.pipeline.ExportMetrics;
+import eventhandler.sink.SinkHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * Decides {@code /readyz}: Teleport answered recently, Fluentd is not failing, and the export is
- * not stalled (events are waiting but nothing was delivered for a while).
+ * Decides {@code /readyz}: Teleport answers, Fluentd is not failing, and the export is not stalled
+ * (batches are waiting for Fluentd but nothing was delivered for a while).
  */
 public final class ExportReadiness implements Supplier<Readiness> {
-  /** How long each condition may be bad before the exporter counts as not ready. */
+  /**
+   * How long each condition may be bad before the exporter counts as not ready.
+   *
+   * @param teleport no successful read from Teleport for this long (while the export is not just
+   *     waiting for Fluentd)
+   * @param fluentd every request to Fluentd failing for this long
+   * @param stall batches waiting and nothing delivered for this long
+   */
   public record Thresholds(Duration teleport, Duration fluentd, Duration stall) {
+    /** Generous enough that a healthy export never flaps: polls come every {@code --timeout}. */
     public static Thresholds defaults(Duration pollInterval) {
       Duration teleport = pollInterval.multipliedBy(3).plus(Duration.ofSeconds(60));
       return new Thresholds(teleport, Duration.ofSeconds(60), Duration.ofMinutes(5));
@@ -24,26 +32,26 @@ public final class ExportReadiness implements Supplier<Readiness> {
   }
 
   private final ExportMetrics metrics;
-  private final Supplier<Optional<Duration>> fluentdFailingFor;
-  private final IntSupplier batchesInFlight;
+  private final Supplier<Optional<Instant>> batchesWaitingSince;
+  private final Supplier<SinkHealth> fluentd;
   private final Clock clock;
   private final Thresholds thresholds;
   private final Instant started;
 
   /**
-   * @param fluentdFailingFor how long every request to Fluentd has been failing, empty when the
-   *     last one succeeded
-   * @param batchesInFlight batches handed to Fluentd and not acknowledged yet
+   * @param batchesWaitingSince since when some batch has been in flight without a break; empty
+   *     while none is
+   * @param fluentd the sink's health
    */
   public ExportReadiness(
       ExportMetrics metrics,
-      Supplier<Optional<Duration>> fluentdFailingFor,
-      IntSupplier batchesInFlight,
+      Supplier<Optional<Instant>> batchesWaitingSince,
+      Supplier<SinkHealth> fluentd,
       Clock clock,
       Thresholds thresholds) {
     this.metrics = metrics;
-    this.fluentdFailingFor = fluentdFailingFor;
-    this.batchesInFlight = batchesInFlight;
+    this.batchesWaitingSince = batchesWaitingSince;
+    this.fluentd = fluentd;
     this.clock = clock;
     this.thresholds = thresholds;
     this.started = clock.instant();
@@ -52,30 +60,64 @@ public final class ExportReadiness implements Supplier<Readiness> {
   @Override
   public Readiness get() {
     Instant now = clock.instant();
+    Optional<Instant> waitingSince = batchesWaitingSince.get();
     List<String> problems = new ArrayList<>();
-    Instant lastPoll = metrics.lastPoll();
-    Duration sincePoll = Duration.between(lastPoll == null ? started : lastPoll, now);
-    if (sincePoll.compareTo(thresholds.teleport()) > 0) {
-      problems.add(
-          lastPoll == null
-              ? "not connected to Teleport yet (" + sincePoll.toSeconds() + " s since start)"
-              : "no successful read from Teleport for " + sincePoll.toSeconds() + " s");
-    }
-    fluentdFailingFor
-        .get()
-        .filter(failing -> failing.compareTo(thresholds.fluentd()) > 0)
-        .ifPresent(
-            failing ->
-                problems.add(
-                    "requests to Fluentd have been failing for " + failing.toSeconds() + " s"));
-    Instant lastDelivery = metrics.lastDelivery();
-    Duration sinceDelivery = Duration.between(lastDelivery == null ? started : lastDelivery, now);
-    if (batchesInFlight.getAsInt() > 0 && sinceDelivery.compareTo(thresholds.stall()) > 0) {
-      problems.add(
-          "stalled: events are waiting but nothing was delivered for "
-              + sinceDelivery.toSeconds()
-              + " s");
-    }
+    teleportProblem(now, waitingSince.isPresent()).ifPresent(problems::add);
+    fluentdProblem(now).ifPresent(problems::add);
+    stallProblem(now, waitingSince).ifPresent(problems::add);
     return problems.isEmpty() ? Readiness.ok() : Readiness.notReady(problems);
+  }
+
+  private Optional<String> teleportProblem(Instant now, boolean waitingForFluentd) {
+    Instant lastPoll = metrics.lastPoll();
+    Instant lastFailure = metrics.lastPollFailure();
+    Duration sincePoll = Duration.between(lastPoll == null ? started : lastPoll, now);
+    boolean readsFailing =
+        lastFailure != null && (lastPoll == null || lastFailure.isAfter(lastPoll));
+    // A reader held back by deliveries that do not finish does not read; that is Fluentd's
+    // problem, reported below, unless the reads themselves fail too.
+    if (sincePoll.compareTo(thresholds.teleport()) <= 0 || (waitingForFluentd && !readsFailing)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        lastPoll == null
+            ? "Teleport: no successful read yet (" + seconds(sincePoll) + " since start)"
+            : "Teleport: no successful read for " + seconds(sincePoll));
+  }
+
+  private Optional<String> fluentdProblem(Instant now) {
+    SinkHealth health = fluentd.get();
+    if (health == null || health.failingSince() == null) {
+      return Optional.empty();
+    }
+    Duration failing = Duration.between(health.failingSince(), now);
+    if (failing.compareTo(thresholds.fluentd()) <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "Fluentd: every request has failed for "
+            + seconds(failing)
+            + (health.lastError() == null ? "" : " (last error: " + health.lastError() + ")"));
+  }
+
+  private Optional<String> stallProblem(Instant now, Optional<Instant> waitingSince) {
+    if (waitingSince.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant lastDelivery = metrics.lastDelivery();
+    Instant since =
+        lastDelivery != null && lastDelivery.isAfter(waitingSince.get())
+            ? lastDelivery
+            : waitingSince.get();
+    Duration quiet = Duration.between(since, now);
+    if (quiet.compareTo(thresholds.stall()) <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "stalled: events are waiting for Fluentd and nothing was delivered for " + seconds(quiet));
+  }
+
+  private static String seconds(Duration duration) {
+    return duration.toSeconds() + " s";
   }
 }

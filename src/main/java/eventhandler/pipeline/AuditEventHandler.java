@@ -30,9 +30,9 @@ final class AuditEventHandler {
   /** Receives every exported {@code user.login} event (the auto-locker). */
   interface FailedLoginObserver {
     /** Ignores logins (auto-lock off): their bodies then need not be decoded at all. */
-    FailedLoginObserver NONE = event -> {};
+    FailedLoginObserver NONE = (event, eventTime) -> {};
 
-    void onLogin(Struct event);
+    void onLogin(Struct event, Instant eventTime);
   }
 
   /** Takes a recording to export after its {@code session.upload} event. */
@@ -64,6 +64,7 @@ final class AuditEventHandler {
       throws InterruptedException {
     String type = event.type();
     Instant time = event.time();
+    metrics.auditEventRead(time);
     if (!filter.exportsAuditEvent(type) || time.isBefore(startTime)) {
       metrics.recordAuditSkipped();
       lane.skip(position);
@@ -85,7 +86,7 @@ final class AuditEventHandler {
           sessions.register(sessionId, time);
         }
       } else if (USER_LOGIN.equals(type) && failedLogins != FailedLoginObserver.NONE) {
-        failedLogins.onLogin(event.body());
+        failedLogins.onLogin(event.body(), time);
       }
       json = event.json();
     } catch (InvalidProtocolBufferException e) {
@@ -95,8 +96,7 @@ final class AuditEventHandler {
       lane.skip(position);
       return;
     }
-    metrics.auditEventRead(time);
-    lane.add(json, position);
+    lane.add(json, position, time);
   }
 
   private void deadLetter(TeleportEvent event, String reason) {

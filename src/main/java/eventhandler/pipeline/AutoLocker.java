@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,26 +31,33 @@ import org.slf4j.LoggerFactory;
  * logins.
  *
  * <p>A failed login is a {@code user.login} event whose {@code success} is not {@code true} (as in
- * the Go plugin, a missing {@code success} counts as a failure). Failures are counted per user in
- * fixed windows of {@code --lock-period}: a window opens at a user's first failure, {@code
- * --lock-failed-attempts-count} (N) failures fit in it, and the (N+1)-th failure inside the window
- * locks the user; each further failure in that window upserts the same lock again (refreshing its
- * expiry). This matches the Go plugin's token bucket (N tokens per period) with one deliberate
- * difference: the Go plugin keys its bucket by the event's {@code login} field, which is empty in
- * {@code user.login} events, so all users share one bucket there and one user's typos can lock
- * another; here each user has their own count. A user's window is dropped once it has ended, so
- * memory holds only users with a failure in the last period.
+ * the Go plugin, a missing {@code success} counts as a failure). Failures are counted per user by
+ * the time they happened (the event's time), in a sliding window of {@code --lock-period}: when
+ * more than {@code --lock-failed-attempts-count} (N) of a user's failures lie within one period,
+ * the user is locked. Counting by event time matters when the export catches up on a backlog: the
+ * Go plugin counts by the time it reads events, so replaying days of history in a minute would lock
+ * every user with more than N failures in all those days. Events may arrive out of time order (bulk
+ * export reads a day's chunks in parallel), so failures are kept for {@link
+ * #OUT_OF_ORDER_TOLERANCE} and counted together whatever order they arrive in. The Go plugin also
+ * keys its count by the event's {@code login} field, which is empty in {@code user.login} events,
+ * so all users share one count there and one user's typos can lock another; here each user has
+ * their own.
  *
  * <p>The lock is named {@code event-handler-auto-lock-<user>-<login>}, targets {@code {User: user,
- * Login: login}} and expires {@code --lock-for} after the failure that triggered it (never when
- * {@code --lock-for} is 0). Events with no {@code user} are counted but never lock anything
- * (Teleport would reject a lock with an empty target).
+ * Login: login}} and expires {@code --lock-for} after it is written (never when {@code --lock-for}
+ * is 0). While a lock this program wrote is in force, further failures of that user do not write it
+ * again (the Go plugin upserts it on every further failure, with a log line each time); once it has
+ * expired, the next failure that still breaks the limit locks the user again. So a lock an
+ * administrator removed is written again only after the {@code --lock-for} it had (or, for a lock
+ * without expiry, after a restart). Events with no {@code user} are counted but never lock anything
+ * (Teleport would reject a lock with an empty target). Memory holds only users with a failure
+ * within that tolerance of the newest one, and at most {@link #MAX_KEPT} failures per user.
  *
  * <p>Upserts run on the given executor, so a slow or failing Teleport never stalls the event flow.
  * A failed upsert is retried with exponential backoff ({@link RetryPolicy}); when the retries run
- * out the error is logged with what to do and counted. Upserts of the same lock are coalesced:
- * while one is pending, a newer failure only replaces what will be written. Not used under {@code
- * --dry-run}, where the Go plugin does not lock either.
+ * out the error is logged with what to do and counted, and the next failure tries again. Upserts of
+ * the same lock are coalesced: while one is pending, a newer one only replaces what will be
+ * written. Not used under {@code --dry-run}, where the Go plugin does not lock either.
  */
 public final class AutoLocker {
   static final String LOCK_NAME_PREFIX = "event-handler-auto-lock-";
@@ -56,6 +65,15 @@ public final class AutoLocker {
   static final String LOGIN_EVENT_TYPE = "user.login";
 
   private static final Logger log = LoggerFactory.getLogger(AutoLocker.class);
+
+  /**
+   * How far out of time order failures may arrive and still be counted together: bulk export reads
+   * a day's chunks in parallel and polls the two previous days again for late events.
+   */
+  static final Duration OUT_OF_ORDER_TOLERANCE = Duration.ofDays(3);
+
+  /** Failures kept per user at most (a brute-force attack must not fill the memory). */
+  static final int MAX_KEPT = 10_000;
 
   /** {@code --lock-failed-attempts-count}, {@code --lock-period}, {@code --lock-for}. */
   public record Settings(int failedAttempts, Duration period, Duration lockFor) {
@@ -97,12 +115,53 @@ public final class AutoLocker {
 
   private record FailedLogin(String user, String login, String clusterName) {}
 
-  private static final class Window {
-    final Instant start;
-    int failures;
+  /** One user's recent failure times, sorted. */
+  private static final class FailureTimes {
+    final List<Instant> times = new ArrayList<>();
 
-    Window(Instant start) {
-      this.start = start;
+    Instant newest() {
+      return times.get(times.size() - 1);
+    }
+
+    /**
+     * Adds {@code time}; returns whether more than {@code allowed} failures, {@code time} among
+     * them, lie within less than {@code period} of each other. Keeps the failures within {@code
+     * horizon} of the newest, at most {@link #MAX_KEPT}.
+     */
+    boolean addAndCheck(Instant time, int allowed, Duration period, Duration horizon) {
+      int at = insertionPoint(time);
+      times.add(at, time);
+      Instant oldestKept = newest().minus(horizon);
+      int drop = Math.max(insertionPoint(oldestKept), times.size() - MAX_KEPT);
+      if (drop > 0) {
+        times.subList(0, Math.min(drop, times.size())).clear();
+        at -= drop;
+        if (at < 0) {
+          return false; // older than anything still kept
+        }
+      }
+      // A window of allowed+1 failures, times[i..i+allowed], that includes the new one.
+      for (int i = Math.max(0, at - allowed); i <= at && i + allowed < times.size(); i++) {
+        if (times.get(i + allowed).isBefore(times.get(i).plus(period))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The index of the first failure at or after {@code time}. */
+    private int insertionPoint(Instant time) {
+      int lo = 0;
+      int hi = times.size();
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (times.get(mid).isBefore(time)) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
     }
   }
 
@@ -112,14 +171,20 @@ public final class AutoLocker {
   private final Clock clock;
   private final ScheduledExecutorService executor;
 
-  private final Map<String, Window> windows = new HashMap<>(); // guarded by this
+  private final Map<String, FailureTimes> failures = new HashMap<>(); // guarded by this
+  private Instant newestFailure = Instant.MIN; // guarded by this
   private Instant nextSweep = Instant.MIN; // guarded by this
+
+  /** Locks written, by name, until when they are in force (processing time). */
+  private final Map<String, Instant> lockedUntil = new ConcurrentHashMap<>();
+
   private final Map<String, LockV2> pendingLocks = new ConcurrentHashMap<>();
 
   private final Counter failedLogins;
   private final Counter failedLoginsWithoutUser;
   private final Counter locksUpserted;
   private final Counter lockFailures;
+  private final Counter failuresWhileLocked;
 
   public AutoLocker(
       Settings settings,
@@ -158,6 +223,10 @@ public final class AutoLocker {
         Counter.builder("eventhandler.autolock.locks.failed")
             .description("Locks that could not be written to Teleport after all retries")
             .register(registry);
+    this.failuresWhileLocked =
+        Counter.builder("eventhandler.autolock.failed.logins.while.locked")
+            .description("Failed logins over the limit while the lock written for them is in force")
+            .register(registry);
     Gauge.builder("eventhandler.autolock.tracked.users", this, AutoLocker::trackedUsers)
         .description("Users with a failed login in the current lock period")
         .register(registry);
@@ -166,8 +235,10 @@ public final class AutoLocker {
   /**
    * Looks at one audit event; only failed {@code user.login} events matter. Returns the lock this
    * event triggered (its upsert is already scheduled), if any. Never throws for lock errors.
+   *
+   * @param eventTime when the event happened (its {@code time})
    */
-  public Optional<LockV2> onEvent(String eventType, Struct event) {
+  public Optional<LockV2> onEvent(String eventType, Struct event, Instant eventTime) {
     if (!LOGIN_EVENT_TYPE.equals(eventType)
         || EventJson.fieldBool(event, "success").orElse(false)) {
       return Optional.empty();
@@ -183,50 +254,81 @@ public final class AutoLocker {
       log.debug("Ignoring a failed login without a user for auto-lock");
       return Optional.empty();
     }
-    Instant now = clock.instant();
-    int failures = countFailure(failure.user(), now);
-    if (failures <= settings.failedAttempts()) {
+    if (!countFailure(failure.user(), eventTime)) {
       return Optional.empty();
     }
+    Instant now = clock.instant();
     LockV2 lock = lockFor(failure, now);
+    String name = lock.getMetadata().getName();
+    if (!claimLock(name, now)) {
+      failuresWhileLocked.increment();
+      log.debug("User '{}' failed to log in again; lock '{}' is in force", failure.user(), name);
+      return Optional.empty();
+    }
     log.info(
-        "User '{}' (cluster '{}') failed to log in {} times within {} (limit {}); locking",
+        "User '{}' (cluster '{}') failed to log in more than {} times within {}; locking",
         failure.user(),
         failure.clusterName(),
-        failures,
-        text(settings.period()),
-        settings.failedAttempts());
+        settings.failedAttempts(),
+        text(settings.period()));
     scheduleUpsert(lock);
     return Optional.of(lock);
   }
 
-  /** Users with a window still open (for the gauge and tests). */
+  /**
+   * Whether {@code name} is to be written now: false while the lock written last is in force. Bulk
+   * export hands events over from several threads, so checking and claiming is one step.
+   */
+  private boolean claimLock(String name, Instant now) {
+    Instant until = settings.lockFor().isZero() ? Instant.MAX : now.plus(settings.lockFor());
+    boolean[] claimed = {false};
+    lockedUntil.compute(
+        name,
+        (key, inForceUntil) -> {
+          if (inForceUntil != null && now.isBefore(inForceUntil)) {
+            return inForceUntil;
+          }
+          claimed[0] = true;
+          return until;
+        });
+    return claimed[0];
+  }
+
+  /** Users with a failure recent enough to count (for the gauge and tests). */
   public synchronized int trackedUsers() {
-    return windows.size();
+    return failures.size();
   }
 
-  /** Counts a failure in {@code user}'s window; returns the failures in it so far. */
-  private synchronized int countFailure(String user, Instant now) {
-    sweepEndedWindows(now);
-    Window window = windows.get(user);
-    if (window == null || hasEnded(window, now)) {
-      window = new Window(now);
-      windows.put(user, window);
+  /** Counts a failure of {@code user}; returns whether it breaks the limit. */
+  private synchronized boolean countFailure(String user, Instant time) {
+    if (time.isAfter(newestFailure)) {
+      newestFailure = time;
     }
-    return ++window.failures;
+    sweep();
+    return failures
+        .computeIfAbsent(user, u -> new FailureTimes())
+        .addAndCheck(time, settings.failedAttempts(), settings.period(), horizon());
   }
 
-  private boolean hasEnded(Window window, Instant now) {
-    return !now.isBefore(window.start.plus(settings.period()));
+  /** How long a failure is kept: a period, or the out-of-order tolerance if that is longer. */
+  private Duration horizon() {
+    Duration period = settings.period();
+    return period.compareTo(OUT_OF_ORDER_TOLERANCE) > 0 ? period : OUT_OF_ORDER_TOLERANCE;
   }
 
-  /** Drops ended windows at most once per period, so the cost stays small per event. */
-  private void sweepEndedWindows(Instant now) {
-    if (now.isBefore(nextSweep)) {
+  /**
+   * Drops users with no failure within the horizon of the newest failure, and expired locks, at
+   * most once per period of event time, so the cost stays small per event.
+   */
+  private void sweep() {
+    if (newestFailure.isBefore(nextSweep)) {
       return;
     }
-    windows.values().removeIf(window -> hasEnded(window, now));
-    nextSweep = now.plus(settings.period());
+    Instant oldestKept = newestFailure.minus(horizon());
+    failures.values().removeIf(user -> user.newest().isBefore(oldestKept));
+    Instant now = clock.instant();
+    lockedUntil.values().removeIf(until -> !now.isBefore(until));
+    nextSweep = newestFailure.plus(settings.period());
   }
 
   private LockV2 lockFor(FailedLogin failure, Instant now) {
@@ -262,6 +364,7 @@ public final class AutoLocker {
       executor.schedule(() -> attemptUpsert(name, attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       LockV2 lock = pendingLocks.remove(name);
+      lockedUntil.remove(name);
       lockFailures.increment();
       log.error(
           "Could not lock user '{}': shutting down. {}",
@@ -303,6 +406,7 @@ public final class AutoLocker {
         return;
       }
       lockFailures.increment();
+      lockedUntil.remove(name); // the next failure over the limit tries again
       log.error(
           "Could not write lock '{}' to Teleport after {} attempts: {}. The user is NOT locked. {}",
           name,

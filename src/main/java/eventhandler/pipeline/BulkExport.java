@@ -178,6 +178,7 @@ final class BulkExport implements AuditExport {
       try {
         return client.listExportChunks(date);
       } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
         metrics.pollFailed();
         Duration delay = backoff.next();
         errors.warn(

@@ -53,27 +53,36 @@ final class ChunkExport implements Checkpointer.Checkpointable {
 
   /** Exports the chunk to its end; returns only when it is completed (or on interrupt). */
   void run() throws InterruptedException, IOException {
-    Backoff backoff = backoffs.get();
     checkpointer.add(this);
+    // Interrupted (a stop), the chunk stays with the checkpointer: its batches in flight settle
+    // during the shutdown, and the final checkpoint, written after that, must include them.
     try {
-      export(backoff);
-    } finally {
-      checkpointer.remove(this);
+      export(backoffs.get());
+    } catch (InterruptedException e) {
+      lane.flushOnStop();
+      throw e;
     }
+    checkpointer.remove(this);
     state.markChunkCompleted(date, chunk);
   }
 
   private void export(Backoff backoff) throws InterruptedException {
     while (true) {
       String cursor = lane.committed().cursor();
+      boolean progressed = false;
       try (EventStream<ExportedEvent> stream = client.exportChunkEvents(date, chunk, cursor)) {
         while (stream.hasNext()) {
           ExportedEvent item = stream.next();
+          progressed = true;
           handler.handle(item.event(), new ChunkPosition(item.cursor()), lane);
         }
       } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
         // Deliver what was read, then resume after the last delivered item.
         lane.drain(Duration.ofDays(1));
+        if (progressed) {
+          backoff.reset(); // a stream that worked for a while is not a failing one
+        }
         Duration delay = backoff.next();
         errors.warn(
             "export-chunk",

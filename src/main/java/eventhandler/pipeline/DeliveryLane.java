@@ -1,9 +1,9 @@
 package eventhandler.pipeline;
 
-import eventhandler.sink.DeliveryReport;
 import eventhandler.sink.EventSink;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -37,13 +37,14 @@ final class DeliveryLane<P> {
   private final int batchBytes;
   private final Semaphore inFlight;
   private final AckTracker<P> acks;
-  private final Consumer<DeliveryReport> onDelivered;
+  private final Consumer<DeliveredBatch> onDelivered;
   private final InFlightBatches inFlightBatches;
 
   private List<byte[]> open = new ArrayList<>();
   private int openBytes;
   private P openPosition;
   private boolean hasOpenPosition;
+  private Instant openNewest;
 
   DeliveryLane(
       EventSink sink,
@@ -52,7 +53,7 @@ final class DeliveryLane<P> {
       int batchBytes,
       int maxBatchesInFlight,
       P initialPosition,
-      Consumer<DeliveryReport> onDelivered,
+      Consumer<DeliveredBatch> onDelivered,
       InFlightBatches inFlightBatches) {
     this(
         sink,
@@ -74,7 +75,7 @@ final class DeliveryLane<P> {
       int batchBytes,
       int maxBatchesInFlight,
       P initialPosition,
-      Consumer<DeliveryReport> onDelivered,
+      Consumer<DeliveredBatch> onDelivered,
       InFlightBatches inFlightBatches,
       LongSupplier nanoTime) {
     this.sink = sink;
@@ -94,13 +95,23 @@ final class DeliveryLane<P> {
 
   /** Queues one event; sends a batch when it is full (may block while too many are in flight). */
   void add(byte[] json, P position) throws InterruptedException {
+    add(json, position, null);
+  }
+
+  /**
+   * Like {@link #add(byte[], Object)}, with the event's time, so that the delivery report tells how
+   * recent the newest delivered event is (the export lag).
+   */
+  void add(byte[] json, P position, Instant eventTime) throws InterruptedException {
     if (!open.isEmpty() && openBytes + json.length + 1 > batchBytes) {
-      flush();
+      try {
+        flush();
+      } catch (InterruptedException e) {
+        append(json, position, eventTime); // kept for flushOnStop: it was handled, it must go out
+        throw e;
+      }
     }
-    open.add(json);
-    openBytes += json.length + 1;
-    openPosition = position;
-    hasOpenPosition = true;
+    append(json, position, eventTime);
     if (open.size() >= batchSize || firstBatchWaitedEnough()) {
       flush();
     }
@@ -118,40 +129,85 @@ final class DeliveryLane<P> {
     return now - firstBatchStarted >= FIRST_BATCH_LINGER_NANOS;
   }
 
+  private void append(byte[] json, P position, Instant eventTime) {
+    open.add(json);
+    if (eventTime != null && (openNewest == null || eventTime.isAfter(openNewest))) {
+      openNewest = eventTime;
+    }
+    openBytes += json.length + 1;
+    openPosition = position;
+    hasOpenPosition = true;
+  }
+
   /** Records that the event at {@code position} was read and deliberately not sent. */
   void skip(P position) {
     openPosition = position;
     hasOpenPosition = true;
   }
 
-  /** Sends what is queued, even if the batch is not full. */
+  /**
+   * Sends what is queued, even if the batch is not full. Waits for a free slot first; interrupted
+   * meanwhile, the batch stays queued (see {@link #flushOnStop()}).
+   */
   void flush() throws InterruptedException {
     if (!hasOpenPosition) {
       return;
     }
-    AckTracker.Ticket<P> ticket = acks.register(openPosition);
-    List<byte[]> records = open;
-    open = new ArrayList<>(Math.min(batchSize, 1024));
-    openBytes = 0;
-    hasOpenPosition = false;
-    if (records.isEmpty()) {
-      acks.acknowledge(ticket);
+    if (open.isEmpty()) {
+      acks.acknowledge(acks.register(openPosition));
+      hasOpenPosition = false;
       return;
     }
     sentAny = true;
     inFlight.acquire();
+    send(true);
+  }
+
+  /**
+   * Sends what is queued without waiting for a free slot. Called by the writer on its way out of a
+   * stop: the shutdown waits for batches in flight before the last checkpoint, so every event
+   * already handled (a {@code session.upload} whose recording is being exported, say) is delivered
+   * and saved rather than read and sent again by the next run.
+   */
+  void flushOnStop() {
+    if (!hasOpenPosition) {
+      return;
+    }
+    if (open.isEmpty()) {
+      acks.acknowledge(acks.register(openPosition));
+      hasOpenPosition = false;
+      return;
+    }
+    send(inFlight.tryAcquire());
+  }
+
+  private void send(boolean holdsSlot) {
+    AckTracker.Ticket<P> ticket = acks.register(openPosition);
+    List<byte[]> records = open;
+    Instant newest = openNewest;
+    open = new ArrayList<>(Math.min(batchSize, 1024));
+    openBytes = 0;
+    openNewest = null;
+    hasOpenPosition = false;
     inFlightBatches.started();
+    long sentAt = System.nanoTime();
     sink.send(url, records)
         .whenComplete(
             (report, error) -> {
-              inFlight.release();
-              inFlightBatches.settled();
               if (error == null) {
                 acks.acknowledge(ticket);
-                onDelivered.accept(report);
+                onDelivered.accept(
+                    new DeliveredBatch(
+                        report, newest, Duration.ofNanos(System.nanoTime() - sentAt)));
               }
               // On error the sink was closed during shutdown: the position stays unacknowledged,
               // so the checkpoint never passes these events and they are read again next start.
+              if (holdsSlot) {
+                inFlight.release();
+              }
+              // Last: the shutdown writes its checkpoint once nothing is in flight, and that
+              // checkpoint must include this acknowledgement.
+              inFlightBatches.settled();
             });
   }
 

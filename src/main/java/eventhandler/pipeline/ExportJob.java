@@ -2,17 +2,18 @@ package eventhandler.pipeline;
 
 import eventhandler.config.ExportSettings;
 import eventhandler.config.FluentdSettings;
+import eventhandler.config.HostPort;
 import eventhandler.config.LockSettings;
 import eventhandler.config.Settings;
 import eventhandler.config.TeleportCredentials;
 import eventhandler.ops.ExportReadiness;
 import eventhandler.ops.OpsServer;
+import eventhandler.ops.Readiness;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.DryRunSink;
 import eventhandler.sink.EventSink;
 import eventhandler.sink.FluentdSink;
 import eventhandler.sink.FluentdSinkConfig;
-import eventhandler.sink.SinkHealth;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
@@ -26,15 +27,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,31 +52,78 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExportJob {
   private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
-  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   private static final Duration CONNECT_RETRY_MAX = Duration.ofMinutes(1);
 
   private final Clock clock;
   private final PrintWriter err;
-  private final PrometheusMeterRegistry registry;
+  private final ExportTimings timings;
+  private final Function<Duration, ExportReadiness.Thresholds> readinessThresholds;
+  private final Supplier<PrometheusMeterRegistry> registries;
   private final AtomicReference<ExportService> running = new AtomicReference<>();
-  private volatile boolean stopRequested;
+  private final AtomicReference<OpsServer> opsServer = new AtomicReference<>();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
 
   public ExportJob(Clock clock, PrintWriter err) {
-    this(clock, err, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    this(clock, err, ExportTimings.DEFAULT, ExportReadiness.Thresholds::defaults);
+  }
+
+  /** A job with other retry delays (tests). */
+  public ExportJob(Clock clock, PrintWriter err, ExportTimings timings) {
+    this(clock, err, timings, ExportReadiness.Thresholds::defaults);
   }
 
   /**
-   * Like the main constructor, with the registry the job's meters go to (so {@code bench} can read
-   * them, with percentiles it configures before the run).
+   * @param timings retry delays and the shutdown bound
+   * @param readinessThresholds when {@code /readyz} turns not-ready, from the poll interval ({@code
+   *     --timeout})
+   */
+  public ExportJob(
+      Clock clock,
+      PrintWriter err,
+      ExportTimings timings,
+      Function<Duration, ExportReadiness.Thresholds> readinessThresholds) {
+    this(
+        clock,
+        err,
+        timings,
+        readinessThresholds,
+        () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * A job whose meters go to {@code registry}, so that {@code bench} can read them (with the
+   * percentiles it configures before the run).
    */
   public ExportJob(Clock clock, PrintWriter err, PrometheusMeterRegistry registry) {
+    this(clock, err, ExportTimings.DEFAULT, ExportReadiness.Thresholds::defaults, () -> registry);
+  }
+
+  private ExportJob(
+      Clock clock,
+      PrintWriter err,
+      ExportTimings timings,
+      Function<Duration, ExportReadiness.Thresholds> readinessThresholds,
+      Supplier<PrometheusMeterRegistry> registries) {
     this.clock = clock;
     this.err = err;
-    this.registry = registry;
+    this.timings = timings;
+    this.readinessThresholds = readinessThresholds;
+    this.registries = registries;
+  }
+
+  /** Where {@code /metrics}, {@code /healthz} and {@code /readyz} are served, once they are. */
+  public Optional<InetSocketAddress> opsAddress() {
+    return Optional.ofNullable(opsServer.get()).map(OpsServer::address);
+  }
+
+  /** The running export's figures; empty before it started. */
+  public Optional<ExportMetrics> metrics() {
+    return Optional.ofNullable(running.get()).map(ExportService::metrics);
   }
 
   /** Runs the export; returns the exit code. */
   public int run(Settings settings) {
+    PrometheusMeterRegistry registry = registries.get();
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -104,6 +156,26 @@ public final class ExportJob {
       LOG.info("state directory: {}", state.directory());
       deadLetters = new DeadLetterFile(state.directory().resolve("dead-letter.jsonl"), clock);
       InstallSignals.onStop(this::stop);
+      // The listener starts before Teleport is reached: /healthz answers, and /readyz says why
+      // it is not ready, while the first connection is retried.
+      AtomicReference<Supplier<Readiness>> readiness =
+          new AtomicReference<>(
+              () ->
+                  Readiness.notReady(
+                      List.of("Teleport: connecting to " + settings.teleport().address())));
+      if (settings.metricsAddress().isPresent()) {
+        HostPort address = settings.metricsAddress().get();
+        try {
+          ops = startOpsServer(address, registry, () -> readiness.get().get());
+        } catch (IOException e) {
+          return failure(
+              "cannot serve /metrics on --metrics-addr "
+                  + address
+                  + ": "
+                  + e.getMessage()
+                  + " (is another program using that port?)");
+        }
+      }
       sink =
           export.dryRun()
               ? new DryRunSink(clock)
@@ -135,41 +207,27 @@ public final class ExportJob {
               failedLogins,
               registry,
               clock,
-              SHUTDOWN_GRACE);
+              timings);
       running.set(service);
-      if (stopRequested) {
+      if (stopRequested.getCount() == 0) {
         return 0;
       }
-      if (settings.metricsAddress().isPresent()) {
-        EventSink health = sink;
-        ExportReadiness readiness =
-            new ExportReadiness(
-                service.metrics(),
-                () -> failingFor(health.health()),
-                service::batchesInFlight,
-                clock,
-                ExportReadiness.Thresholds.defaults(export.pollInterval()));
-        var address = settings.metricsAddress().get();
-        ops =
-            new OpsServer(
-                    address.host().isEmpty()
-                        ? new InetSocketAddress(address.port())
-                        : new InetSocketAddress(address.host(), address.port()),
-                    registry,
-                    readiness)
-                .start();
-        LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
-      }
+      EventSink health = sink;
+      readiness.set(
+          new ExportReadiness(
+              service.metrics(),
+              service::batchesWaitingSince,
+              health::health,
+              clock,
+              readinessThresholds.apply(export.pollInterval())));
       service.run();
-      if (sink instanceof DryRunSink dryRun) {
-        err.printf(
-            "dry run: %d audit events and %d session events read, %d events would have been sent"
-                + " (state kept in %s)%n",
-            service.metrics().auditExported(),
-            service.metrics().sessionEventsExported(),
-            dryRun.totalEvents(),
+      if (sink instanceof DryRunSink) {
+        printDryRunSummary(
+            service.metrics(),
+            export
+                .storage()
+                .resolve(StateStore.directoryName(settings.teleport().address().toString())),
             state.directory());
-        err.flush();
       }
       return 0;
     } catch (StartTimeConflictException e) {
@@ -188,6 +246,7 @@ public final class ExportJob {
       return 0;
     } finally {
       if (ops != null) {
+        opsServer.set(null);
         ops.close();
       }
       if (sink != null) {
@@ -201,9 +260,47 @@ public final class ExportJob {
     }
   }
 
+  /** What a dry run read and would have sent; it goes to the user, not to the log. */
+  private void printDryRunSummary(ExportMetrics metrics, Path realState, Path dryRunState) {
+    long auditRead = metrics.auditExported() + metrics.auditSkipped() + metrics.auditDeadLettered();
+    long sessionEventsRead =
+        metrics.sessionEventsExported()
+            + metrics.sessionEventsSkipped()
+            + metrics.sessionEventsDeadLettered();
+    err.printf(
+        "dry run: read %d audit events (%d left out by --types, --skip-event-types or"
+            + " --start-time) and %d recordings with %d session events (%d left out by"
+            + " --skip-session-types); %d audit events and %d session events would have been sent"
+            + " to Fluentd, but nothing was sent and no user was locked.%n"
+            + "The export position in %s was not touched; the dry run kept its own in %s.%n",
+        auditRead,
+        metrics.auditSkipped(),
+        metrics.sessionsFinished(),
+        sessionEventsRead,
+        metrics.sessionEventsSkipped(),
+        metrics.auditExported(),
+        metrics.sessionEventsExported(),
+        realState,
+        dryRunState);
+    err.flush();
+  }
+
+  private OpsServer startOpsServer(
+      HostPort address, PrometheusMeterRegistry registry, Supplier<Readiness> readiness)
+      throws IOException {
+    InetSocketAddress socketAddress =
+        address.host().isEmpty()
+            ? new InetSocketAddress(address.port())
+            : new InetSocketAddress(address.host(), address.port());
+    OpsServer ops = new OpsServer(socketAddress, registry, readiness).start();
+    opsServer.set(ops);
+    LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
+    return ops;
+  }
+
   /** Stops a running export gracefully (SIGTERM, SIGINT, or a test). */
   public void stop() {
-    stopRequested = true;
+    stopRequested.countDown();
     ExportService service = running.get();
     if (service != null) {
       service.stop();
@@ -226,7 +323,7 @@ public final class ExportJob {
             .withDialTimeout(teleport.dialTimeout())
             .withMaxInboundMessageSize(teleport.maxMessageBytes(), "--teleport-max-message-size");
     Backoff backoff = new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom());
-    while (!stopRequested) {
+    while (stopRequested.getCount() > 0) {
       try {
         GrpcTeleportClient client = connector.connect(connectSettings);
         LOG.info(
@@ -243,7 +340,9 @@ public final class ExportJob {
         Duration delay = backoff.next();
         LOG.error(
             "cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
-        TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+        if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+          break;
+        }
       }
     }
     return null;
@@ -257,7 +356,7 @@ public final class ExportJob {
     return CredentialSource.identityFile(((TeleportCredentials.IdentityFile) credentials).path());
   }
 
-  private static AuditEventHandler.FailedLoginObserver failedLoginObserver(
+  private AuditEventHandler.FailedLoginObserver failedLoginObserver(
       LockSettings lock,
       boolean dryRun,
       GrpcTeleportClient client,
@@ -270,10 +369,10 @@ public final class ExportJob {
         new AutoLocker(
             new AutoLocker.Settings(lock.failedAttemptsCount(), lock.period(), lock.lockFor()),
             client::upsertLock,
-            Clock.systemUTC(),
+            clock,
             scheduler,
             registry);
-    return body -> locker.onEvent(AuditEventHandler.USER_LOGIN, body);
+    return (body, time) -> locker.onEvent(AuditEventHandler.USER_LOGIN, body, time);
   }
 
   static PipelineConfig pipelineConfig(Settings settings) {
@@ -314,11 +413,6 @@ public final class ExportJob {
         fluentd.requestTimeout(),
         FluentdSinkConfig.DEFAULT_MIN_BACKOFF,
         FluentdSinkConfig.DEFAULT_MAX_BACKOFF);
-  }
-
-  private Optional<Duration> failingFor(SinkHealth health) {
-    Instant since = health == null ? null : health.failingSince();
-    return since == null ? Optional.empty() : Optional.of(Duration.between(since, clock.instant()));
   }
 
   private int userError(String message) {

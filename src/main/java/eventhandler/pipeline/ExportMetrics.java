@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,10 +26,14 @@ public final class ExportMetrics {
   private final AtomicLong sessionsStarted = new AtomicLong();
   private final AtomicLong sessionsFinished = new AtomicLong();
   private final AtomicLong sessionsMissing = new AtomicLong();
+  private final AtomicReference<Instant> newestRead = new AtomicReference<>();
   private final AtomicReference<Instant> newestExported = new AtomicReference<>();
   private final AtomicReference<Instant> lastPoll = new AtomicReference<>();
+  private final AtomicReference<Instant> lastPollFailure = new AtomicReference<>();
   private final AtomicReference<Instant> lastDelivery = new AtomicReference<>();
   private final Counter pollErrors;
+  private final Timer auditBatches;
+  private final Timer sessionBatches;
   private volatile boolean caughtUp;
 
   public ExportMetrics(MeterRegistry registry, Clock clock) {
@@ -50,7 +56,16 @@ public final class ExportMetrics {
         .description("session recordings not found (yet) in Teleport")
         .register(registry);
     Gauge.builder("eventhandler.export.lag.seconds", this, ExportMetrics::lagSeconds)
-        .description("now minus the time of the newest exported audit event")
+        .description("now minus the time of the newest audit event delivered to Fluentd")
+        .register(registry);
+    Gauge.builder(
+            "eventhandler.export.newest.event.timestamp.seconds",
+            this,
+            m -> epochSeconds(m.newestExported.get()))
+        .description("time of the newest audit event delivered to Fluentd")
+        .register(registry);
+    Gauge.builder("eventhandler.export.caught.up", this, m -> m.caughtUp ? 1 : 0)
+        .description("1 when the last read from Teleport found nothing newer to export")
         .register(registry);
     Gauge.builder(
             "eventhandler.export.last.poll.timestamp.seconds",
@@ -62,6 +77,27 @@ public final class ExportMetrics {
         Counter.builder("eventhandler.teleport.errors")
             .description("failed reads from Teleport (retried)")
             .register(registry);
+    auditBatches = batchTimer(registry, "audit");
+    sessionBatches = batchTimer(registry, "session");
+  }
+
+  /** Batches count and latency: from handing a batch to the sink until Fluentd took all of it. */
+  private static Timer batchTimer(MeterRegistry registry, String kind) {
+    return Timer.builder("eventhandler.batch.latency")
+        .tag("kind", kind)
+        .description("batches delivered to Fluentd and the time each took, retries included")
+        .serviceLevelObjectives(
+            Duration.ofMillis(10),
+            Duration.ofMillis(50),
+            Duration.ofMillis(100),
+            Duration.ofMillis(250),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(10))
+        .register(registry);
   }
 
   private static void exportedCounter(MeterRegistry registry, String kind, AtomicLong value) {
@@ -80,16 +116,25 @@ public final class ExportMetrics {
     return instant == null ? Double.NaN : instant.toEpochMilli() / 1000.0;
   }
 
-  void auditDelivered(int delivered, int deadLettered) {
-    auditExported.addAndGet(delivered);
-    auditFailed.addAndGet(deadLettered);
+  void auditDelivered(DeliveredBatch batch) {
+    auditExported.addAndGet(batch.report().delivered());
+    auditFailed.addAndGet(batch.report().deadLettered());
+    auditBatches.record(batch.took());
+    if (batch.newestEventTime() != null) {
+      newestExported.accumulateAndGet(batch.newestEventTime(), ExportMetrics::later);
+    }
     lastDelivery.set(clock.instant());
   }
 
-  void sessionDelivered(int delivered, int deadLettered) {
-    sessionEventsExported.addAndGet(delivered);
-    sessionFailed.addAndGet(deadLettered);
+  void sessionDelivered(DeliveredBatch batch) {
+    sessionEventsExported.addAndGet(batch.report().delivered());
+    sessionFailed.addAndGet(batch.report().deadLettered());
+    sessionBatches.record(batch.took());
     lastDelivery.set(clock.instant());
+  }
+
+  private static Instant later(Instant old, Instant candidate) {
+    return old == null || candidate.isAfter(old) ? candidate : old;
   }
 
   void recordAuditFailed(int count) {
@@ -135,12 +180,16 @@ public final class ExportMetrics {
 
   void pollFailed() {
     pollErrors.increment();
+    lastPollFailure.set(clock.instant());
   }
 
-  /** Called with the time of each audit event handed to delivery. */
+  /**
+   * Called with the time of each audit event read from Teleport, whatever its fate: an event read
+   * is a successful read (bulk export streams chunks for minutes between polls).
+   */
   void auditEventRead(Instant eventTime) {
-    newestExported.accumulateAndGet(
-        eventTime, (old, now) -> old == null || now.isAfter(old) ? now : old);
+    newestRead.accumulateAndGet(eventTime, ExportMetrics::later);
+    lastPoll.set(clock.instant());
   }
 
   double lagSeconds() {
@@ -168,6 +217,10 @@ public final class ExportMetrics {
     return auditSkipped.get();
   }
 
+  public long sessionEventsSkipped() {
+    return sessionEventsSkipped.get();
+  }
+
   public long sessionsStarted() {
     return sessionsStarted.get();
   }
@@ -180,12 +233,24 @@ public final class ExportMetrics {
     return sessionsMissing.get();
   }
 
+  /** The time of the newest audit event Fluentd took; {@code null} before the first. */
   public Instant newestExportedEventTime() {
     return newestExported.get();
   }
 
+  /** The time of the newest audit event read from Teleport; {@code null} before the first. */
+  public Instant newestReadEventTime() {
+    return newestRead.get();
+  }
+
+  /** When Teleport last answered a read; {@code null} before the first answer. */
   public Instant lastPoll() {
     return lastPoll.get();
+  }
+
+  /** When a read from Teleport last failed; {@code null} if none did. */
+  public Instant lastPollFailure() {
+    return lastPollFailure.get();
   }
 
   public Instant lastDelivery() {

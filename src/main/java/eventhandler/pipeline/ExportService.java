@@ -1,11 +1,11 @@
 package eventhandler.pipeline;
 
 import eventhandler.sink.DeadLetterFile;
-import eventhandler.sink.DeliveryReport;
 import eventhandler.sink.EventSink;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportException;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -44,17 +44,15 @@ public final class ExportService {
   private final ExportMetrics metrics;
   private final MeterRegistry registry;
   private final Clock clock;
-  private final Duration shutdownGrace;
-  private final Duration missingRetryFirst;
-  private final Duration missingRetryEvery;
+  private final ExportTimings timings;
   private final RandomGenerator random = ThreadLocalRandom.current();
-  private final InFlightBatches inFlight = new InFlightBatches();
+  private final InFlightBatches inFlight;
   private volatile Thread runner;
   private volatile boolean stopping;
 
   /**
    * @param failedLogins the auto-locker, or an observer that ignores logins when locking is off
-   * @param shutdownGrace how long in-flight batches may take to settle after a stop request
+   * @param timings retry delays and the shutdown grace period
    */
   public ExportService(
       PipelineConfig config,
@@ -65,33 +63,7 @@ public final class ExportService {
       AuditEventHandler.FailedLoginObserver failedLogins,
       MeterRegistry registry,
       Clock clock,
-      Duration shutdownGrace) {
-    this(
-        config,
-        client,
-        sink,
-        state,
-        deadLetters,
-        failedLogins,
-        registry,
-        clock,
-        shutdownGrace,
-        Duration.ofMinutes(1),
-        Duration.ofMinutes(3));
-  }
-
-  ExportService(
-      PipelineConfig config,
-      TeleportClient client,
-      EventSink sink,
-      StateStore state,
-      DeadLetterFile deadLetters,
-      AuditEventHandler.FailedLoginObserver failedLogins,
-      MeterRegistry registry,
-      Clock clock,
-      Duration shutdownGrace,
-      Duration missingRetryFirst,
-      Duration missingRetryEvery) {
+      ExportTimings timings) {
     this.config = config;
     this.client = client;
     this.sink = sink;
@@ -100,10 +72,12 @@ public final class ExportService {
     this.failedLogins = failedLogins;
     this.registry = registry;
     this.metrics = new ExportMetrics(registry, clock);
+    this.inFlight = new InFlightBatches(clock);
+    Gauge.builder("eventhandler.batches.in.flight", inFlight, InFlightBatches::count)
+        .description("batches handed to Fluentd and not acknowledged yet")
+        .register(registry);
     this.clock = clock;
-    this.shutdownGrace = shutdownGrace;
-    this.missingRetryFirst = missingRetryFirst;
-    this.missingRetryEvery = missingRetryEvery;
+    this.timings = timings;
   }
 
   public ExportMetrics metrics() {
@@ -116,11 +90,22 @@ public final class ExportService {
   }
 
   /**
+   * Since when some batch has been waiting for Fluentd without a break (for the readiness check);
+   * empty while none is in flight.
+   */
+  public Optional<Instant> batchesWaitingSince() {
+    return Optional.ofNullable(inFlight.busySince());
+  }
+
+  /**
    * Runs the export until {@link #stop()} or, with exit-on-last-event, until everything up to now
    * is delivered. Writes the final checkpoint before it returns.
    */
   public void run() throws InterruptedException, IOException {
     runner = Thread.currentThread();
+    if (stopping) {
+      return; // stopped before it ran: stop() may have missed this thread
+    }
     Instant startTime = resolveStartTime();
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(
@@ -145,12 +130,11 @@ public final class ExportService {
             checkpointer,
             scheduler,
             config.concurrency(),
-            missingRetryFirst,
-            missingRetryEvery,
+            timings,
             random);
     AuditEventHandler handler =
         new AuditEventHandler(filter, startTime, sessions, failedLogins, deadLetters, metrics);
-    ProgressLog progress = new ProgressLog(metrics, clock);
+    ProgressLog progress = new ProgressLog(metrics, inFlight::count, clock);
     try {
       checkpointer.start();
       sessions.start();
@@ -192,11 +176,11 @@ public final class ExportService {
       SessionExporter sessions, Checkpointer checkpointer, ScheduledExecutorService scheduler) {
     sessions.close();
     try {
-      if (!inFlight.awaitNone(shutdownGrace)) {
+      if (!inFlight.awaitNone(timings.shutdownGrace())) {
         LOG.warn(
             "{} batches were still in flight after {} s; they will be sent again on the next start",
             inFlight.count(),
-            shutdownGrace.toSeconds());
+            timings.shutdownGrace().toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -287,8 +271,7 @@ public final class ExportService {
             config.pollInterval(),
             config.exitOnLastEvent(),
             backoffs.get(),
-            new StallCheck(
-                client, metrics, registry, clock, Duration.ofMinutes(5), config.types()));
+            new StallCheck(client, registry, clock, Duration.ofMinutes(5), config.types()));
     checkpointer.add(search);
     return search;
   }
@@ -301,6 +284,7 @@ public final class ExportService {
         client.listExportChunks(probeDate);
         return true;
       } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
         if (e.kind() == TeleportException.Kind.NOT_IMPLEMENTED) {
           LOG.info("the cluster has no bulk export API; using search paging");
           return false;
@@ -323,7 +307,7 @@ public final class ExportService {
       java.net.URI url,
       int maxInFlight,
       P initial,
-      java.util.function.Consumer<DeliveryReport> onDelivered) {
+      java.util.function.Consumer<DeliveredBatch> onDelivered) {
     return new DeliveryLane<>(
         sink,
         url,
@@ -335,11 +319,11 @@ public final class ExportService {
         inFlight);
   }
 
-  private void auditDelivered(DeliveryReport report) {
-    metrics.auditDelivered(report.delivered(), report.deadLettered());
+  private void auditDelivered(DeliveredBatch batch) {
+    metrics.auditDelivered(batch);
   }
 
-  private void sessionDelivered(DeliveryReport report) {
-    metrics.sessionDelivered(report.delivered(), report.deadLettered());
+  private void sessionDelivered(DeliveredBatch batch) {
+    metrics.sessionDelivered(batch);
   }
 }

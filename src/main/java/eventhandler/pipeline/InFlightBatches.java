@@ -1,24 +1,43 @@
 package eventhandler.pipeline;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
-/** Counts batches handed to the sink and not settled yet, across all lanes, for shutdown. */
+/**
+ * Counts batches handed to the sink and not settled yet, across all lanes, for shutdown and for the
+ * readiness check, which also needs to know since when some batch has been waiting.
+ */
 final class InFlightBatches {
+  private final Clock clock;
   private int count;
+  private Instant busySince;
+
+  InFlightBatches(Clock clock) {
+    this.clock = clock;
+  }
 
   synchronized void started() {
-    count++;
+    if (count++ == 0) {
+      busySince = clock.instant();
+    }
   }
 
   synchronized void settled() {
     count--;
     if (count == 0) {
+      busySince = null;
       notifyAll();
     }
   }
 
   synchronized int count() {
     return count;
+  }
+
+  /** When the count last went from zero to one; {@code null} while nothing is in flight. */
+  synchronized Instant busySince() {
+    return busySince;
   }
 
   /** Waits until no batch is in flight; false when {@code timeout} passes first. */

@@ -3,6 +3,7 @@ package eventhandler.pipeline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,7 @@ final class ProgressLog {
   private static final Duration BACKLOG = Duration.ofMinutes(5);
 
   private final ExportMetrics metrics;
+  private final IntSupplier batchesInFlight;
   private final Clock clock;
   private Instant lastAt;
   private long lastAudit;
@@ -26,8 +28,9 @@ final class ProgressLog {
   private Duration lastLag;
   private int lagGrowthStreak;
 
-  ProgressLog(ExportMetrics metrics, Clock clock) {
+  ProgressLog(ExportMetrics metrics, IntSupplier batchesInFlight, Clock clock) {
     this.metrics = metrics;
+    this.batchesInFlight = batchesInFlight;
     this.clock = clock;
     this.lastAt = clock.instant();
   }
@@ -54,21 +57,13 @@ final class ProgressLog {
         behind);
     if (!metrics.caughtUp()
         && newest != null
-        && lastNewest != null
         && Duration.between(newest, now).compareTo(BACKLOG) > 0) {
-      double eventSecondsPerSecond =
-          Duration.between(lastNewest, newest).toMillis()
-              / (double) Math.max(1, Duration.between(lastAt, now).toMillis());
       double perSecond = (audit - lastAudit) / (minutes * 60);
-      String eta =
-          eventSecondsPerSecond > 1
-              ? human(
-                  Duration.ofMillis(
-                      (long)
-                          (Duration.between(newest, now).toMillis() / (eventSecondsPerSecond - 1))))
-              : "unknown (not gaining on the backlog)";
       LOG.info(
-          "catching up: {} events/s, at {}, about {} left", Math.round(perSecond), newest, eta);
+          "catching up: {} events/s, at {}, {}",
+          Math.round(perSecond),
+          newest,
+          timeLeft(newest, now));
     }
     warnIfFallingBehind(newest, now);
     lastAt = now;
@@ -78,9 +73,31 @@ final class ProgressLog {
     lastNewest = newest;
   }
 
-  /** Warns when the lag grew three minutes in a row: the export is not keeping up. */
+  /**
+   * How long until the export reaches now, from how fast its position in time advanced since the
+   * last line: each second, it must cover more than one second of history to gain on now.
+   */
+  private String timeLeft(Instant newest, Instant now) {
+    if (lastNewest == null) {
+      return "time left: estimating";
+    }
+    double historyPerSecond =
+        Duration.between(lastNewest, newest).toMillis()
+            / (double) Math.max(1, Duration.between(lastAt, now).toMillis());
+    if (historyPerSecond <= 1) {
+      return "time left: unknown (not gaining on the backlog)";
+    }
+    long millisLeft = (long) (Duration.between(newest, now).toMillis() / (historyPerSecond - 1));
+    return "about " + human(Duration.ofMillis(millisLeft)) + " left";
+  }
+
+  /**
+   * Warns when the lag grew three minutes in a row while there was work to do: the export is not
+   * keeping up. (With nothing to read and nothing waiting, a growing lag only means a quiet
+   * cluster.)
+   */
   private void warnIfFallingBehind(Instant newest, Instant now) {
-    if (newest == null || metrics.caughtUp()) {
+    if (newest == null || (metrics.caughtUp() && batchesInFlight.getAsInt() == 0)) {
       lagGrowthStreak = 0;
       lastLag = null;
       return;

@@ -91,6 +91,9 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
           lane.flush(); // nothing more is ready: do not hold a partial batch back
         }
       }
+    } catch (InterruptedException e) {
+      lane.flushOnStop();
+      throw e;
     } finally {
       fetcher.interrupt();
     }
@@ -105,6 +108,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
           metrics.pollSucceeded();
           backoff.reset();
         } catch (TeleportException e) {
+          Interrupts.throwIfInterrupted();
           metrics.pollFailed();
           Duration delay = backoff.next();
           errors.warn(
@@ -118,7 +122,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
         }
         pages.put(page);
         if (page.events().isEmpty()) {
-          stallCheck.caughtUp(pager.lastId());
+          stallCheck.caughtUp(pager.lastId(), pager.lastTime());
           TimeUnit.MILLISECONDS.sleep(pollInterval.toMillis());
         }
       }
@@ -127,8 +131,13 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
     }
   }
 
+  /**
+   * Synchronized: the final checkpoint at shutdown can run while a periodic one is still writing,
+   * and the three files of the legacy cursor must come from one position, or the next start finds a
+   * cursor whose page does not hold the saved id and sends the whole page again.
+   */
   @Override
-  public void checkpoint() throws IOException {
+  public synchronized void checkpoint() throws IOException {
     SearchPosition committed = lane.committed();
     if (!Objects.equals(committed, saved)) {
       state.setLegacyCursor(

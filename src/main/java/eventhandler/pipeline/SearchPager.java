@@ -32,6 +32,7 @@ final class SearchPager {
   private Instant windowStart;
   private String cursor;
   private String lastId;
+  private volatile Instant lastTime;
 
   SearchPager(
       TeleportClient client,
@@ -71,7 +72,9 @@ final class SearchPager {
         cursor = page.nextKey();
       }
       if (!fresh.isEmpty()) {
-        lastId = fresh.get(fresh.size() - 1).getId();
+        EventUnstructured last = fresh.get(fresh.size() - 1);
+        lastId = last.getId();
+        lastTime = Instant.ofEpochSecond(last.getTime().getSeconds(), last.getTime().getNanos());
         return new Page(fresh, windowStart, requestCursor);
       }
       if (moreInWindow) {
@@ -106,5 +109,10 @@ final class SearchPager {
   /** The id of the last event read, for the stall check. */
   String lastId() {
     return lastId;
+  }
+
+  /** The time of the last event read in this run, or null before the first one. */
+  Instant lastTime() {
+    return lastTime;
   }
 }

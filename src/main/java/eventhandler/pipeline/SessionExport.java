@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Streams one recording from its saved index to the end and delivers its events, in order, to
  * {@code <session-url>.<sid>.log}. The delivered index is checkpointed as {@code session<sid>} (the
- * index to resume from); at the end the session's state is removed.
+ * index to resume from); at the end the session's state is removed. A broken stream resumes from
+ * the last delivered event: without end while Teleport is unreachable, and up to {@value
+ * #ATTEMPTS_WITHOUT_PROGRESS} times in a row without progress for other errors (a damaged
+ * recording), after which the recording is reported as failed.
  */
 final class SessionExport implements Checkpointer.Checkpointable {
   /** How the export of a recording ended. */
@@ -25,7 +28,8 @@ final class SessionExport implements Checkpointer.Checkpointable {
     FAILED
   }
 
-  private static final int ATTEMPTS_FOR_PERMANENT_ERRORS = 3;
+  /** Failed streams in a row that delivered nothing new before the recording is given up. */
+  static final int ATTEMPTS_WITHOUT_PROGRESS = 3;
 
   private final TeleportClient client;
   private final StateStore state;
@@ -61,19 +65,35 @@ final class SessionExport implements Checkpointer.Checkpointable {
     this.saved = job.index();
   }
 
+  /** The index up to which the recording was delivered (the next one to export). */
+  long deliveredUpTo() {
+    return lane.committed();
+  }
+
   /** Why the export failed, when it did. */
   String failure() {
     return failure;
   }
 
   Outcome run() throws InterruptedException {
-    int permanentErrors = 0;
+    try {
+      return export();
+    } catch (InterruptedException e) {
+      lane.flushOnStop();
+      throw e;
+    }
+  }
+
+  private Outcome export() throws InterruptedException {
+    int failuresWithoutProgress = 0;
     while (true) {
       long from = lane.committed();
+      boolean progressed = false;
       try (EventStream<TeleportEvent> stream =
           client.streamSessionEvents(job.sessionId(), (int) from)) {
         while (stream.hasNext()) {
           TeleportEvent event = stream.next();
+          progressed = true;
           long next = event.index() + 1;
           if (!filter.exportsSessionEvent(event.type())) {
             metrics.recordSessionEventSkipped();
@@ -98,13 +118,28 @@ final class SessionExport implements Checkpointer.Checkpointable {
           }
         }
       } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
         lane.drain(Duration.ofDays(1));
+        if (e.kind() == TeleportException.Kind.CANCELLED
+            || Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("stopped while streaming session " + job.sessionId());
+        }
         if (e.kind() == TeleportException.Kind.NOT_FOUND) {
           return Outcome.NOT_FOUND;
         }
-        if (!e.isRetryable() && ++permanentErrors >= ATTEMPTS_FOR_PERMANENT_ERRORS) {
+        if (progressed) {
+          failuresWithoutProgress = 0; // a flaky stream that moves on is not a broken recording
+          backoff.reset(); // a stream that worked for a while is not a failing one
+        }
+        // An outage is waited out however long it lasts; any other error that keeps coming back
+        // at the same place means this recording cannot be read, and it must not hold a worker
+        // forever.
+        if (!isOutage(e) && ++failuresWithoutProgress >= ATTEMPTS_WITHOUT_PROGRESS) {
           failure = e.getMessage();
           return Outcome.FAILED;
+        }
+        if (progressed) {
+          backoff.reset(); // a stream that worked for a while is not a failing one
         }
         Duration delay = backoff.next();
         errors.warn(
@@ -141,6 +176,13 @@ final class SessionExport implements Checkpointer.Checkpointable {
             "type",
             event.type()),
         null);
+  }
+
+  /** Teleport unreachable or rate limiting: it says nothing about the recording itself. */
+  private static boolean isOutage(TeleportException e) {
+    return e.isRetryable()
+        && (e.kind() == TeleportException.Kind.CONNECTION
+            || e.kind() == TeleportException.Kind.LIMIT_EXCEEDED);
   }
 
   private void appendDeadLetter(String reason, Map<String, ?> details, byte[] event) {

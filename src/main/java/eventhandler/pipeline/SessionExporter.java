@@ -46,12 +46,14 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
   private final Checkpointer checkpointer;
   private final ScheduledExecutorService scheduler;
   private final int concurrency;
-  private final Duration missingRetryFirst;
-  private final Duration missingRetryEvery;
+  private final ExportTimings timings;
   private final RandomGenerator random;
   private final BlockingQueue<SessionJob> queue;
   private final Set<String> known = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger active = new AtomicInteger();
+
+  /** Jobs queued or being exported; counted before they are queued so idle() cannot miss one. */
+  private final AtomicInteger outstanding = new AtomicInteger();
+
   private final RateLimitedLog errors;
   private final List<Thread> workers = new ArrayList<>();
 
@@ -66,8 +68,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       Checkpointer checkpointer,
       ScheduledExecutorService scheduler,
       int concurrency,
-      Duration missingRetryFirst,
-      Duration missingRetryEvery,
+      ExportTimings timings,
       RandomGenerator random) {
     this.client = client;
     this.state = state;
@@ -79,8 +80,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     this.checkpointer = checkpointer;
     this.scheduler = scheduler;
     this.concurrency = concurrency;
-    this.missingRetryFirst = missingRetryFirst;
-    this.missingRetryEvery = missingRetryEvery;
+    this.timings = timings;
     this.random = random;
     this.queue = new ArrayBlockingQueue<>(16 * concurrency);
     this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
@@ -97,15 +97,19 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     Map<String, Long> unfinished = state.sessions();
     if (!unfinished.isEmpty()) {
       LOG.info("resuming {} unfinished session recordings", unfinished.size());
+      List<SessionJob> resumed = new ArrayList<>();
+      for (var entry : unfinished.entrySet()) {
+        if (known.add(entry.getKey())) {
+          outstanding.incrementAndGet();
+          resumed.add(new SessionJob(entry.getKey(), entry.getValue(), clock.instant(), 0));
+        }
+      }
       Thread resumer =
           new Thread(
               () -> {
                 try {
-                  for (var entry : unfinished.entrySet()) {
-                    if (known.add(entry.getKey())) {
-                      queue.put(
-                          new SessionJob(entry.getKey(), entry.getValue(), clock.instant(), 0));
-                    }
+                  for (SessionJob job : resumed) {
+                    queue.put(job);
                   }
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
@@ -116,7 +120,9 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       resumer.start();
     }
     scheduler.schedule(
-        this::retryMissingRecordings, missingRetryFirst.toMillis(), TimeUnit.MILLISECONDS);
+        this::retryMissingRecordings,
+        timings.missingRecordingFirstRetry().toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -133,33 +139,42 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       known.remove(sessionId);
       throw new UncheckedIOException("cannot save session " + sessionId + " to the state", e);
     }
-    if (!queue.offer(new SessionJob(sessionId, 0, uploadTime, 0))) {
+    outstanding.incrementAndGet();
+    SessionJob job = new SessionJob(sessionId, 0, uploadTime, 0);
+    if (!queue.offer(job)) {
       errors.warn(
-          "session-queue-full",
+          "queue-full",
           queue.size()
               + " recordings are waiting for export; reading audit events pauses until one"
               + " finishes (raise --concurrency to export more recordings at once)");
-      queue.put(new SessionJob(sessionId, 0, uploadTime, 0));
+      try {
+        queue.put(job);
+      } catch (InterruptedException e) {
+        outstanding.decrementAndGet(); // saved in the state: the next start resumes it
+        throw e;
+      }
     }
   }
 
-  /** True when no recording is queued or being exported. */
+  /**
+   * True when no recording is queued or being exported. Recordings waiting for a missing-recording
+   * retry do not count: they may take hours.
+   */
   boolean idle() {
-    return queue.isEmpty() && active.get() == 0;
+    return outstanding.get() == 0;
   }
 
   private void work() {
     try {
       while (!Thread.currentThread().isInterrupted()) {
         SessionJob job = queue.take();
-        active.incrementAndGet();
         try {
           export(job);
         } catch (IOException | RuntimeException e) {
           errors.warn(
               "session", "exporting session " + job.sessionId() + " stopped: " + e.getMessage());
         } finally {
-          active.decrementAndGet();
+          outstanding.decrementAndGet();
         }
       }
     } catch (InterruptedException e) {
@@ -177,16 +192,14 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
             metrics,
             job,
             lanes.apply(job),
-            new Backoff(Duration.ofSeconds(3), Duration.ofMinutes(1), random),
+            new Backoff(timings.sessionStreamRetry(), Duration.ofMinutes(1), random),
             errors,
             deadLetters);
     checkpointer.add(export);
-    SessionExport.Outcome outcome;
-    try {
-      outcome = export.run();
-    } finally {
-      checkpointer.remove(export);
-    }
+    // Interrupted (a stop), the export stays with the checkpointer: its batch in flight settles
+    // during the shutdown, and the final checkpoint, written after that, must include it.
+    SessionExport.Outcome outcome = export.run();
+    checkpointer.remove(export);
     switch (outcome) {
       case FINISHED -> {
         state.removeSession(job.sessionId());
@@ -202,8 +215,8 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
             export.failure());
         deadLetters.append(
             "session recording could not be exported: " + export.failure(),
-            Map.of("kind", "session", "sid", job.sessionId()),
-            (String) null);
+            Map.of("kind", "session", "sid", job.sessionId(), "index", export.deliveredUpTo()),
+            (byte[]) null);
         metrics.recordSessionEventFailed(1);
         state.removeSession(job.sessionId());
         state.removeMissingRecording(job.sessionId());
@@ -218,11 +231,28 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     boolean tooOld = job.uploadTime().plus(GIVE_UP_AFTER).isBefore(clock.instant());
     state.removeSession(job.sessionId());
     if (tooOld || attempts >= MAX_NOT_FOUND_ATTEMPTS) {
-      LOG.warn(
-          "recording of session {} was not found after {} attempts{}; giving up on it",
-          job.sessionId(),
-          attempts,
-          tooOld ? " and more than 48 h after its upload" : "");
+      String reason =
+          "recording of session "
+              + job.sessionId()
+              + " was not found after "
+              + attempts
+              + " attempts"
+              + (tooOld ? ", more than 48 h after its upload" : "")
+              + "; given up";
+      LOG.warn("{} (recorded in the dead-letter file)", reason);
+      // The dead letter is the user's record that this recording was never exported.
+      deadLetters.append(
+          reason,
+          Map.of(
+              "kind",
+              "session",
+              "sid",
+              job.sessionId(),
+              "index",
+              job.index(),
+              "upload_time",
+              job.uploadTime().toString()),
+          (byte[]) null);
       state.removeMissingRecording(job.sessionId());
     } else {
       LOG.info(
@@ -245,9 +275,13 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
         }
         String sid = entry.getKey();
         MissingRecording missing = entry.getValue();
-        if (known.add(sid)
-            && !queue.offer(
-                new SessionJob(sid, missing.index(), missing.uploadTime(), missing.attempt()))) {
+        if (!known.add(sid)) {
+          continue;
+        }
+        outstanding.incrementAndGet();
+        if (!queue.offer(
+            new SessionJob(sid, missing.index(), missing.uploadTime(), missing.attempt()))) {
+          outstanding.decrementAndGet();
           known.remove(sid);
         }
       }
@@ -255,7 +289,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       errors.warn("missing", "retrying missing recordings failed: " + e.getMessage());
     } finally {
       // About every few minutes, with jitter so restarts do not line up.
-      long base = missingRetryEvery.toMillis();
+      long base = timings.missingRecordingRetryEvery().toMillis();
       long delay = base - base / 7 + random.nextLong(Math.max(1, base / 7 * 2));
       if (!scheduler.isShutdown()) {
         scheduler.schedule(this::retryMissingRecordings, delay, TimeUnit.MILLISECONDS);

@@ -22,7 +22,6 @@ final class StallCheck {
   private static final Logger LOG = LoggerFactory.getLogger(StallCheck.class);
 
   private final TeleportClient client;
-  private final ExportMetrics metrics;
   private final Clock clock;
   private final Duration every;
   private final List<String> types;
@@ -31,13 +30,11 @@ final class StallCheck {
 
   StallCheck(
       TeleportClient client,
-      ExportMetrics metrics,
       MeterRegistry registry,
       Clock clock,
       Duration every,
       List<String> types) {
     this.client = client;
-    this.metrics = metrics;
     this.clock = clock;
     this.every = every;
     this.types = types;
@@ -47,10 +44,15 @@ final class StallCheck {
             .register(registry);
   }
 
-  /** Called when paging found nothing new; checks at most once per interval. */
-  void caughtUp(String lastReadId) {
+  /**
+   * Called when paging found nothing new; checks at most once per interval.
+   *
+   * @param lastReadTime time of the newest event paging has read (not the newest one handed to
+   *     delivery, which lags behind by the pages read ahead), or null if none was read yet
+   */
+  void caughtUp(String lastReadId, Instant lastReadTime) {
     Instant now = clock.instant();
-    Instant newest = metrics.newestExportedEventTime();
+    Instant newest = lastReadTime;
     if (newest == null || (lastCheck != null && lastCheck.plus(every).isAfter(now))) {
       return;
     }

@@ -32,6 +32,8 @@ public final class Faults {
   private final Map<Rpc, Queue<Cut>> cuts = new ConcurrentHashMap<>();
   private final Map<Rpc, Duration> delays = new ConcurrentHashMap<>();
   private final Set<String> missingRecordings = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicInteger> lateRecordings = new ConcurrentHashMap<>();
+  private final Set<String> corruptRecordings = ConcurrentHashMap.newKeySet();
   private final Map<Long, Integer> oversizedEvents = new ConcurrentHashMap<>();
   private volatile double missingRecordingShare;
 
@@ -73,6 +75,24 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * The recording of {@code sessionId} is uploaded late: the next {@code calls} attempts to stream
+   * it answer NOT_FOUND, later ones find it.
+   */
+  public Faults recordingUploadedLate(String sessionId, int calls) {
+    lateRecordings.computeIfAbsent(sessionId, s -> new AtomicInteger()).addAndGet(calls);
+    return this;
+  }
+
+  /**
+   * The recordings of these sessions are damaged: every stream of one sends the events before its
+   * middle, then fails with INTERNAL, as Teleport does when it cannot read a recording to its end.
+   */
+  public Faults corruptRecordings(String... sessionIds) {
+    corruptRecordings.addAll(Set.of(sessionIds));
+    return this;
+  }
+
   /** This share (0..1) of all recordings, chosen deterministically by session id, is missing. */
   public Faults missingRecordingShare(double share) {
     if (share < 0 || share > 1) {
@@ -97,6 +117,8 @@ public final class Faults {
     cuts.clear();
     delays.clear();
     missingRecordings.clear();
+    lateRecordings.clear();
+    corruptRecordings.clear();
     oversizedEvents.clear();
     missingRecordingShare = 0;
   }
@@ -126,6 +148,16 @@ public final class Faults {
     UUID uuid = UUID.fromString(sessionId);
     long hash = SeededHash.of(seed, uuid.getMostSignificantBits(), uuid.getLeastSignificantBits());
     return SeededHash.unit(hash) < share;
+  }
+
+  /** Whether this attempt to stream {@code sessionId} finds it not uploaded yet (counts it). */
+  boolean takeLateRecording(String sessionId) {
+    AtomicInteger remaining = lateRecordings.get(sessionId);
+    return remaining != null && remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+  }
+
+  boolean recordingCorrupt(String sessionId) {
+    return corruptRecordings.contains(sessionId);
   }
 
   OptionalInt oversizedBytes(long index) {

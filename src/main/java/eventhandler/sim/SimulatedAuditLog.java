@@ -175,7 +175,7 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
   public void streamUnstructuredSessionEvents(
       StreamUnstructuredSessionEventsRequest request, StreamObserver<EventUnstructured> observer) {
     Optional<SessionRecordings.Recording> recording = recordings.find(request.getSessionId());
-    if (recording.isEmpty()) {
+    if (recording.isEmpty() || faults.takeLateRecording(request.getSessionId())) {
       observer.onError(
           Status.NOT_FOUND
               .withDescription(
@@ -183,10 +183,47 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
               .asException());
       return;
     }
-    pump(
-        Rpc.STREAM_SESSION_EVENTS,
-        observer,
-        recordings.events(recording.get(), request.getStartIndex()));
+    Iterator<EventUnstructured> events =
+        recordings.events(recording.get(), request.getStartIndex());
+    if (faults.recordingCorrupt(request.getSessionId())) {
+      events = new DamagedAt(events, recording.get().length() / 2);
+    }
+    pump(Rpc.STREAM_SESSION_EVENTS, observer, events);
+  }
+
+  /** A recording that cannot be read past one index: the stream fails there with INTERNAL. */
+  private static final class DamagedAt implements Iterator<EventUnstructured> {
+    private final Iterator<EventUnstructured> events;
+    private final long damagedIndex;
+    private EventUnstructured next;
+
+    DamagedAt(Iterator<EventUnstructured> events, long damagedIndex) {
+      this.events = events;
+      this.damagedIndex = damagedIndex;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next == null && events.hasNext()) {
+        next = events.next();
+      }
+      if (next != null && next.getIndex() >= damagedIndex) {
+        throw new StreamPump.Failure(
+            Status.INTERNAL.withDescription(
+                "simulated damaged recording: unexpected EOF reading event " + damagedIndex));
+      }
+      return next != null;
+    }
+
+    @Override
+    public EventUnstructured next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      EventUnstructured result = next;
+      next = null;
+      return result;
+    }
   }
 
   @Override

@@ -103,6 +103,10 @@ final class StreamPump<T> {
         sent++;
         streams.sent();
       }
+    } catch (Failure e) {
+      stopped = true;
+      observer.onError(e.status.asRuntimeException());
+      uncount();
     } catch (RuntimeException e) {
       if (stopped || observer.isCancelled()) {
         stopped = true;
@@ -113,6 +117,17 @@ final class StreamPump<T> {
       stopped = true;
       observer.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
       uncount();
+    }
+  }
+
+  /** Thrown by a source to end the stream with {@code status}, as a planned fault. */
+  static final class Failure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Status status;
+
+    Failure(Status status) {
+      super(status.getDescription(), null, false, false);
+      this.status = status;
     }
   }
 

@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import eventhandler.files.PrivateFiles;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.EnumSet;
 import java.util.Map;
 
 /**
@@ -33,7 +31,7 @@ public final class DeadLetterFile implements AutoCloseable {
 
   private final Path file;
   private final Clock clock;
-  private FileChannel channel;
+  private FileOutputStream out;
   private long appended;
 
   public DeadLetterFile(Path file, Clock clock) {
@@ -45,14 +43,18 @@ public final class DeadLetterFile implements AutoCloseable {
     return file;
   }
 
-  /** Appends one event given as UTF-8 bytes. */
+  /** Appends one event given as UTF-8 bytes ({@code null} when there is no event to keep). */
   public void append(String reason, Map<String, ?> details, byte[] eventJson) throws IOException {
     appendLine(line(reason, details, parseOrText(eventJson)));
   }
 
-  /** Appends one event given as text. */
+  /** Appends one event given as text ({@code null} when there is no event to keep). */
   public void append(String reason, Map<String, ?> details, String eventJson) throws IOException {
-    appendLine(line(reason, details, parseOrText(eventJson.getBytes(StandardCharsets.UTF_8))));
+    appendLine(
+        line(
+            reason,
+            details,
+            parseOrText(eventJson == null ? null : eventJson.getBytes(StandardCharsets.UTF_8))));
   }
 
   /** Lines this instance appended. */
@@ -62,9 +64,9 @@ public final class DeadLetterFile implements AutoCloseable {
 
   @Override
   public synchronized void close() throws IOException {
-    if (channel != null) {
-      channel.close();
-      channel = null;
+    if (out != null) {
+      out.close();
+      out = null;
     }
   }
 
@@ -82,6 +84,9 @@ public final class DeadLetterFile implements AutoCloseable {
   }
 
   private static JsonNode parseOrText(byte[] eventJson) {
+    if (eventJson == null) {
+      return MAPPER.getNodeFactory().nullNode();
+    }
     try {
       JsonNode node = STRICT_READER.readTree(eventJson);
       if (node != null && !node.isMissingNode()) {
@@ -94,32 +99,32 @@ public final class DeadLetterFile implements AutoCloseable {
   }
 
   private synchronized void appendLine(byte[] line) throws IOException {
-    FileChannel out = open();
-    ByteBuffer buffer = ByteBuffer.wrap(line);
-    while (buffer.hasRemaining()) {
-      out.write(buffer);
-    }
-    out.force(true);
+    FileOutputStream out = open();
+    out.write(line);
+    out.getFD().sync();
     appended++;
   }
 
-  private FileChannel open() throws IOException {
-    if (channel == null) {
+  /**
+   * Opens the file for appending through {@code java.io}: a NIO channel would be closed for good by
+   * an interrupt of whichever thread happens to write, and every later dead letter would fail.
+   */
+  private FileOutputStream open() throws IOException {
+    if (out == null) {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         PrivateFiles.createDirectories(parent);
       }
-      channel =
-          FileChannel.open(
-              file,
-              EnumSet.of(
-                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
-              PrivateFiles.attributes(PrivateFiles.FILE_MODE));
-      // A file left by an older run or created by hand may be readable by others; fix that.
-      if (!Files.getPosixFilePermissions(file).equals(PrivateFiles.FILE_MODE)) {
-        Files.setPosixFilePermissions(file, PrivateFiles.FILE_MODE);
+      try {
+        Files.createFile(file, PrivateFiles.attributes(PrivateFiles.FILE_MODE));
+      } catch (FileAlreadyExistsException e) {
+        // A file left by an older run or created by hand may be readable by others; fix that.
+        if (!Files.getPosixFilePermissions(file).equals(PrivateFiles.FILE_MODE)) {
+          Files.setPosixFilePermissions(file, PrivateFiles.FILE_MODE);
+        }
       }
+      out = new FileOutputStream(file.toFile(), true);
     }
-    return channel;
+    return out;
   }
 }

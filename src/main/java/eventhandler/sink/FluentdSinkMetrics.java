@@ -37,7 +37,7 @@ final class FluentdSinkMetrics {
             .description("Events Fluentd accepted")
             .register(registry);
     bytesSent =
-        Counter.builder("eventhandler.fluentd.bytes.sent")
+        Counter.builder("eventhandler.fluentd.sent")
             .description("Request body bytes written to Fluentd, retries included")
             .baseUnit("bytes")
             .register(registry);

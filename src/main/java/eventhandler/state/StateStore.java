@@ -3,22 +3,22 @@ package eventhandler.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import eventhandler.files.PrivateFiles;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -465,23 +465,23 @@ public final class StateStore {
 
   private static void appendLine(Path file, String line) throws IOException {
     boolean created = !Files.exists(file);
-    try (FileChannel channel =
-        FileChannel.open(
-            file,
-            EnumSet.of(
-                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
-            PrivateFiles.attributes(PrivateFiles.FILE_MODE))) {
-      long size = channel.size();
-      long end = completeLinesEnd(channel, size);
+    if (created) {
+      try {
+        Files.createFile(file, PrivateFiles.attributes(PrivateFiles.FILE_MODE));
+      } catch (FileAlreadyExistsException ignored) {
+        created = false;
+      }
+    }
+    // java.io, not a channel: an interrupt (a stop) must not make the append fail.
+    try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+      long size = out.length();
+      long end = completeLinesEnd(out, size);
       if (end < size) {
-        channel.truncate(end); // drop a torn line left by a crash mid-append
+        out.setLength(end); // drop a torn line left by a crash mid-append
       }
-      ByteBuffer buffer = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-      long position = end;
-      while (buffer.hasRemaining()) {
-        position += channel.write(buffer, position);
-      }
-      channel.force(true);
+      out.seek(end);
+      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      out.getFD().sync();
     }
     if (created) {
       PrivateFiles.syncDirectory(file.getParent());
@@ -489,20 +489,16 @@ public final class StateStore {
   }
 
   /** Length of the file up to and including its last newline. */
-  private static long completeLinesEnd(FileChannel channel, long size) throws IOException {
+  private static long completeLinesEnd(RandomAccessFile file, long size) throws IOException {
     long position = size;
-    ByteBuffer block = ByteBuffer.allocate(4096);
+    byte[] block = new byte[4096];
     while (position > 0) {
-      int length = (int) Math.min(block.capacity(), position);
+      int length = (int) Math.min(block.length, position);
       long start = position - length;
-      block.clear().limit(length);
-      while (block.hasRemaining()) {
-        if (channel.read(block, start + block.position()) < 0) {
-          throw new IOException("File shrank while reading it");
-        }
-      }
+      file.seek(start);
+      file.readFully(block, 0, length);
       for (int i = length - 1; i >= 0; i--) {
-        if (block.get(i) == '\n') {
+        if (block[i] == '\n') {
           return start + i + 1;
         }
       }
@@ -569,11 +565,17 @@ public final class StateStore {
     return files;
   }
 
+  /**
+   * The file's bytes, or null if it does not exist; through java.io so an interrupt cannot fail it.
+   */
   private static byte[] readIfExists(Path file) throws IOException {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return null;
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      return in.readAllBytes();
+    } catch (FileNotFoundException e) {
+      if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+      throw e; // for example permission denied, or a directory
     }
   }
 

@@ -3,6 +3,10 @@ package eventhandler.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
@@ -17,12 +21,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class AutoLockerTest {
   private static final Instant T0 = Instant.parse("2024-10-16T10:00:00Z");
@@ -45,8 +51,7 @@ class AutoLockerTest {
     AutoLocker locker = locker(AutoLocker.Settings.DEFAULT, written::add);
 
     for (int i = 0; i < 3; i++) {
-      assertThat(locker.onEvent("user.login", failedLogin("alice", ""))).isEmpty();
-      clock.advance(Duration.ofSeconds(10));
+      assertThat(fail(locker, "alice", "", T0.plusSeconds(10 * i))).isEmpty();
     }
 
     assertThat(counter("eventhandler.autolock.failed.logins")).isEqualTo(3);
@@ -59,11 +64,11 @@ class AutoLockerTest {
         locker(
             new AutoLocker.Settings(3, Duration.ofMinutes(1), Duration.ofHours(2)), written::add);
     for (int i = 0; i < 3; i++) {
-      locker.onEvent("user.login", failedLogin("alice", "root"));
-      clock.advance(Duration.ofSeconds(5));
+      fail(locker, "alice", "root", T0.plusSeconds(5 * i));
     }
+    clock.advance(Duration.ofSeconds(15));
 
-    Optional<LockV2> lock = locker.onEvent("user.login", failedLogin("alice", "root"));
+    Optional<LockV2> lock = fail(locker, "alice", "root", T0.plusSeconds(15));
 
     assertThat(lock).isPresent();
     LockV2 expected =
@@ -91,19 +96,97 @@ class AutoLockerTest {
   }
 
   @Test
-  void eachFurtherFailureUpsertsTheSameLockAgain() {
+  void theExpiryCountsFromWhenTheLockIsWrittenNotFromTheEvent() {
+    AutoLocker locker =
+        locker(
+            new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ofHours(1)), written::add);
+    Instant longAgo = T0.minus(Duration.ofDays(3));
+    fail(locker, "alice", "", longAgo);
+
+    Optional<LockV2> lock = fail(locker, "alice", "", longAgo.plusSeconds(1));
+
+    assertThat(lock).isPresent();
+    assertThat(lock.get().getSpec().getExpires())
+        .isEqualTo(timestamp(T0.plus(Duration.ofHours(1))));
+  }
+
+  @Test
+  void furtherFailuresWhileTheLockIsInForceDoNotWriteOrLogItAgain() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(AutoLocker.class);
+    logger.addAppender(logs);
+    try {
+      AutoLocker locker =
+          locker(
+              new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ofMinutes(10)),
+              written::add);
+      fail(locker, "alice", "", T0);
+      assertThat(fail(locker, "alice", "", T0.plusSeconds(1))).isPresent();
+      for (int i = 2; i < 30; i++) {
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(fail(locker, "alice", "", T0.plusSeconds(i))).isEmpty();
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 1);
+      assertThat(counter("eventhandler.autolock.failed.logins.while.locked")).isEqualTo(28);
+
+      // Once the lock has expired, failures that still break the limit lock again.
+      clock.advance(Duration.ofMinutes(10));
+      assertThat(fail(locker, "alice", "", T0.plusSeconds(30))).isPresent();
+      await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 2);
+      assertThat(written)
+          .extracting(lock -> lock.getMetadata().getName())
+          .containsOnly("event-handler-auto-lock-alice-");
+      assertThat(logs.list)
+          .filteredOn(event -> event.getLevel() == Level.INFO)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .filteredOn(message -> message.endsWith("; locking"))
+          .hasSize(2);
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
+
+  @Test
+  void failuresFromSeveralThreadsAtOnceWriteOneLock() throws Exception {
+    AutoLocker locker =
+        locker(
+            new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ofMinutes(10)),
+            written::add);
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    AtomicInteger triggered = new AtomicInteger();
+    for (int t = 0; t < 8; t++) {
+      threads.submit(
+          () -> {
+            go.await();
+            for (int i = 0; i < 50; i++) {
+              if (fail(locker, "alice", "", T0.plusMillis(i)).isPresent()) {
+                triggered.incrementAndGet();
+              }
+            }
+            return null;
+          });
+    }
+    go.countDown();
+    threads.shutdown();
+    assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(triggered).hasValue(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 1);
+  }
+
+  @Test
+  void aLockWithoutExpiryIsWrittenOnce() {
     AutoLocker locker =
         locker(new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ZERO), written::add);
-    locker.onEvent("user.login", failedLogin("alice", ""));
+    for (int i = 0; i < 100; i++) {
+      clock.advance(Duration.ofMinutes(5));
+      fail(locker, "alice", "", T0.plusSeconds(i));
+    }
 
-    locker.onEvent("user.login", failedLogin("alice", ""));
     await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 1);
-    locker.onEvent("user.login", failedLogin("alice", ""));
-    await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 2);
-
-    assertThat(written)
-        .extracting(lock -> lock.getMetadata().getName())
-        .containsExactly("event-handler-auto-lock-alice-", "event-handler-auto-lock-alice-");
+    assertThat(counter("eventhandler.autolock.locks.upserted")).isEqualTo(1);
   }
 
   @Test
@@ -111,10 +194,10 @@ class AutoLockerTest {
     AutoLocker locker = locker(AutoLocker.Settings.DEFAULT, written::add);
 
     for (int i = 0; i < 3; i++) {
-      assertThat(locker.onEvent("user.login", failedLogin("alice", ""))).isEmpty();
-      assertThat(locker.onEvent("user.login", failedLogin("bob", ""))).isEmpty();
+      assertThat(fail(locker, "alice", "", T0.plusSeconds(i))).isEmpty();
+      assertThat(fail(locker, "bob", "", T0.plusSeconds(i))).isEmpty();
     }
-    Optional<LockV2> bobLock = locker.onEvent("user.login", failedLogin("bob", ""));
+    Optional<LockV2> bobLock = fail(locker, "bob", "", T0.plusSeconds(3));
 
     assertThat(bobLock).isPresent();
     assertThat(bobLock.get().getSpec().getTarget().getUser()).isEqualTo("bob");
@@ -123,30 +206,49 @@ class AutoLockerTest {
   }
 
   @Test
-  void aNewPeriodStartsAfterTheWindowEnds() {
+  void failuresCountWithinAPeriodOfEachOtherWhereverItStarts() {
     AutoLocker locker = locker(AutoLocker.Settings.DEFAULT, written::add);
-    for (int i = 0; i < 3; i++) {
-      locker.onEvent("user.login", failedLogin("alice", ""));
-    }
-    clock.advance(Duration.ofSeconds(59));
-    assertThat(locker.onEvent("user.login", failedLogin("alice", "")))
-        .as("4th failure 59 s after the first, still inside the period")
-        .isPresent();
+    fail(locker, "alice", "", T0);
+    fail(locker, "alice", "", T0.plusSeconds(30));
+    fail(locker, "alice", "", T0.plusSeconds(50));
+    assertThat(fail(locker, "alice", "", T0.plusSeconds(60)))
+        .as("4 failures, but the first and the last are a whole period apart")
+        .isEmpty();
 
-    clock.advance(Duration.ofSeconds(1)); // the window opened at T0 has ended
-    for (int i = 0; i < 3; i++) {
-      assertThat(locker.onEvent("user.login", failedLogin("alice", ""))).isEmpty();
+    assertThat(fail(locker, "alice", "", T0.plusSeconds(75)))
+        .as("30 s, 50 s, 60 s and 75 s lie within one minute")
+        .isPresent();
+  }
+
+  @Test
+  void aBacklogWithFailuresSpreadOverDaysLocksNobodyWhenReadInAMoment() {
+    AutoLocker locker = locker(AutoLocker.Settings.DEFAULT, written::add);
+
+    // The export catches up: 200 failures, two minutes apart, read at the same instant.
+    for (int i = 0; i < 200; i++) {
+      assertThat(fail(locker, "alice", "", T0.plus(Duration.ofMinutes(2L * i)))).isEmpty();
     }
-    assertThat(locker.onEvent("user.login", failedLogin("alice", ""))).isPresent();
+
+    assertThat(written).isEmpty();
+    assertThat(locker.trackedUsers()).isEqualTo(1);
+  }
+
+  @Test
+  void failuresArrivingOutOfTimeOrderAreCountedByTheirTime() {
+    AutoLocker locker = locker(AutoLocker.Settings.DEFAULT, written::add);
+    assertThat(fail(locker, "alice", "", T0.plusSeconds(50))).isEmpty();
+    assertThat(fail(locker, "alice", "", T0.plusSeconds(10))).isEmpty();
+    assertThat(fail(locker, "alice", "", T0.minusSeconds(5))).isEmpty();
+    assertThat(fail(locker, "alice", "", T0.plusSeconds(30))).isPresent();
   }
 
   @Test
   void lockForZeroMeansNoExpiry() {
     AutoLocker locker =
         locker(new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ZERO), written::add);
-    locker.onEvent("user.login", failedLogin("alice", ""));
+    fail(locker, "alice", "", T0);
 
-    Optional<LockV2> lock = locker.onEvent("user.login", failedLogin("alice", ""));
+    Optional<LockV2> lock = fail(locker, "alice", "", T0);
 
     assertThat(lock).isPresent();
     assertThat(lock.get().getSpec().hasExpires()).isFalse();
@@ -159,8 +261,8 @@ class AutoLockerTest {
         locker(new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ZERO), written::add);
 
     for (int i = 0; i < 5; i++) {
-      assertThat(locker.onEvent("user.login", login("alice", "", true))).isEmpty();
-      assertThat(locker.onEvent("session.start", failedLogin("alice", ""))).isEmpty();
+      assertThat(locker.onEvent("user.login", login("alice", "", true), T0)).isEmpty();
+      assertThat(locker.onEvent("session.start", failedLogin("alice", ""), T0)).isEmpty();
     }
 
     assertThat(counter("eventhandler.autolock.failed.logins")).isZero();
@@ -173,7 +275,7 @@ class AutoLockerTest {
         locker(new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ZERO), written::add);
 
     for (int i = 0; i < 5; i++) {
-      assertThat(locker.onEvent("user.login", failedLogin("", ""))).isEmpty();
+      assertThat(fail(locker, "", "", T0)).isEmpty();
     }
 
     assertThat(counter("eventhandler.autolock.failed.logins")).isEqualTo(5);
@@ -181,15 +283,32 @@ class AutoLockerTest {
   }
 
   @Test
-  void forgetsUsersWhoseWindowEnded() {
+  void failuresOfAParallelBulkExportCountTogetherHoursOutOfOrder() {
+    AutoLocker locker = locker(AutoLocker.Settings.DEFAULT, written::add);
+    // A later chunk of the day is read first.
+    for (int i = 0; i < 3; i++) {
+      assertThat(fail(locker, "alice", "", T0.plus(Duration.ofHours(20)).plusSeconds(i))).isEmpty();
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(fail(locker, "alice", "", T0.plusSeconds(i))).isEmpty();
+    }
+
+    assertThat(fail(locker, "alice", "", T0.plusSeconds(3))).isPresent();
+  }
+
+  @Test
+  void forgetsUsersWithoutARecentFailure() {
     AutoLocker locker = locker(AutoLocker.Settings.DEFAULT, written::add);
     for (int i = 0; i < 1000; i++) {
-      locker.onEvent("user.login", failedLogin("user-" + i, ""));
+      fail(locker, "user-" + i, "", T0);
     }
     assertThat(locker.trackedUsers()).isEqualTo(1000);
 
-    clock.advance(Duration.ofMinutes(1));
-    locker.onEvent("user.login", failedLogin("latecomer", ""));
+    fail(
+        locker,
+        "latecomer",
+        "",
+        T0.plus(AutoLocker.OUT_OF_ORDER_TOLERANCE).plus(Duration.ofMinutes(1)));
 
     assertThat(locker.trackedUsers()).isEqualTo(1);
     assertThat(registry.get("eventhandler.autolock.tracked.users").gauge().value()).isEqualTo(1);
@@ -207,9 +326,9 @@ class AutoLockerTest {
               }
               written.add(lock);
             });
-    locker.onEvent("user.login", failedLogin("alice", ""));
+    fail(locker, "alice", "", T0);
 
-    assertThat(locker.onEvent("user.login", failedLogin("alice", ""))).isPresent();
+    assertThat(fail(locker, "alice", "", T0)).isPresent();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 1);
     assertThat(calls).hasValue(3);
@@ -218,7 +337,7 @@ class AutoLockerTest {
   }
 
   @Test
-  void givesUpAfterTheLastRetryAndCountsIt() {
+  void givesUpAfterTheLastRetryAndTriesAgainOnTheNextFailure() {
     AtomicInteger calls = new AtomicInteger();
     AutoLocker locker =
         locker(
@@ -227,15 +346,18 @@ class AutoLockerTest {
               calls.incrementAndGet();
               throw new IllegalStateException("access denied");
             });
-    locker.onEvent("user.login", failedLogin("alice", ""));
+    fail(locker, "alice", "", T0);
 
-    locker.onEvent("user.login", failedLogin("alice", ""));
+    fail(locker, "alice", "", T0);
 
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> counter("eventhandler.autolock.locks.failed") == 1);
     assertThat(calls).hasValue(3);
     assertThat(counter("eventhandler.autolock.locks.upserted")).isZero();
+    assertThat(fail(locker, "alice", "", T0.plusSeconds(1)))
+        .as("the user is not locked, so the next failure tries again")
+        .isPresent();
   }
 
   @Test
@@ -244,18 +366,18 @@ class AutoLockerTest {
     CountDownLatch entered = new CountDownLatch(1);
     AutoLocker locker =
         locker(
-            new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ofMinutes(10)),
+            new AutoLocker.Settings(1, Duration.ofMinutes(1), Duration.ofSeconds(1)),
             lock -> {
               entered.countDown();
               release.await();
               written.add(lock);
             });
-    locker.onEvent("user.login", failedLogin("alice", ""));
-    locker.onEvent("user.login", failedLogin("alice", "")); // lock #1, in flight
+    fail(locker, "alice", "", T0);
+    fail(locker, "alice", "", T0); // lock #1, in flight
     assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
     for (int i = 1; i <= 10; i++) {
-      clock.advance(Duration.ofSeconds(1));
-      locker.onEvent("user.login", failedLogin("alice", ""));
+      clock.advance(Duration.ofSeconds(2)); // each lock has expired by the next failure
+      assertThat(fail(locker, "alice", "", T0.plusSeconds(i))).isPresent();
     }
 
     release.countDown();
@@ -263,8 +385,12 @@ class AutoLockerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> written.size() == 2);
     assertThat(written.get(1).getSpec().getExpires())
         .as("the second write carries the newest expiry")
-        .isEqualTo(timestamp(T0.plusSeconds(10).plus(Duration.ofMinutes(10))));
+        .isEqualTo(timestamp(T0.plusSeconds(21)));
     assertThat(counter("eventhandler.autolock.locks.upserted")).isEqualTo(2);
+  }
+
+  private Optional<LockV2> fail(AutoLocker locker, String user, String login, Instant time) {
+    return locker.onEvent("user.login", failedLogin(user, login), time);
   }
 
   private AutoLocker locker(AutoLocker.Settings settings, LockWriter writer) {

@@ -8,6 +8,7 @@ import eventhandler.sink.EventSink;
 import eventhandler.sink.SinkHealth;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,7 +47,7 @@ class DeliveryLaneTest {
   }
 
   private final ManualSink sink = new ManualSink();
-  private final InFlightBatches inFlight = new InFlightBatches();
+  private final InFlightBatches inFlight = new InFlightBatches(Clock.systemUTC());
 
   @Test
   void theFirstBatchGoesOutAfterItsLingerAndLaterOnesOnlyWhenFull() throws InterruptedException {
@@ -149,5 +150,50 @@ class DeliveryLaneTest {
     await().until(secondSent::get);
     assertThat(sink.batches).hasSize(2);
     writer.join();
+  }
+
+  @Test
+  void anEventAddedWhileInterruptedIsKeptAndSentByFlushOnStop() throws InterruptedException {
+    DeliveryLane<Integer> lane =
+        new DeliveryLane<>(sink, URI.create("https://x/a"), 2, 1 << 20, 1, 0, r -> {}, inFlight);
+    lane.add(json(1), 1);
+    lane.add(json(2), 2); // a full batch: sent, and it holds the only slot
+    lane.add(json(3), 3);
+    Thread.currentThread().interrupt();
+    try {
+      lane.add(json(4), 4); // full again; waiting for the slot is interrupted by the stop
+      throw new AssertionError("add must give up when interrupted");
+    } catch (InterruptedException expected) {
+      // the stop
+    }
+    lane.flushOnStop();
+    assertThat(sink.batches).extracting(List::size).containsExactly(2, 2);
+    sink.complete(0);
+    sink.complete(1);
+    assertThat(lane.committed()).isEqualTo(4);
+    assertThat(inFlight.count()).isZero();
+  }
+
+  @Test
+  void aBatchCountsAsInFlightUntilItsAcknowledgementIsRecorded() throws InterruptedException {
+    // The shutdown writes the last checkpoint once nothing is in flight: by then the committed
+    // position must include every settled batch.
+    List<Integer> inFlightWhenAcknowledged = new CopyOnWriteArrayList<>();
+    DeliveryLane<Integer> lane =
+        new DeliveryLane<>(
+            sink,
+            URI.create("https://x/a"),
+            2,
+            1 << 20,
+            4,
+            0,
+            report -> inFlightWhenAcknowledged.add(inFlight.count()),
+            inFlight);
+    lane.add(json(1), 1);
+    lane.add(json(2), 2);
+    sink.complete(0);
+    assertThat(inFlightWhenAcknowledged).containsExactly(1);
+    assertThat(inFlight.count()).isZero();
+    assertThat(lane.committed()).isEqualTo(2);
   }
 }

@@ -226,6 +226,39 @@ class FaultsTest {
   }
 
   @Test
+  void aLateRecordingIsNotFoundForItsFirstStreams() {
+    String sid = cluster.sessionIds().get(2);
+    cluster.faults().recordingUploadedLate(sid, 2);
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> sessionStream(sid, 0).hasNext())
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+    List<EventUnstructured> events = new ArrayList<>();
+    sessionStream(sid, 0).forEachRemaining(events::add);
+    assertThat(events).containsExactlyElementsOf(cluster.expectedSessionEvents(sid));
+  }
+
+  @Test
+  void aCorruptRecordingFailsInTheMiddleEveryTime() {
+    String sid = cluster.sessionIds().get(3);
+    List<EventUnstructured> all = cluster.expectedSessionEvents(sid);
+    int damaged = all.size() / 2;
+    cluster.faults().corruptRecordings(sid);
+    for (int from : new int[] {0, damaged - 1, damaged}) {
+      List<EventUnstructured> events = new ArrayList<>();
+      Iterator<EventUnstructured> stream = sessionStream(sid, from);
+      assertThatThrownBy(() -> stream.forEachRemaining(events::add))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL));
+      assertThat(events).containsExactlyElementsOf(all.subList(from, damaged));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> cluster.openStreams() == 0);
+  }
+
+  @Test
   void oversizedEventArrivesWhole() {
     int bytes = 33 * 1024 * 1024;
     cluster.faults().oversizedEvent(3, bytes);

@@ -55,6 +55,22 @@ class DeadLetterFileTest {
   }
 
   @Test
+  void anEntryWithoutAnEventHasANullEvent() throws Exception {
+    Path file = dir.resolve("dead-letter.jsonl");
+    try (DeadLetterFile deadLetters = new DeadLetterFile(file, CLOCK)) {
+      deadLetters.append("recording not found", Map.of("sid", "s1"), (byte[]) null);
+      deadLetters.append("recording damaged", Map.of("sid", "s2"), (String) null);
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines)
+        .containsExactly(
+            "{\"time\":\"2024-05-01T10:00:00Z\",\"reason\":\"recording not found\","
+                + "\"sid\":\"s1\",\"event\":null}",
+            "{\"time\":\"2024-05-01T10:00:00Z\",\"reason\":\"recording damaged\","
+                + "\"sid\":\"s2\",\"event\":null}");
+  }
+
+  @Test
   void keepsEarlierLinesAndTightensAFileOthersCouldRead() throws Exception {
     Path file = dir.resolve("dead-letter.jsonl");
     Files.writeString(file, "{\"earlier\":true}\n");
@@ -78,5 +94,22 @@ class DeadLetterFileTest {
     assertThat(JSON.readTree(lines.get(0)).get("event").isInt()).isTrue();
     assertThat(JSON.readTree(lines.get(1)).get("event").asText()).isEqualTo("{\"a\":1} trailing");
     assertThat(JSON.readTree(lines.get(2)).get("event").asText()).isEmpty();
+  }
+
+  @Test
+  void anInterruptedWriterDoesNotBreakTheFileForLaterWriters() throws Exception {
+    Path file = dir.resolve("dead-letter.jsonl");
+    try (DeadLetterFile deadLetters = new DeadLetterFile(file, CLOCK)) {
+      Thread.currentThread().interrupt();
+      try {
+        deadLetters.append("first", Map.of(), "{\"n\":1}");
+      } finally {
+        assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+      }
+      deadLetters.append("second", Map.of(), "{\"n\":2}");
+    }
+    assertThat(Files.readAllLines(file))
+        .extracting(line -> JSON.readTree(line).get("reason").asText())
+        .containsExactly("first", "second");
   }
 }

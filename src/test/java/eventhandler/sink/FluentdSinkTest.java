@@ -176,7 +176,7 @@ class FluentdSinkTest {
                 .count())
         .isEqualTo(60);
     assertThat(registry.get("eventhandler.fluentd.request.latency").timer().count()).isEqualTo(60);
-    assertThat(registry.get("eventhandler.fluentd.bytes.sent").counter().count()).isPositive();
+    assertThat(registry.get("eventhandler.fluentd.sent").counter().count()).isPositive();
     assertThat(receiver.connectionsAccepted()).isLessThanOrEqualTo(3);
     assertThat(sink.health().healthy()).isTrue();
     assertThat(sink.health().lastSuccess()).isNotNull();

@@ -397,4 +397,24 @@ class StateStoreTest {
   private static String mode(Path path) throws IOException {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
+
+  @Test
+  void savesAndReadsOnAnInterruptedThread() throws IOException {
+    // A stop interrupts the threads that then save the export position on their way out.
+    StateStore store = StateStore.open(storage, "localhost:3025");
+    Thread.currentThread().interrupt();
+    try {
+      store.setSessionIndex("s1", 42);
+      store.setChunkCursor(DAY, "chunk-a", "cursor-7");
+      store.markChunkCompleted(DAY, "chunk-b");
+      store.markChunkCompleted(DAY, "chunk-c");
+
+      assertThat(store.sessions()).containsExactly(Map.entry("s1", 42L));
+      assertThat(store.chunkCursors(DAY)).containsExactly(Map.entry("chunk-a", "cursor-7"));
+      assertThat(store.completedChunks(DAY)).containsExactly("chunk-b", "chunk-c");
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }

@@ -1,0 +1,79 @@
+package eventhandler.cli;
+
+import eventhandler.demo.LocalStack;
+import eventhandler.pipeline.ExportJob;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code demo --duration}: the cluster produces new events every second; once the backlog is
+ * delivered the export follows them for the given time, then the cluster stops producing, the last
+ * events are awaited (a minute at most), and {@code start} is stopped as with SIGTERM.
+ */
+final class DemoFollow implements Runnable {
+  private static final int EVENTS_PER_SECOND = 50;
+  private static final Duration DRAIN_LIMIT = Duration.ofMinutes(1);
+
+  private enum Phase {
+    BACKLOG,
+    FOLLOW,
+    DRAIN,
+    DONE
+  }
+
+  private final LocalStack stack;
+  private final AtomicReference<ExportJob> job;
+  private final Duration follow;
+  private ScheduledFuture<?> producer;
+  private Phase phase = Phase.BACKLOG;
+  private long phaseStarted;
+
+  DemoFollow(LocalStack stack, AtomicReference<ExportJob> job, Duration follow) {
+    this.stack = stack;
+    this.job = job;
+    this.follow = follow;
+  }
+
+  void start(ScheduledExecutorService timer) {
+    producer =
+        timer.scheduleAtFixedRate(
+            () -> stack.cluster().appendLiveEvents(EVENTS_PER_SECOND), 1, 1, TimeUnit.SECONDS);
+    timer.scheduleAtFixedRate(this, 100, 100, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void run() {
+    long now = System.nanoTime();
+    switch (phase) {
+      case BACKLOG -> {
+        if (stack.receiver().received(LocalStack.auditTag()) >= stack.cluster().auditEventCount()) {
+          next(Phase.FOLLOW, now);
+        }
+      }
+      case FOLLOW -> {
+        if (now - phaseStarted >= follow.toNanos()) {
+          producer.cancel(false);
+          next(Phase.DRAIN, now);
+        }
+      }
+      case DRAIN -> {
+        if (DemoTally.of(stack).complete() || now - phaseStarted >= DRAIN_LIMIT.toNanos()) {
+          ExportJob running = job.get();
+          if (running != null) {
+            running.stop();
+            next(Phase.DONE, now);
+          }
+        }
+      }
+      case DONE -> {}
+    }
+  }
+
+  private void next(Phase phase, long now) {
+    this.phase = phase;
+    this.phaseStarted = now;
+  }
+}

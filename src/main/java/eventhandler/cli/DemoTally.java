@@ -1,0 +1,36 @@
+package eventhandler.cli;
+
+import eventhandler.demo.LocalStack;
+import eventhandler.sim.FluentdReceiver;
+import eventhandler.sim.SimulatedCluster;
+
+/**
+ * What the receiver got against what the simulated cluster holds (session {@code print} events are
+ * skipped by default, so they are not expected).
+ */
+record DemoTally(
+    long audit, long expectedAudit, long sessionEvents, long expectedSessionEvents, int sessions) {
+
+  static DemoTally of(LocalStack stack) {
+    SimulatedCluster cluster = stack.cluster();
+    FluentdReceiver receiver = stack.receiver();
+    long expectedAudit = cluster.auditEventCount();
+    long audit = receiver.received(LocalStack.auditTag());
+    var sessionIds = cluster.sessionIds();
+    long expectedSessionEvents = 0;
+    long sessionEvents = 0;
+    for (String sessionId : sessionIds) {
+      expectedSessionEvents +=
+          cluster.expectedSessionEvents(sessionId).stream()
+              .filter(event -> !event.getType().equals("print"))
+              .count();
+      sessionEvents += receiver.received(LocalStack.sessionTag(sessionId));
+    }
+    return new DemoTally(
+        audit, expectedAudit, sessionEvents, expectedSessionEvents, sessionIds.size());
+  }
+
+  boolean complete() {
+    return audit >= expectedAudit && sessionEvents >= expectedSessionEvents;
+  }
+}

@@ -1,0 +1,16 @@
+package eventhandler.pipeline;
+
+/**
+ * A stop interrupts the export threads; a Teleport call cut short by it fails with CANCELLED and
+ * leaves the thread's interrupt set. Retry loops call this first so a stop ends them at once
+ * instead of being logged as a Teleport failure and retried.
+ */
+final class Interrupts {
+  private Interrupts() {}
+
+  static void throwIfInterrupted() throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException("stopping");
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package eventhandler.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import eventhandler.sim.SimulatedCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code start} as a real process, killed with SIGKILL at random moments several times in a row,
+ * then run to the end: every event arrives; what arrives twice is bounded by what was in flight or
+ * not yet checkpointed at each kill.
+ */
+class CrashTest {
+  private static final int KILLS = 4;
+  private static final Duration CHECKPOINT_SLACK = Duration.ofMillis(1000);
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  @Test
+  void killedSeveralTimesThenRunToTheEndLosesNothing() throws Exception {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    SimulatedCluster cluster =
+        SimulatedCluster.builder().seed(31).events(30_000).sessionShare(0.01).build();
+    try (E2eRun run = E2eRun.start(dir, cluster);
+        E2eRun.Arrivals arrivals = run.sampleArrivals()) {
+      // Slow Fluentd down (about 2,000 events/s) so each run is killed part way, well after its
+      // first checkpoints, rather than after the end.
+      run.receiver().latency(Duration.ofMillis(50));
+      List<String> kills = new ArrayList<>();
+      E2eRun.Arrivals.Counts unsaved = new E2eRun.Arrivals.Counts(0, 0);
+      long sessionEventsAtRisk = 0;
+      for (int i = 0; i < KILLS; i++) {
+        long before = run.receiver().totalRecords();
+        long progress = 1_000 + random.nextInt(3_000);
+        try (E2eRun.Child child =
+            run.startChild(
+                "--timeout=1s",
+                "--batch=200",
+                "--fluentd-batch-size=50",
+                "--fluentd-max-connections=2")) {
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> run.receiver().totalRecords() >= before + progress || !child.alive());
+          assertThat(child.alive()).as("child output:\n%s", child.output()).isTrue();
+          // What arrived since the last checkpoint (every 0.5 s) may arrive again; the window is
+          // wider so a checkpoint write delayed on a loaded machine stays within it.
+          E2eRun.Arrivals.Counts recent = arrivals.within(CHECKPOINT_SLACK);
+          child.kill();
+          assertThat(child.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
+          recent = recent.plus(arrivals.within(Duration.ZERO)); // answers read before the kill
+          unsaved = unsaved.plus(recent);
+          sessionEventsAtRisk += run.sessionEventsAtRisk(recent.audit());
+          kills.add(
+              String.format(
+                  "pid %d after %d records (%d in the last %d ms)",
+                  child.pid(), progress, recent.total(), CHECKPOINT_SLACK.toMillis()));
+        }
+      }
+      DeliveryCheck beforeLastRun = run.check();
+      assertThat(beforeLastRun.complete())
+          .as("the kills came too late: %s", beforeLastRun)
+          .isFalse();
+
+      run.receiver().latency(Duration.ZERO);
+      try (E2eRun.Child last = run.startChild("--batch=200", "--exit-on-last-event=true")) {
+        E2eRun.assertExit(last, last.awaitExit(Duration.ofSeconds(60)), 0);
+      }
+      DeliveryCheck check = run.check();
+      System.out.printf(
+          "crash (seed %d): kills %s; bounds: %d audit, %d + %d session; in all %s%n",
+          seed, kills, unsaved.audit(), unsaved.session(), sessionEventsAtRisk, check);
+      check.assertNothingMissing();
+      assertThat(check.auditDuplicates())
+          .as("audit events sent again: at most those that arrived shortly before a kill")
+          .isLessThanOrEqualTo(unsaved.audit());
+      assertThat(check.sessionDuplicates())
+          .as(
+              "session events sent again: at most those that arrived shortly before a kill, and"
+                  + " those of recordings whose upload event was not saved at a kill")
+          .isLessThanOrEqualTo(unsaved.session() + sessionEventsAtRisk);
+    }
+  }
+}
