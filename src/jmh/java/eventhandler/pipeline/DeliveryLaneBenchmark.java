@@ -59,7 +59,7 @@ public class DeliveryLaneBenchmark {
             10,
             0L,
             report -> {},
-            new InFlightBatches());
+            new InFlightBatches(java.time.Clock.systemUTC()));
   }
 
   @Benchmark
