@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param rawWarmUp raw posting before the measured window
  * @param rawDuration measured window of the raw poster; zero skips it
  * @param coldStart whether to time a new {@code start} process to its first delivered event
+ * @param coldStartJavaOptions JVM options of that process (e.g. a class data sharing archive)
  * @param directory where the files go, or empty for a new temporary directory
  * @param seed seed of the simulated cluster
  * @param fluentd a Fluentd to send to instead of the built-in receiver, if any
@@ -47,6 +48,7 @@ public record BenchOptions(
     Duration rawWarmUp,
     Duration rawDuration,
     boolean coldStart,
+    List<String> coldStartJavaOptions,
     Optional<Path> directory,
     long seed,
     Optional<ExternalFluentd> fluentd,

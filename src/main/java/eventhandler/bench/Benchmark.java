@@ -387,7 +387,8 @@ public final class Benchmark {
     Path storage = dir.resolve("cold-start-storage");
     List<String> arguments = new ArrayList<>(stack.startArguments(storage));
     arguments.add("--fluentd-batch-size=" + options.batchSize());
-    return ColdStartProbe.run(arguments, stack.receiver(), dir.resolve("cold-start.log"));
+    return ColdStartProbe.run(
+        options.coldStartJavaOptions(), arguments, stack.receiver(), dir.resolve("cold-start.log"));
   }
 
   /** Whether every event arrived (checked at the built-in receiver, or from the counters). */

@@ -18,13 +18,14 @@ final class ColdStartProbe {
   private ColdStartProbe() {}
 
   /**
-   * Launches {@code java -cp <this class path> eventhandler.Main <startArguments>} with an empty
-   * environment apart from {@code PATH}, output to {@code log}.
+   * Launches {@code java <javaOptions> -cp <this class path> eventhandler.Main <startArguments>}
+   * with an empty environment apart from {@code PATH}, output to {@code log}.
    *
    * @return nanoseconds from launch to the first new record at {@code receiver}, or -1 if none came
    *     within a minute or the process ended first
    */
-  static long run(List<String> startArguments, FluentdReceiver receiver, Path log)
+  static long run(
+      List<String> javaOptions, List<String> startArguments, FluentdReceiver receiver, Path log)
       throws IOException, InterruptedException {
     String java =
         ProcessHandle.current()
@@ -33,6 +34,7 @@ final class ColdStartProbe {
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new ArrayList<>();
     command.add(java);
+    command.addAll(javaOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("eventhandler.Main");

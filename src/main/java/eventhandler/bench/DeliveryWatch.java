@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Follows the export's own counters ({@code eventhandler.events.exported}, {@code
- * eventhandler.fluentd.bytes.sent}) every few milliseconds, to time the first delivered event and
- * the span from the first to the last delivery.
+ * eventhandler.fluentd.sent}, in bytes) every few milliseconds, to time the first delivered event
+ * and the span from the first to the last delivery.
  */
 final class DeliveryWatch implements AutoCloseable {
   private static final long POLL_NANOS = 5_000_000;
@@ -76,7 +76,7 @@ final class DeliveryWatch implements AutoCloseable {
 
   private double bytesSent() {
     if (bytesCounter == null) {
-      bytesCounter = registry.find("eventhandler.fluentd.bytes.sent").counter();
+      bytesCounter = registry.find("eventhandler.fluentd.sent").counter();
     }
     return bytesCounter == null ? 0 : bytesCounter.count();
   }

@@ -119,6 +119,13 @@ final class BenchCommand implements Callable<Integer> {
       description = "Time a new 'start' process (JVM included) to its first delivered event.")
   boolean coldStart;
 
+  @Option(
+      names = "--cold-start-java-option",
+      description =
+          "A JVM option for the new 'start' process of --cold-start (repeatable), e.g."
+              + " -XX:SharedArchiveFile=app.jsa.")
+  List<String> coldStartJavaOptions = new ArrayList<>();
+
   @Option(names = "--fluentd-url", description = "A Fluentd in_http URL for audit events.")
   URI fluentdUrl;
 
@@ -234,6 +241,7 @@ final class BenchCommand implements Callable<Integer> {
             Duration.ofSeconds(raw.isZero() ? 0 : 1),
             raw,
             coldStart,
+            List.copyOf(coldStartJavaOptions),
             Optional.ofNullable(directory),
             seed,
             fluentd,
