@@ -261,9 +261,22 @@ public final class TeleportConnector {
 
   private static boolean closedDuringHandshake(Status status) {
     String description = status.getDescription();
-    return status.getCode() == Status.Code.UNAVAILABLE
-        && description != null
-        && description.contains("Connection closed while performing TLS negotiation");
+    if (status.getCode() != Status.Code.UNAVAILABLE) {
+      return false;
+    }
+    if (description != null
+        && description.contains("Connection closed while performing TLS negotiation")) {
+      return true;
+    }
+    // When the server's alert crosses the client's own handshake write, Netty reports only that
+    // the write failed; the alert itself is lost the same way.
+    for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (message != null && message.contains("failure when writing TLS control frames")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String description(Status status) {

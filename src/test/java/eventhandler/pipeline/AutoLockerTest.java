@@ -12,11 +12,8 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import eventhandler.teleport.proto.types.LockV2;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +32,7 @@ class AutoLockerTest {
   private static final AutoLocker.RetryPolicy FAST_RETRIES =
       new AutoLocker.RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20));
 
-  private final MutableClock clock = new MutableClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<LockV2> written = new CopyOnWriteArrayList<>();
@@ -431,33 +428,5 @@ class AutoLockerTest {
         .setSeconds(instant.getEpochSecond())
         .setNanos(instant.getNano())
         .build();
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
