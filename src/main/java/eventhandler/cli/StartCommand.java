@@ -70,6 +70,7 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    StartPrimer.startInBackground();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     RawSettings raw = new SettingsResolver(environment).resolve(flagValues());

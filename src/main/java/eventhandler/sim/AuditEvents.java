@@ -1,6 +1,5 @@
 package eventhandler.sim;
 
-import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.time.Instant;
@@ -178,15 +177,14 @@ final class AuditEvents {
             .put("addr.remote", remoteAddress(random));
       }
       case CERT_CREATE -> {
-        Struct identity =
+        StructBuilder identity =
             new StructBuilder()
                 .put("user", user)
                 .put("roles", List.of(pick(ROLES, random)))
                 .put("logins", List.of(pick(LOGINS, random)))
                 .put("expires", formatMillis(millis + 12 * 3_600_000L))
                 .put("route_to_cluster", clusterName)
-                .put("teleport_cluster", clusterName)
-                .build();
+                .put("teleport_cluster", clusterName);
         json.put("cert_type", "user").put("identity", identity);
       }
       case ROLE_CREATED ->
@@ -206,13 +204,7 @@ final class AuditEvents {
     if (oversized.isPresent()) {
       json.put("oversized_payload", "x".repeat(oversized.getAsInt()));
     }
-    return EventUnstructured.newBuilder()
-        .setType(kind.type())
-        .setId(uid)
-        .setTime(timestamp(millis))
-        .setIndex(ei)
-        .setUnstructured(json.build())
-        .build();
+    return WireEvent.of(kind.type(), uid, millis, ei, json);
   }
 
   private void sessionFields(StructBuilder json, SplittableRandom random, String user, String sid) {

@@ -1,7 +1,6 @@
 package eventhandler.sim;
 
 import static eventhandler.sim.AuditEvents.formatMillis;
-import static eventhandler.sim.AuditEvents.timestamp;
 
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.nio.charset.StandardCharsets;
@@ -172,13 +171,7 @@ final class SessionRecordings {
             .put("offset", offset);
         offset += length;
       }
-      return EventUnstructured.newBuilder()
-          .setType(type)
-          .setId(id)
-          .setTime(timestamp(millis))
-          .setIndex(k)
-          .setUnstructured(json.build())
-          .build();
+      return WireEvent.of(type, id, millis, k, json);
     }
 
     private StructBuilder common(

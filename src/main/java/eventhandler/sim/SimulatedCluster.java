@@ -367,12 +367,13 @@ public final class SimulatedCluster implements AutoCloseable {
 
   public EventUnstructured auditEvent(long index) {
     Objects.checkIndex(index, timeline.count());
-    return auditEvents.event(index);
+    return WireEvent.decoded(auditEvents.event(index));
   }
 
   /** Every audit event in order, made lazily (safe for millions). */
   public Stream<EventUnstructured> expectedAuditEvents() {
-    return LongStream.range(0, timeline.count()).mapToObj(auditEvents::event);
+    return LongStream.range(0, timeline.count())
+        .mapToObj(index -> WireEvent.decoded(auditEvents.event(index)));
   }
 
   /** The session ids of all {@code session.upload} events, in order. */
@@ -396,7 +397,7 @@ public final class SimulatedCluster implements AutoCloseable {
     List<EventUnstructured> events = new ArrayList<>();
     if (recording.isPresent()) {
       Iterator<EventUnstructured> iterator = recordings.events(recording.get(), 0);
-      iterator.forEachRemaining(events::add);
+      iterator.forEachRemaining(event -> events.add(WireEvent.decoded(event)));
     }
     return events;
   }

@@ -46,13 +46,16 @@ import org.bouncycastle.util.io.pem.PemObject;
  * <p>Errors never include key material; they name the source only.
  */
 public final class Pem {
+  private Pem() {}
+
   /**
    * OpenSSL's key derivation for encrypted PEM ({@code PBKDF-OpenSSL}) exists only in
-   * BouncyCastle's provider; it is used directly, not registered globally.
+   * BouncyCastle's provider; it is used directly, not registered globally. Built on first use: it
+   * loads hundreds of classes, which only encrypted keys need (not the start-up path).
    */
-  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
-
-  private Pem() {}
+  private static final class BouncyCastle {
+    static final Provider PROVIDER = new BouncyCastleProvider();
+  }
 
   /** All certificates in a PEM file, in file order. */
   public static List<X509Certificate> readCertificates(Path file) throws IOException {
@@ -111,7 +114,7 @@ public final class Pem {
               encrypted
                   .decryptKeyPair(
                       new JcePEMDecryptorProviderBuilder()
-                          .setProvider(BOUNCY_CASTLE)
+                          .setProvider(BouncyCastle.PROVIDER)
                           .build(passphrase))
                   .getPrivateKeyInfo());
         }
@@ -120,7 +123,7 @@ public final class Pem {
           return converter.getPrivateKey(
               encrypted.decryptPrivateKeyInfo(
                   new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                      .setProvider(BOUNCY_CASTLE)
+                      .setProvider(BouncyCastle.PROVIDER)
                       .build(passphrase)));
         }
       }
@@ -186,7 +189,7 @@ public final class Pem {
           new JcaMiscPEMGenerator(
               key,
               new JcePEMEncryptorBuilder("AES-256-CBC")
-                  .setProvider(BOUNCY_CASTLE)
+                  .setProvider(BouncyCastle.PROVIDER)
                   .setSecureRandom(new SecureRandom())
                   .build(passphrase)));
     } catch (IOException e) {

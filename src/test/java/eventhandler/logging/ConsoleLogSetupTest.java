@@ -1,0 +1,36 @@
+package eventhandler.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.core.ConsoleAppender;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class ConsoleLogSetupTest {
+  @Test
+  void logbackFindsTheSetupThroughItsServiceFile() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+
+    assertThat(root.getAppender("STDERR")).isInstanceOf(ConsoleAppender.class);
+    assertThat(context.getLogger("io.grpc").getLevel()).isEqualTo(Level.WARN);
+    assertThat(context.getLogger("io.netty").getLevel()).isEqualTo(Level.WARN);
+  }
+
+  @Test
+  void writesTimestampedLinesToStderrAtInfo() {
+    LoggerContext context = new LoggerContext();
+    new ConsoleLogSetup().configure(context);
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+
+    ConsoleAppender<?> stderr = (ConsoleAppender<?>) root.getAppender("STDERR");
+    assertThat(stderr.getTarget()).isEqualTo("System.err");
+    assertThat(((PatternLayoutEncoder) stderr.getEncoder()).getPattern())
+        .isEqualTo(ConsoleLogSetup.PATTERN);
+    assertThat(root.getLevel()).isEqualTo(Level.INFO);
+  }
+}
