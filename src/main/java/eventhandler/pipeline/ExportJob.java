@@ -9,6 +9,8 @@ import eventhandler.config.TeleportCredentials;
 import eventhandler.ops.ExportReadiness;
 import eventhandler.ops.OpsServer;
 import eventhandler.ops.Readiness;
+import eventhandler.retry.Backoff;
+import eventhandler.retry.RetryDelays;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.DryRunSink;
 import eventhandler.sink.EventSink;
@@ -322,7 +324,9 @@ public final class ExportJob {
             .withRefresh(teleport.refreshEnabled(), teleport.refreshInterval())
             .withDialTimeout(teleport.dialTimeout())
             .withMaxInboundMessageSize(teleport.maxMessageBytes(), "--teleport-max-message-size");
-    Backoff backoff = new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom());
+    RetryDelays retryDelays =
+        new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom()::nextLong)
+            .delays();
     while (stopRequested.getCount() > 0) {
       try {
         GrpcTeleportClient client = connector.connect(connectSettings);
@@ -337,7 +341,7 @@ public final class ExportJob {
         if (e.kind() != TeleportException.Kind.CONNECTION) {
           throw e;
         }
-        Duration delay = backoff.next();
+        Duration delay = retryDelays.next();
         LOG.error(
             "cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
         if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.retry.RetryDelays;
 import eventhandler.state.LegacyCursor;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportException;
@@ -30,7 +31,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
   private final ExportMetrics metrics;
   private final Duration pollInterval;
   private final boolean exitOnLastEvent;
-  private final Backoff backoff;
+  private final RetryDelays retryDelays;
   private final RateLimitedLog errors;
   private final StallCheck stallCheck;
   private final BlockingQueue<SearchPager.Page> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
@@ -45,7 +46,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
       Clock clock,
       Duration pollInterval,
       boolean exitOnLastEvent,
-      Backoff backoff,
+      RetryDelays retryDelays,
       StallCheck stallCheck) {
     this.pager = pager;
     this.handler = handler;
@@ -54,7 +55,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
     this.metrics = metrics;
     this.pollInterval = pollInterval;
     this.exitOnLastEvent = exitOnLastEvent;
-    this.backoff = backoff;
+    this.retryDelays = retryDelays;
     this.stallCheck = stallCheck;
     this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
     this.saved = lane.committed();
@@ -106,11 +107,11 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
         try {
           page = pager.next();
           metrics.pollSucceeded();
-          backoff.reset();
+          retryDelays.reset();
         } catch (TeleportException e) {
           Interrupts.throwIfInterrupted();
           metrics.pollFailed();
-          Duration delay = backoff.next();
+          Duration delay = retryDelays.next();
           errors.warn(
               "search",
               "reading audit events from Teleport failed, retrying in "

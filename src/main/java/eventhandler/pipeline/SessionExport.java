@@ -1,6 +1,7 @@
 package eventhandler.pipeline;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import eventhandler.retry.RetryDelays;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.EventStream;
@@ -37,7 +38,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
   private final ExportMetrics metrics;
   private final SessionJob job;
   private final DeliveryLane<Long> lane;
-  private final Backoff backoff;
+  private final RetryDelays retryDelays;
   private final RateLimitedLog errors;
   private final DeadLetterFile deadLetters;
   private long saved;
@@ -50,7 +51,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
       ExportMetrics metrics,
       SessionJob job,
       DeliveryLane<Long> lane,
-      Backoff backoff,
+      RetryDelays retryDelays,
       RateLimitedLog errors,
       DeadLetterFile deadLetters) {
     this.client = client;
@@ -59,7 +60,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
     this.metrics = metrics;
     this.job = job;
     this.lane = lane;
-    this.backoff = backoff;
+    this.retryDelays = retryDelays;
     this.errors = errors;
     this.deadLetters = deadLetters;
     this.saved = job.index();
@@ -129,7 +130,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
         }
         if (progressed) {
           failuresWithoutProgress = 0; // a flaky stream that moves on is not a broken recording
-          backoff.reset(); // a stream that worked for a while is not a failing one
+          retryDelays.reset(); // a stream that worked for a while is not a failing one
         }
         // An outage is waited out however long it lasts; any other error that keeps coming back
         // at the same place means this recording cannot be read, and it must not hold a worker
@@ -139,9 +140,9 @@ final class SessionExport implements Checkpointer.Checkpointable {
           return Outcome.FAILED;
         }
         if (progressed) {
-          backoff.reset(); // a stream that worked for a while is not a failing one
+          retryDelays.reset(); // a stream that worked for a while is not a failing one
         }
-        Duration delay = backoff.next();
+        Duration delay = retryDelays.next();
         errors.warn(
             "session-stream",
             "streaming session "

@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.retry.Backoff;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.state.MissingRecording;
 import eventhandler.state.StateStore;
@@ -192,7 +193,8 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
             metrics,
             job,
             lanes.apply(job),
-            new Backoff(timings.sessionStreamRetry(), Duration.ofMinutes(1), random),
+            new Backoff(timings.sessionStreamRetry(), Duration.ofMinutes(1), random::nextLong)
+                .delays(),
             errors,
             deadLetters);
     checkpointer.add(export);
