@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.Backoff;
 import eventhandler.retry.RetryDelays;
 import eventhandler.state.StateStore;
@@ -47,7 +48,7 @@ final class BulkExport implements AuditExport {
   private final Function<ChunkPosition, DeliveryLane<ChunkPosition>> lanes;
   private final Checkpointer checkpointer;
   private final Backoff backoff;
-  private final RateLimitedLog errors;
+  private final WarningThrottle errors;
 
   BulkExport(
       TeleportClient client,
@@ -74,7 +75,7 @@ final class BulkExport implements AuditExport {
     this.lanes = lanes;
     this.checkpointer = checkpointer;
     this.backoff = backoff;
-    this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+    this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.Backoff;
 import eventhandler.retry.RetryDelays;
 import eventhandler.state.StateStore;
@@ -26,7 +27,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
   private final String chunk;
   private final DeliveryLane<ChunkPosition> lane;
   private final Backoff backoff;
-  private final RateLimitedLog errors;
+  private final WarningThrottle errors;
   private final Checkpointer checkpointer;
   private ChunkPosition saved;
 
@@ -38,7 +39,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
       String chunk,
       DeliveryLane<ChunkPosition> lane,
       Backoff backoff,
-      RateLimitedLog errors,
+      WarningThrottle errors,
       Checkpointer checkpointer) {
     this.client = client;
     this.handler = handler;

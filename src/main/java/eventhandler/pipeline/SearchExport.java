@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.RetryDelays;
 import eventhandler.state.LegacyCursor;
 import eventhandler.state.StateStore;
@@ -32,7 +33,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
   private final Duration pollInterval;
   private final boolean exitOnLastEvent;
   private final RetryDelays retryDelays;
-  private final RateLimitedLog errors;
+  private final WarningThrottle errors;
   private final StallCheck stallCheck;
   private final BlockingQueue<SearchPager.Page> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
   private SearchPosition saved;
@@ -57,7 +58,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
     this.exitOnLastEvent = exitOnLastEvent;
     this.retryDelays = retryDelays;
     this.stallCheck = stallCheck;
-    this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+    this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
     this.saved = lane.committed();
   }
 

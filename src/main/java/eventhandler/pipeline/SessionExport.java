@@ -1,6 +1,7 @@
 package eventhandler.pipeline;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.RetryDelays;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.state.StateStore;
@@ -39,7 +40,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
   private final SessionJob job;
   private final DeliveryLane<Long> lane;
   private final RetryDelays retryDelays;
-  private final RateLimitedLog errors;
+  private final WarningThrottle errors;
   private final DeadLetterFile deadLetters;
   private long saved;
   private String failure = "";
@@ -52,7 +53,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
       SessionJob job,
       DeliveryLane<Long> lane,
       RetryDelays retryDelays,
-      RateLimitedLog errors,
+      WarningThrottle errors,
       DeadLetterFile deadLetters) {
     this.client = client;
     this.state = state;

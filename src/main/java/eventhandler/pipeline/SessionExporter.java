@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.Backoff;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.state.MissingRecording;
@@ -55,7 +56,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
   /** Jobs queued or being exported; counted before they are queued so idle() cannot miss one. */
   private final AtomicInteger outstanding = new AtomicInteger();
 
-  private final RateLimitedLog errors;
+  private final WarningThrottle errors;
   private final List<Thread> workers = new ArrayList<>();
 
   SessionExporter(
@@ -84,7 +85,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     this.timings = timings;
     this.random = random;
     this.queue = new ArrayBlockingQueue<>(16 * concurrency);
-    this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+    this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
   }
 
   /** Starts the workers, re-queues unfinished sessions and schedules missing-recording retries. */

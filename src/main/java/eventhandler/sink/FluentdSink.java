@@ -1,5 +1,6 @@
 package eventhandler.sink;
 
+import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.Backoff;
 import eventhandler.sink.ExchangeResult.Failure;
 import io.micrometer.core.instrument.MeterRegistry;
