@@ -192,7 +192,11 @@ public final class Benchmark {
             startCommand.execute(
                 arguments,
                 settings -> {
-                  job.set(new ExportJob(Clock.systemUTC(), err, registry));
+                  job.set(
+                      new ExportJob(
+                          Clock.systemUTC(),
+                          err,
+                          ExportJob.Options.defaults().withRegistry(registry)));
                   return job.get().run(settings);
                 });
         long wall = System.nanoTime() - started;
