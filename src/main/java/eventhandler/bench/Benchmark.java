@@ -1,6 +1,7 @@
 package eventhandler.bench;
 
 import eventhandler.cli.ExportRunner;
+import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
 import eventhandler.event.EventJson;
 import eventhandler.pipeline.ExportJob;
@@ -21,12 +22,10 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -170,31 +169,20 @@ public final class Benchmark {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(wholeRunPercentiles());
-    AtomicReference<ExportJob> job = new AtomicReference<>();
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "bench-timer");
-              thread.setDaemon(true);
-              return thread;
-            });
-    try (MemoryWatch memory = new MemoryWatch();
+    try (InProcessStart start =
+            new InProcessStart(
+                "bench-timer", ExportJob.Options.defaults().withRegistry(registry), err);
+        MemoryWatch memory = new MemoryWatch();
         CpuWatch cpu = new CpuWatch()) {
       long started = System.nanoTime();
       try (DeliveryWatch deliveries = new DeliveryWatch(registry, started)) {
         if (measured) {
-          scheduleProgress(timer, deliveries, memory, started);
+          scheduleProgress(start.timer(), deliveries, memory, started);
         }
         if (steady) {
-          scheduleSteadyRun(stack, job, timer);
+          scheduleSteadyRun(stack, start);
         }
-        int code =
-            startCommand.execute(
-                arguments,
-                settings -> {
-                  job.set(new ExportJob(Clock.systemUTC(), err, registry));
-                  return job.get().run(settings);
-                });
+        int code = startCommand.execute(arguments, start::run);
         long wall = System.nanoTime() - started;
         deliveries.close();
         Timer latency = registry.find(LATENCY_TIMER).timer();
@@ -218,8 +206,6 @@ public final class Benchmark {
             cpu.secondsByGroup(),
             cpu.processSeconds());
       }
-    } finally {
-      timer.shutdownNow();
     }
   }
 
@@ -271,22 +257,14 @@ public final class Benchmark {
   }
 
   /** Live events while the steady run lasts, and its end. */
-  private void scheduleSteadyRun(
-      LocalStack stack, AtomicReference<ExportJob> job, ScheduledExecutorService timer) {
+  private void scheduleSteadyRun(LocalStack stack, InProcessStart start) {
+    ScheduledExecutorService timer = start.timer();
     // Once a second: the simulator keeps one small record per append.
     if (options.liveRate() > 0) {
       timer.scheduleAtFixedRate(
           () -> stack.cluster().appendLiveEvents(options.liveRate()), 1, 1, TimeUnit.SECONDS);
     }
-    timer.schedule(
-        () -> {
-          ExportJob running = job.get();
-          if (running != null) {
-            running.stop();
-          }
-        },
-        options.duration().toMillis(),
-        TimeUnit.MILLISECONDS);
+    timer.schedule(start::stop, options.duration().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A progress line every so often: rate since the last line, heap after GC, RSS. */

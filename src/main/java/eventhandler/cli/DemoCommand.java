@@ -1,6 +1,7 @@
 package eventhandler.cli;
 
 import eventhandler.config.GoDuration;
+import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.SimulatedCluster;
@@ -8,16 +9,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -138,37 +135,23 @@ final class DemoCommand implements Callable<Integer> {
     } else {
       arguments.add("--timeout=1s");
     }
-    AtomicReference<ExportJob> job = new AtomicReference<>();
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "demo-timer");
-              thread.setDaemon(true);
-              return thread;
-            });
-    DemoProgress progress = new DemoProgress(stack, job, started, out);
-    try {
-      timer.scheduleAtFixedRate(
-          progress::print,
-          progressEvery.toMillis(),
-          progressEvery.toMillis(),
-          TimeUnit.MILLISECONDS);
+    try (InProcessStart start =
+        new InProcessStart("demo-timer", ExportJob.Options.defaults(), err)) {
+      DemoProgress progress = new DemoProgress(stack, start, started, out);
+      start
+          .timer()
+          .scheduleAtFixedRate(
+              progress::print,
+              progressEvery.toMillis(),
+              progressEvery.toMillis(),
+              TimeUnit.MILLISECONDS);
       if (!follow.isZero()) {
-        new DemoFollow(stack, job, follow).start(timer);
+        new DemoFollow(stack, start, follow).start(start.timer());
       }
       // The real command line, in an environment of its own so FDFWD_* variables of the shell
       // cannot point the demo elsewhere.
-      return new RootCommand(
-              Map.of(),
-              out,
-              err,
-              settings -> {
-                job.set(new ExportJob(Clock.systemUTC(), err));
-                return job.get().run(settings);
-              })
+      return new RootCommand(Map.of(), out, err, start::run)
           .execute(arguments.toArray(String[]::new));
-    } finally {
-      timer.shutdownNow();
     }
   }
 

@@ -1,12 +1,11 @@
 package eventhandler.cli;
 
+import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
-import eventhandler.pipeline.ExportJob;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code demo --duration}: the cluster produces new events every second; once the backlog is
@@ -25,15 +24,15 @@ final class DemoFollow implements Runnable {
   }
 
   private final LocalStack stack;
-  private final AtomicReference<ExportJob> job;
+  private final InProcessStart start;
   private final Duration follow;
   private ScheduledFuture<?> producer;
   private Phase phase = Phase.BACKLOG;
   private long phaseStarted;
 
-  DemoFollow(LocalStack stack, AtomicReference<ExportJob> job, Duration follow) {
+  DemoFollow(LocalStack stack, InProcessStart start, Duration follow) {
     this.stack = stack;
-    this.job = job;
+    this.start = start;
     this.follow = follow;
   }
 
@@ -61,9 +60,7 @@ final class DemoFollow implements Runnable {
       }
       case DRAIN -> {
         if (DemoTally.of(stack).complete() || now - phaseStarted >= DRAIN_LIMIT.toNanos()) {
-          ExportJob running = job.get();
-          if (running != null) {
-            running.stop();
+          if (start.stop()) {
             next(Phase.DONE, now);
           }
         }

@@ -1,5 +1,6 @@
 package eventhandler.cli;
 
+import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportJob;
 import eventhandler.pipeline.ExportMetrics;
@@ -7,7 +8,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The progress line {@code demo} prints while {@code start} runs: what the receiver got so far, the
@@ -15,19 +15,19 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class DemoProgress {
   private final LocalStack stack;
-  private final AtomicReference<ExportJob> job;
+  private final InProcessStart start;
   private final PrintWriter out;
   private final long started;
   private long lastNanos;
   private long lastTotal;
 
   /**
-   * @param job the running {@code start}, set once it began
+   * @param start the running {@code start}
    * @param started {@link System#nanoTime()} when the demo's export began
    */
-  DemoProgress(LocalStack stack, AtomicReference<ExportJob> job, long started, PrintWriter out) {
+  DemoProgress(LocalStack stack, InProcessStart start, long started, PrintWriter out) {
     this.stack = stack;
-    this.job = job;
+    this.start = start;
     this.out = out;
     this.started = started;
     this.lastNanos = started;
@@ -40,9 +40,11 @@ final class DemoProgress {
     double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
     long rate = Math.round((total - lastTotal) / seconds);
     Instant position =
-        job.get() == null
-            ? null
-            : job.get().metrics().map(ExportMetrics::newestExportedEventTime).orElse(null);
+        start
+            .job()
+            .flatMap(ExportJob::metrics)
+            .map(ExportMetrics::newestExportedEventTime)
+            .orElse(null);
     out.printf(
         "[%5.1fs] %,d of %,d audit events and %,d session events delivered, %,d events/s%s%n",
         (now - started) / 1e9,

@@ -1,5 +1,8 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.WarningThrottle;
+import eventhandler.retry.Backoff;
+import eventhandler.retry.RetryDelays;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportException;
@@ -19,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,8 @@ final class BulkExport implements AuditExport {
   private final LocalDate startDate;
   private final Function<ChunkPosition, DeliveryLane<ChunkPosition>> lanes;
   private final Checkpointer checkpointer;
-  private final Supplier<Backoff> backoffs;
-  private final RateLimitedLog errors;
+  private final Backoff backoff;
+  private final WarningThrottle errors;
 
   BulkExport(
       TeleportClient client,
@@ -60,7 +62,7 @@ final class BulkExport implements AuditExport {
       LocalDate startDate,
       Function<ChunkPosition, DeliveryLane<ChunkPosition>> lanes,
       Checkpointer checkpointer,
-      Supplier<Backoff> backoffs) {
+      Backoff backoff) {
     this.client = client;
     this.handler = handler;
     this.state = state;
@@ -72,8 +74,8 @@ final class BulkExport implements AuditExport {
     this.startDate = startDate;
     this.lanes = lanes;
     this.checkpointer = checkpointer;
-    this.backoffs = backoffs;
-    this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+    this.backoff = backoff;
+    this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
   }
 
   @Override
@@ -158,7 +160,7 @@ final class BulkExport implements AuditExport {
               date,
               chunk,
               lanes.apply(new ChunkPosition(cursor)),
-              backoffs,
+              backoff,
               errors,
               checkpointer);
       running.add(
@@ -173,14 +175,14 @@ final class BulkExport implements AuditExport {
   }
 
   private List<String> listChunks(LocalDate date) throws InterruptedException {
-    Backoff backoff = backoffs.get();
+    RetryDelays delays = backoff.delays();
     while (true) {
       try {
         return client.listExportChunks(date);
       } catch (TeleportException e) {
         Interrupts.throwIfInterrupted();
         metrics.pollFailed();
-        Duration delay = backoff.next();
+        Duration delay = delays.next();
         errors.warn(
             "list-chunks",
             "listing export chunks of "

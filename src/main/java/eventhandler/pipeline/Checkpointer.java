@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.WarningThrottle;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,13 +27,13 @@ final class Checkpointer implements AutoCloseable {
   private final Set<Checkpointable> flows = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService scheduler;
   private final Duration interval;
-  private final RateLimitedLog errors;
+  private final WarningThrottle errors;
   private ScheduledFuture<?> task;
 
   Checkpointer(ScheduledExecutorService scheduler, Duration interval, Clock clock) {
     this.scheduler = scheduler;
     this.interval = interval;
-    this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+    this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
   }
 
   void add(Checkpointable flow) {

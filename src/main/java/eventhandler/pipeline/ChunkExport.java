@@ -1,5 +1,8 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.WarningThrottle;
+import eventhandler.retry.Backoff;
+import eventhandler.retry.RetryDelays;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.EventStream;
 import eventhandler.teleport.ExportedEvent;
@@ -10,7 +13,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Exports one chunk of one day with {@code ExportUnstructuredEvents}, resuming from the chunk's
@@ -24,8 +26,8 @@ final class ChunkExport implements Checkpointer.Checkpointable {
   private final LocalDate date;
   private final String chunk;
   private final DeliveryLane<ChunkPosition> lane;
-  private final Supplier<Backoff> backoffs;
-  private final RateLimitedLog errors;
+  private final Backoff backoff;
+  private final WarningThrottle errors;
   private final Checkpointer checkpointer;
   private ChunkPosition saved;
 
@@ -36,8 +38,8 @@ final class ChunkExport implements Checkpointer.Checkpointable {
       LocalDate date,
       String chunk,
       DeliveryLane<ChunkPosition> lane,
-      Supplier<Backoff> backoffs,
-      RateLimitedLog errors,
+      Backoff backoff,
+      WarningThrottle errors,
       Checkpointer checkpointer) {
     this.client = client;
     this.handler = handler;
@@ -45,7 +47,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
     this.date = date;
     this.chunk = chunk;
     this.lane = lane;
-    this.backoffs = backoffs;
+    this.backoff = backoff;
     this.errors = errors;
     this.checkpointer = checkpointer;
     this.saved = lane.committed();
@@ -57,7 +59,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
     // Interrupted (a stop), the chunk stays with the checkpointer: its batches in flight settle
     // during the shutdown, and the final checkpoint, written after that, must include them.
     try {
-      export(backoffs.get());
+      export(backoff.delays());
     } catch (InterruptedException e) {
       lane.flushOnStop();
       throw e;
@@ -66,7 +68,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
     state.markChunkCompleted(date, chunk);
   }
 
-  private void export(Backoff backoff) throws InterruptedException {
+  private void export(RetryDelays delays) throws InterruptedException {
     while (true) {
       String cursor = lane.committed().cursor();
       boolean progressed = false;
@@ -81,9 +83,9 @@ final class ChunkExport implements Checkpointer.Checkpointable {
         // Deliver what was read, then resume after the last delivered item.
         lane.drain(Duration.ofDays(1));
         if (progressed) {
-          backoff.reset(); // a stream that worked for a while is not a failing one
+          delays.reset(); // a stream that worked for a while is not a failing one
         }
-        Duration delay = backoff.next();
+        Duration delay = delays.next();
         errors.warn(
             "export-chunk",
             "exporting chunk "

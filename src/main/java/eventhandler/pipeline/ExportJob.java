@@ -9,6 +9,8 @@ import eventhandler.config.TeleportCredentials;
 import eventhandler.ops.ExportReadiness;
 import eventhandler.ops.OpsServer;
 import eventhandler.ops.Readiness;
+import eventhandler.retry.Backoff;
+import eventhandler.retry.RetryDelays;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.DryRunSink;
 import eventhandler.sink.EventSink;
@@ -32,6 +34,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -63,52 +66,61 @@ public final class ExportJob {
   private final AtomicReference<OpsServer> opsServer = new AtomicReference<>();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
 
-  public ExportJob(Clock clock, PrintWriter err) {
-    this(clock, err, ExportTimings.DEFAULT, ExportReadiness.Thresholds::defaults);
-  }
-
-  /** A job with other retry delays (tests). */
-  public ExportJob(Clock clock, PrintWriter err, ExportTimings timings) {
-    this(clock, err, timings, ExportReadiness.Thresholds::defaults);
-  }
-
   /**
-   * @param timings retry delays and the shutdown bound
+   * What a job may take other than the defaults.
+   *
+   * @param timings retry delays and the shutdown bound (tests shorten them)
    * @param readinessThresholds when {@code /readyz} turns not-ready, from the poll interval ({@code
    *     --timeout})
+   * @param registries the meter registry of each run (by default a fresh Prometheus one)
    */
-  public ExportJob(
-      Clock clock,
-      PrintWriter err,
-      ExportTimings timings,
-      Function<Duration, ExportReadiness.Thresholds> readinessThresholds) {
-    this(
-        clock,
-        err,
-        timings,
-        readinessThresholds,
-        () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-  }
-
-  /**
-   * A job whose meters go to {@code registry}, so that {@code bench} can read them (with the
-   * percentiles it configures before the run).
-   */
-  public ExportJob(Clock clock, PrintWriter err, PrometheusMeterRegistry registry) {
-    this(clock, err, ExportTimings.DEFAULT, ExportReadiness.Thresholds::defaults, () -> registry);
-  }
-
-  private ExportJob(
-      Clock clock,
-      PrintWriter err,
+  public record Options(
       ExportTimings timings,
       Function<Duration, ExportReadiness.Thresholds> readinessThresholds,
       Supplier<PrometheusMeterRegistry> registries) {
+    public Options {
+      Objects.requireNonNull(timings, "timings");
+      Objects.requireNonNull(readinessThresholds, "readinessThresholds");
+      Objects.requireNonNull(registries, "registries");
+    }
+
+    /** The settings of a real {@code start}. */
+    public static Options defaults() {
+      return new Options(
+          ExportTimings.DEFAULT,
+          ExportReadiness.Thresholds::defaults,
+          () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    public Options withTimings(ExportTimings timings) {
+      return new Options(timings, readinessThresholds, registries);
+    }
+
+    public Options withReadinessThresholds(
+        Function<Duration, ExportReadiness.Thresholds> readinessThresholds) {
+      return new Options(timings, readinessThresholds, registries);
+    }
+
+    /**
+     * Meters go to {@code registry}, so that {@code bench} can read them (with the percentiles it
+     * configures before the run).
+     */
+    public Options withRegistry(PrometheusMeterRegistry registry) {
+      Objects.requireNonNull(registry, "registry");
+      return new Options(timings, readinessThresholds, () -> registry);
+    }
+  }
+
+  public ExportJob(Clock clock, PrintWriter err) {
+    this(clock, err, Options.defaults());
+  }
+
+  public ExportJob(Clock clock, PrintWriter err, Options options) {
     this.clock = clock;
     this.err = err;
-    this.timings = timings;
-    this.readinessThresholds = readinessThresholds;
-    this.registries = registries;
+    this.timings = options.timings();
+    this.readinessThresholds = options.readinessThresholds();
+    this.registries = options.registries();
   }
 
   /** Where {@code /metrics}, {@code /healthz} and {@code /readyz} are served, once they are. */
@@ -322,7 +334,9 @@ public final class ExportJob {
             .withRefresh(teleport.refreshEnabled(), teleport.refreshInterval())
             .withDialTimeout(teleport.dialTimeout())
             .withMaxInboundMessageSize(teleport.maxMessageBytes(), "--teleport-max-message-size");
-    Backoff backoff = new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom());
+    RetryDelays retryDelays =
+        new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom()::nextLong)
+            .delays();
     while (stopRequested.getCount() > 0) {
       try {
         GrpcTeleportClient client = connector.connect(connectSettings);
@@ -337,7 +351,7 @@ public final class ExportJob {
         if (e.kind() != TeleportException.Kind.CONNECTION) {
           throw e;
         }
-        Duration delay = backoff.next();
+        Duration delay = retryDelays.next();
         LOG.error(
             "cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
         if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.retry.Backoff;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.EventSink;
 import eventhandler.state.StateStore;
@@ -19,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -224,8 +224,7 @@ public final class ExportService {
   private AuditExport chooseAuditExport(
       AuditEventHandler handler, Checkpointer checkpointer, Instant startTime)
       throws InterruptedException, IOException {
-    Supplier<Backoff> backoffs =
-        () -> new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(90), random);
+    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(90), random::nextLong);
     Optional<Instant> legacyWindow = state.windowTime();
     boolean bulk = !state.dates().isEmpty() || probeBulkExport();
     if (bulk) {
@@ -249,7 +248,7 @@ public final class ExportService {
           startDate,
           initial -> lane(config.fluentdUrl(), perChunkInFlight, initial, this::auditDelivered),
           checkpointer,
-          backoffs);
+          backoff);
     }
     SearchPosition resume =
         new SearchPosition(legacyWindow.orElse(startTime), state.cursor(), state.lastId());
@@ -270,7 +269,7 @@ public final class ExportService {
             clock,
             config.pollInterval(),
             config.exitOnLastEvent(),
-            backoffs.get(),
+            backoff.delays(),
             new StallCheck(client, registry, clock, Duration.ofMinutes(5), config.types()));
     checkpointer.add(search);
     return search;

@@ -1,5 +1,7 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.WarningThrottle;
+import eventhandler.retry.RetryDelays;
 import eventhandler.state.LegacyCursor;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportException;
@@ -30,8 +32,8 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
   private final ExportMetrics metrics;
   private final Duration pollInterval;
   private final boolean exitOnLastEvent;
-  private final Backoff backoff;
-  private final RateLimitedLog errors;
+  private final RetryDelays retryDelays;
+  private final WarningThrottle errors;
   private final StallCheck stallCheck;
   private final BlockingQueue<SearchPager.Page> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
   private SearchPosition saved;
@@ -45,7 +47,7 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
       Clock clock,
       Duration pollInterval,
       boolean exitOnLastEvent,
-      Backoff backoff,
+      RetryDelays retryDelays,
       StallCheck stallCheck) {
     this.pager = pager;
     this.handler = handler;
@@ -54,9 +56,9 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
     this.metrics = metrics;
     this.pollInterval = pollInterval;
     this.exitOnLastEvent = exitOnLastEvent;
-    this.backoff = backoff;
+    this.retryDelays = retryDelays;
     this.stallCheck = stallCheck;
-    this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+    this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
     this.saved = lane.committed();
   }
 
@@ -106,11 +108,11 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
         try {
           page = pager.next();
           metrics.pollSucceeded();
-          backoff.reset();
+          retryDelays.reset();
         } catch (TeleportException e) {
           Interrupts.throwIfInterrupted();
           metrics.pollFailed();
-          Duration delay = backoff.next();
+          Duration delay = retryDelays.next();
           errors.warn(
               "search",
               "reading audit events from Teleport failed, retrying in "

@@ -1,6 +1,8 @@
 package eventhandler.pipeline;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import eventhandler.logging.WarningThrottle;
+import eventhandler.retry.RetryDelays;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.EventStream;
@@ -37,8 +39,8 @@ final class SessionExport implements Checkpointer.Checkpointable {
   private final ExportMetrics metrics;
   private final SessionJob job;
   private final DeliveryLane<Long> lane;
-  private final Backoff backoff;
-  private final RateLimitedLog errors;
+  private final RetryDelays retryDelays;
+  private final WarningThrottle errors;
   private final DeadLetterFile deadLetters;
   private long saved;
   private String failure = "";
@@ -50,8 +52,8 @@ final class SessionExport implements Checkpointer.Checkpointable {
       ExportMetrics metrics,
       SessionJob job,
       DeliveryLane<Long> lane,
-      Backoff backoff,
-      RateLimitedLog errors,
+      RetryDelays retryDelays,
+      WarningThrottle errors,
       DeadLetterFile deadLetters) {
     this.client = client;
     this.state = state;
@@ -59,7 +61,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
     this.metrics = metrics;
     this.job = job;
     this.lane = lane;
-    this.backoff = backoff;
+    this.retryDelays = retryDelays;
     this.errors = errors;
     this.deadLetters = deadLetters;
     this.saved = job.index();
@@ -129,7 +131,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
         }
         if (progressed) {
           failuresWithoutProgress = 0; // a flaky stream that moves on is not a broken recording
-          backoff.reset(); // a stream that worked for a while is not a failing one
+          retryDelays.reset(); // a stream that worked for a while is not a failing one
         }
         // An outage is waited out however long it lasts; any other error that keeps coming back
         // at the same place means this recording cannot be read, and it must not hold a worker
@@ -139,9 +141,9 @@ final class SessionExport implements Checkpointer.Checkpointable {
           return Outcome.FAILED;
         }
         if (progressed) {
-          backoff.reset(); // a stream that worked for a while is not a failing one
+          retryDelays.reset(); // a stream that worked for a while is not a failing one
         }
-        Duration delay = backoff.next();
+        Duration delay = retryDelays.next();
         errors.warn(
             "session-stream",
             "streaming session "

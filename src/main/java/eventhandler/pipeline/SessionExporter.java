@@ -1,5 +1,7 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.WarningThrottle;
+import eventhandler.retry.Backoff;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.state.MissingRecording;
 import eventhandler.state.StateStore;
@@ -54,7 +56,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
   /** Jobs queued or being exported; counted before they are queued so idle() cannot miss one. */
   private final AtomicInteger outstanding = new AtomicInteger();
 
-  private final RateLimitedLog errors;
+  private final WarningThrottle errors;
   private final List<Thread> workers = new ArrayList<>();
 
   SessionExporter(
@@ -83,7 +85,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     this.timings = timings;
     this.random = random;
     this.queue = new ArrayBlockingQueue<>(16 * concurrency);
-    this.errors = new RateLimitedLog(LOG, clock, Duration.ofSeconds(30));
+    this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
   }
 
   /** Starts the workers, re-queues unfinished sessions and schedules missing-recording retries. */
@@ -192,7 +194,8 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
             metrics,
             job,
             lanes.apply(job),
-            new Backoff(timings.sessionStreamRetry(), Duration.ofMinutes(1), random),
+            new Backoff(timings.sessionStreamRetry(), Duration.ofMinutes(1), random::nextLong)
+                .delays(),
             errors,
             deadLetters);
     checkpointer.add(export);

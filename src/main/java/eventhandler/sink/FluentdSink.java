@@ -1,5 +1,7 @@
 package eventhandler.sink;
 
+import eventhandler.logging.WarningThrottle;
+import eventhandler.retry.Backoff;
 import eventhandler.sink.ExchangeResult.Failure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
@@ -61,7 +63,7 @@ public final class FluentdSink implements EventSink {
   private final boolean ownsGroup;
   private final Bootstrap bootstrap;
   private final ExecutorService deadLetterWriter;
-  private final RetryBackoff backoff;
+  private final Backoff backoff;
   private final WarningThrottle warnings;
   private final Map<HttpTarget, ConnectionPool> pools = new ConcurrentHashMap<>();
   private final Set<Delivery> pending = ConcurrentHashMap.newKeySet();
@@ -108,7 +110,7 @@ public final class FluentdSink implements EventSink {
     this.deadLetterWriter =
         Executors.newSingleThreadExecutor(new DefaultThreadFactory("fluentd-dead-letters", true));
     this.backoff =
-        new RetryBackoff(
+        new Backoff(
             config.minBackoff(),
             config.maxBackoff(),
             bound -> ThreadLocalRandom.current().nextLong(bound));

@@ -129,7 +129,9 @@ final class FeatureRun implements AutoCloseable {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     PrintWriter errWriter = new PrintWriter(err, true);
-    job = new ExportJob(Clock.systemUTC(), errWriter, timings);
+    job =
+        new ExportJob(
+            Clock.systemUTC(), errWriter, ExportJob.Options.defaults().withTimings(timings));
     ExportJob started = job;
     CompletableFuture<Result> result =
         CompletableFuture.supplyAsync(

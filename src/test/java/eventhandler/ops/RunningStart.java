@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import eventhandler.cli.RootCommand;
 import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportJob;
-import eventhandler.pipeline.ExportTimings;
 import eventhandler.sim.SimulatedCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,7 +51,9 @@ final class RunningStart implements AutoCloseable {
     PrintWriter errWriter = new PrintWriter(err, true);
     job =
         new ExportJob(
-            Clock.systemUTC(), errWriter, ExportTimings.DEFAULT, pollInterval -> thresholds);
+            Clock.systemUTC(),
+            errWriter,
+            ExportJob.Options.defaults().withReadinessThresholds(pollInterval -> thresholds));
     List<String> flags = new ArrayList<>(List.of("--metrics-addr=127.0.0.1:0", "--timeout=1s"));
     flags.addAll(List.of(extraFlags));
     String[] arguments =

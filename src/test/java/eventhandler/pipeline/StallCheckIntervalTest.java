@@ -10,6 +10,7 @@ import com.google.protobuf.Timestamp;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportException;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

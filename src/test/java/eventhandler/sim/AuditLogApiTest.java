@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
-import eventhandler.teleport.proto.auditlog.EventExportChunk;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.teleport.proto.auditlog.EventsUnstructured;
 import eventhandler.teleport.proto.auditlog.ExportEventUnstructured;
 import eventhandler.teleport.proto.auditlog.ExportUnstructuredEventsRequest;
-import eventhandler.teleport.proto.auditlog.GetEventExportChunksRequest;
 import eventhandler.teleport.proto.auditlog.GetUnstructuredEventsRequest;
 import eventhandler.teleport.proto.auditlog.StreamUnstructuredSessionEventsRequest;
 import io.grpc.Status;
@@ -43,19 +41,20 @@ class AuditLogApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster =
-        SimulatedCluster.builder()
-            .seed(42)
-            .events(6_000)
-            .timeRange(FROM, TO)
-            .sessionShare(0.03)
-            .failedLoginShare(0.05)
-            .recordingLength(20, 60)
-            .chunkSize(700)
-            .build()
-            .start();
-    cluster.writeIdentity(dir.resolve("identity"));
-    client = TestClient.direct(cluster, dir.resolve("identity"));
+    cluster = history(42).build().start();
+    client = TestClient.direct(cluster, cluster.writeIdentity(dir.resolve("identity")).file());
+  }
+
+  /** The simulated history these tests read (the started cluster has seed 42). */
+  static SimulatedCluster.Builder history(long seed) {
+    return SimulatedCluster.builder()
+        .seed(seed)
+        .events(6_000)
+        .timeRange(FROM, TO)
+        .sessionShare(0.03)
+        .failedLoginShare(0.05)
+        .recordingLength(20, 60)
+        .chunkSize(700);
   }
 
   @AfterAll
@@ -154,7 +153,7 @@ class AuditLogApiTest {
   void bulkExportChunksCoverEachDayExactlyOnce() {
     for (LocalDate day = date(FROM); day.isBefore(date(TO)); day = day.plusDays(1)) {
       LocalDate current = day;
-      List<String> names = chunkNames(day);
+      List<String> names = client.chunkNames(day);
       assertThat(names).doesNotHaveDuplicates().hasSizeGreaterThan(1);
       List<String> exported = new ArrayList<>();
       for (String name : names) {
@@ -178,7 +177,7 @@ class AuditLogApiTest {
     LocalDate day = date(FROM);
     Set<List<String>> orders = new HashSet<>();
     for (int i = 0; i < 8; i++) {
-      orders.add(chunkNames(day));
+      orders.add(client.chunkNames(day));
     }
     assertThat(orders).hasSizeGreaterThan(1);
     assertThat(orders.stream().map(Set::copyOf).collect(Collectors.toSet())).hasSize(1);
@@ -187,7 +186,7 @@ class AuditLogApiTest {
   @Test
   void exportResumesAfterTheCursorOfAnItem() {
     LocalDate day = date(FROM);
-    String chunk = chunkNames(day).get(0);
+    String chunk = client.chunkNames(day).get(0);
     List<ExportEventUnstructured> all = new ArrayList<>();
     client.auditLog.exportUnstructuredEvents(export(day, chunk, "")).forEachRemaining(all::add);
     assertThat(all).hasSizeGreaterThan(20);
@@ -207,7 +206,7 @@ class AuditLogApiTest {
 
   @Test
   void exportOfAnUnknownDayOrChunk() {
-    assertThat(chunkNames(date(TO).plusDays(2))).isEmpty();
+    assertThat(client.chunkNames(date(TO).plusDays(2))).isEmpty();
     assertThatThrownBy(
             () ->
                 client
@@ -308,26 +307,8 @@ class AuditLogApiTest {
 
   @Test
   void sameSeedSameEventsOtherSeedOtherEvents() {
-    SimulatedCluster twin =
-        SimulatedCluster.builder()
-            .seed(42)
-            .events(6_000)
-            .timeRange(FROM, TO)
-            .sessionShare(0.03)
-            .failedLoginShare(0.05)
-            .recordingLength(20, 60)
-            .chunkSize(700)
-            .build();
-    SimulatedCluster other =
-        SimulatedCluster.builder()
-            .seed(43)
-            .events(6_000)
-            .timeRange(FROM, TO)
-            .sessionShare(0.03)
-            .failedLoginShare(0.05)
-            .recordingLength(20, 60)
-            .chunkSize(700)
-            .build();
+    SimulatedCluster twin = history(42).build();
+    SimulatedCluster other = history(43).build();
     assertThat(twin.expectedAuditEvents().toList())
         .isEqualTo(cluster.expectedAuditEvents().toList());
     assertThat(twin.sessionIds()).isEqualTo(cluster.sessionIds());
@@ -355,18 +336,6 @@ class AuditLogApiTest {
         .setChunk(chunk)
         .setCursor(cursor)
         .build();
-  }
-
-  static List<String> chunkNames(LocalDate day) {
-    List<String> names = new ArrayList<>();
-    client
-        .auditLog
-        .getEventExportChunks(
-            GetEventExportChunksRequest.newBuilder()
-                .setDate(timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant()))
-                .build())
-        .forEachRemaining((EventExportChunk chunk) -> names.add(chunk.getChunk()));
-    return names;
   }
 
   static List<EventUnstructured> sessionEvents(String sid, int from) {

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import eventhandler.teleport.proto.auditlog.EventExportChunk;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.teleport.proto.auditlog.EventsUnstructured;
 import eventhandler.teleport.proto.auditlog.ExportEventUnstructured;
 import eventhandler.teleport.proto.auditlog.ExportUnstructuredEventsRequest;
-import eventhandler.teleport.proto.auditlog.GetEventExportChunksRequest;
 import eventhandler.teleport.proto.auditlog.GetUnstructuredEventsRequest;
 import eventhandler.teleport.proto.auditlog.StreamUnstructuredSessionEventsRequest;
 import io.grpc.Status;
@@ -52,8 +50,7 @@ class FaultsTest {
             .chunkSize(500)
             .build()
             .start();
-    cluster.writeIdentity(dir.resolve("identity"));
-    client = TestClient.direct(cluster, dir.resolve("identity"));
+    client = TestClient.direct(cluster, cluster.writeIdentity(dir.resolve("identity")).file());
   }
 
   @AfterEach
@@ -83,7 +80,7 @@ class FaultsTest {
   @Test
   void streamCutWithUnavailableAfterSomeMessages() {
     LocalDate day = dayOf(cluster.auditEvent(0));
-    String chunk = chunkNames(day).get(0);
+    String chunk = client.chunkNames(day).get(0);
     cluster.faults().cutNextStream(Rpc.EXPORT_UNSTRUCTURED_EVENTS, 5, Faults.StreamCut.UNAVAILABLE);
     List<ExportEventUnstructured> received = new ArrayList<>();
     Iterator<ExportEventUnstructured> stream =
@@ -274,7 +271,7 @@ class FaultsTest {
   void liveEventsAppearInSearchAndInTodaysChunks() {
     long before = cluster.auditEventCount();
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    List<String> chunksBefore = chunkNames(today);
+    List<String> chunksBefore = client.chunkNames(today);
     long first = cluster.appendLiveEvents(40);
     assertThat(first).isEqualTo(before);
     assertThat(cluster.auditEventCount()).isEqualTo(before + 40);
@@ -290,7 +287,7 @@ class FaultsTest {
     assertThat(page.getItemsList())
         .containsExactlyElementsOf(cluster.expectedAuditEvents().skip(before).toList());
 
-    List<String> chunksAfter = chunkNames(today);
+    List<String> chunksAfter = client.chunkNames(today);
     assertThat(chunksAfter).containsAll(chunksBefore).hasSize(chunksBefore.size() + 1);
     String added =
         chunksAfter.stream().filter(name -> !chunksBefore.contains(name)).findFirst().orElseThrow();
@@ -308,7 +305,7 @@ class FaultsTest {
   void bulkExportCanBeSwitchedOff() {
     cluster.bulkExport(false);
     LocalDate day = LocalDate.now(ZoneOffset.UTC).plusDays(2);
-    assertThatThrownBy(() -> chunkNames(day))
+    assertThatThrownBy(() -> client.chunkNames(day))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
@@ -318,7 +315,7 @@ class FaultsTest {
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
     cluster.bulkExport(true);
-    assertThat(chunkNames(day)).isEmpty();
+    assertThat(client.chunkNames(day)).isEmpty();
   }
 
   // --- helpers ---
@@ -345,18 +342,6 @@ class FaultsTest {
 
   static ExportUnstructuredEventsRequest export(LocalDate day, String chunk, String cursor) {
     return AuditLogApiTest.export(day, chunk, cursor);
-  }
-
-  static List<String> chunkNames(LocalDate day) {
-    List<String> names = new ArrayList<>();
-    client
-        .auditLog
-        .getEventExportChunks(
-            GetEventExportChunksRequest.newBuilder()
-                .setDate(timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant()))
-                .build())
-        .forEachRemaining((EventExportChunk chunk) -> names.add(chunk.getChunk()));
-    return names;
   }
 
   static int chunkSize(LocalDate day, String chunk) {

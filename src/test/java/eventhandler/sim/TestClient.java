@@ -1,6 +1,8 @@
 package eventhandler.sim;
 
 import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
+import eventhandler.teleport.proto.auditlog.EventExportChunk;
+import eventhandler.teleport.proto.auditlog.GetEventExportChunksRequest;
 import eventhandler.teleport.proto.auth.AuthServiceGrpc;
 import eventhandler.tls.Pem;
 import io.grpc.ManagedChannel;
@@ -17,6 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -76,6 +81,18 @@ final class TestClient implements AutoCloseable {
             .maxInboundMessageSize(64 * 1024 * 1024)
             .build();
     return new TestClient(channel);
+  }
+
+  /** The names of the bulk export chunks of {@code day}, in the order the cluster lists them. */
+  List<String> chunkNames(LocalDate day) {
+    List<String> names = new ArrayList<>();
+    auditLog
+        .getEventExportChunks(
+            GetEventExportChunksRequest.newBuilder()
+                .setDate(AuditLogApiTest.timestamp(day.atStartOfDay(ZoneOffset.UTC).toInstant()))
+                .build())
+        .forEachRemaining((EventExportChunk chunk) -> names.add(chunk.getChunk()));
+    return names;
   }
 
   @Override
