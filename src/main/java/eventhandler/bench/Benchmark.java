@@ -410,8 +410,13 @@ public final class Benchmark {
           p.last().audit(), p.last().session(), completeness.note());
     }
     out.printf(
-        "  audit events/s:          %,.0f (first to last delivery, %.2f s; %.2f s with start-up)%n",
-        p.auditPerSecond(), p.seconds(), p.wallNanos() / 1e9);
+        "  audit events/s:          %,.0f (first to last delivery, %.2f s; %.2f s with start-up)%s%n",
+        p.auditPerSecond(),
+        p.seconds(),
+        p.wallNanos() / 1e9,
+        options.warmUpEvents() == 0
+            ? "; a cold JVM, JIT warm-up included (--warm-up 2000000 gives the sustained rate)"
+            : "");
     out.printf(
         "  session events/s:        %,.0f delivered%s%n",
         p.sessionPerSecond(),
