@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.core.ConsoleAppender;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,24 @@ class ConsoleLogSetupTest {
     assertThat(root.getAppender("STDERR")).isInstanceOf(ConsoleAppender.class);
     assertThat(context.getLogger("io.grpc").getLevel()).isEqualTo(Level.WARN);
     assertThat(context.getLogger("io.netty").getLevel()).isEqualTo(Level.WARN);
+  }
+
+  @Test
+  void aConfigurationFileGivenByTheUserTakesOver() {
+    LoggerContext context = new LoggerContext();
+    String before = System.setProperty("logback.configurationFile", "custom-logback.xml");
+    try {
+      assertThat(new ConsoleLogSetup().configure(context))
+          .isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    } finally {
+      if (before == null) {
+        System.clearProperty("logback.configurationFile");
+      } else {
+        System.setProperty("logback.configurationFile", before);
+      }
+    }
+    assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext())
+        .isFalse();
   }
 
   @Test
