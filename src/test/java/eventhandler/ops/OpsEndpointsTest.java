@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class OpsEndpointsTest {
 
       receiver.failAllRequests(503);
       cluster.appendLiveEvents(10);
-      Answer refused = awaitNotReady(run);
+      Answer refused = awaitNotReady(run, "Fluentd: every request has failed for");
       assertThat(refused.body())
           .startsWith("not ready:")
           .contains("Fluentd: every request has failed for", "HTTP 503")
@@ -155,7 +156,7 @@ class OpsEndpointsTest {
       receiver.stopListening();
       receiver.dropConnections();
       cluster.appendLiveEvents(10);
-      Answer gone = awaitNotReady(run);
+      Answer gone = awaitNotReady(run, "Fluentd: every request has failed for");
       assertThat(gone.body()).contains("Fluentd: every request has failed for");
 
       receiver.resumeListening();
@@ -243,8 +244,21 @@ class OpsEndpointsTest {
     return names;
   }
 
-  private static Answer awaitNotReady(RunningStart run) {
-    await("not ready").atMost(WAIT).until(() -> run.get("/readyz").status() == 503);
-    return run.get("/readyz");
+  /**
+   * The first not-ready answer that names {@code problem}. The stall and the Fluentd problems have
+   * the same threshold here but start a moment apart, so the first not-ready answer may name only
+   * one of them.
+   */
+  private static Answer awaitNotReady(RunningStart run, String problem) {
+    AtomicReference<Answer> last = new AtomicReference<>();
+    await("not ready: " + problem)
+        .atMost(WAIT)
+        .until(
+            () -> {
+              Answer answer = run.get("/readyz");
+              last.set(answer);
+              return answer.status() == 503 && answer.body().contains(problem);
+            });
+    return last.get();
   }
 }
