@@ -225,4 +225,14 @@ final class DeliveryLane<P> {
     flush();
     return acks.awaitAllAcknowledged(timeout);
   }
+
+  /**
+   * Flushes and waits for every batch to be delivered, however long it takes: Fluentd may be slow
+   * or down, and the sink retries without end.
+   */
+  void drainUntilDelivered() throws InterruptedException {
+    while (!drain(Duration.ofSeconds(30))) {
+      // keep waiting
+    }
+  }
 }
