@@ -195,15 +195,18 @@ public final class ConfigureCommand implements Callable<Integer> {
       generator.run(arguments.toSettings(workingDirectory), VersionCommand.line());
       return 0;
     } catch (ConfigureException e) {
-      stdout.flush();
-      stderr.println("configure: " + e.getMessage());
-      stderr.flush();
-      return e.exitCode();
+      return reportFailure(stdout, stderr, e, e.exitCode());
     } catch (IOException e) {
-      stdout.flush();
-      stderr.println("configure: " + e.getMessage());
-      stderr.flush();
-      return 1;
+      return reportFailure(stdout, stderr, e, 1);
     }
+  }
+
+  /** One line on stderr, after what stdout already holds, and no stack trace: a user error. */
+  private static int reportFailure(
+      PrintWriter stdout, PrintWriter stderr, Exception failure, int exitCode) {
+    stdout.flush();
+    stderr.println("configure: " + failure.getMessage());
+    stderr.flush();
+    return exitCode;
   }
 }

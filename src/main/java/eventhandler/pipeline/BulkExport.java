@@ -182,16 +182,12 @@ final class BulkExport implements AuditExport {
       } catch (TeleportException e) {
         Interrupts.throwIfInterrupted();
         metrics.pollFailed();
-        Duration delay = delays.next();
-        errors.warn(
+        RetryPause.warnAndSleep(
+            errors,
             "list-chunks",
-            "listing export chunks of "
-                + date
-                + " failed, retrying in "
-                + delay.toMillis()
-                + " ms: "
-                + e.getMessage());
-        TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+            "listing export chunks of " + date + " failed, retrying",
+            delays.next(),
+            e);
       }
     }
   }

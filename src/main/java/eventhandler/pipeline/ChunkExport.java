@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Exports one chunk of one day with {@code ExportUnstructuredEvents}, resuming from the chunk's
@@ -85,23 +84,15 @@ final class ChunkExport implements Checkpointer.Checkpointable {
         if (progressed) {
           delays.reset(); // a stream that worked for a while is not a failing one
         }
-        Duration delay = delays.next();
-        errors.warn(
+        RetryPause.warnAndSleep(
+            errors,
             "export-chunk",
-            "exporting chunk "
-                + chunk
-                + " of "
-                + date
-                + " failed, resuming in "
-                + delay.toMillis()
-                + " ms: "
-                + e.getMessage());
-        TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+            "exporting chunk " + chunk + " of " + date + " failed, resuming",
+            delays.next(),
+            e);
         continue;
       }
-      while (!lane.drain(Duration.ofSeconds(30))) {
-        // Fluentd is slow or down; the sink retries without end, so keep waiting.
-      }
+      lane.drainUntilDelivered();
       return;
     }
   }

@@ -150,12 +150,7 @@ final class DeliveryLane<P> {
    * meanwhile, the batch stays queued (see {@link #flushOnStop()}).
    */
   void flush() throws InterruptedException {
-    if (!hasOpenPosition) {
-      return;
-    }
-    if (open.isEmpty()) {
-      acks.acknowledge(acks.register(openPosition));
-      hasOpenPosition = false;
+    if (!hasBatchToSend()) {
       return;
     }
     sentAny = true;
@@ -170,15 +165,25 @@ final class DeliveryLane<P> {
    * and saved rather than read and sent again by the next run.
    */
   void flushOnStop() {
+    if (hasBatchToSend()) {
+      send(inFlight.tryAcquire());
+    }
+  }
+
+  /**
+   * True when events are queued. When only skipped positions are, they are settled here at once:
+   * nothing goes to Fluentd, yet the checkpoint must move past them.
+   */
+  private boolean hasBatchToSend() {
     if (!hasOpenPosition) {
-      return;
+      return false;
     }
     if (open.isEmpty()) {
       acks.acknowledge(acks.register(openPosition));
       hasOpenPosition = false;
-      return;
+      return false;
     }
-    send(inFlight.tryAcquire());
+    return true;
   }
 
   private void send(boolean holdsSlot) {
@@ -224,5 +229,15 @@ final class DeliveryLane<P> {
   boolean drain(Duration timeout) throws InterruptedException {
     flush();
     return acks.awaitAllAcknowledged(timeout);
+  }
+
+  /**
+   * Flushes and waits for every batch to be delivered, however long it takes: Fluentd may be slow
+   * or down, and the sink retries without end.
+   */
+  void drainUntilDelivered() throws InterruptedException {
+    while (!drain(Duration.ofSeconds(30))) {
+      // keep waiting
+    }
   }
 }

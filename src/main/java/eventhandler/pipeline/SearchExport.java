@@ -112,14 +112,12 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
         } catch (TeleportException e) {
           Interrupts.throwIfInterrupted();
           metrics.pollFailed();
-          Duration delay = retryDelays.next();
-          errors.warn(
+          RetryPause.warnAndSleep(
+              errors,
               "search",
-              "reading audit events from Teleport failed, retrying in "
-                  + delay.toMillis()
-                  + " ms: "
-                  + e.getMessage());
-          TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+              "reading audit events from Teleport failed, retrying",
+              retryDelays.next(),
+              e);
           continue;
         }
         pages.put(page);

@@ -12,7 +12,6 @@ import eventhandler.teleport.TeleportException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Streams one recording from its saved index to the end and delivers its events, in order, to
@@ -140,26 +139,18 @@ final class SessionExport implements Checkpointer.Checkpointable {
           failure = e.getMessage();
           return Outcome.FAILED;
         }
-        if (progressed) {
-          retryDelays.reset(); // a stream that worked for a while is not a failing one
-        }
-        Duration delay = retryDelays.next();
-        errors.warn(
+        RetryPause.warnAndSleep(
+            errors,
             "session-stream",
             "streaming session "
                 + job.sessionId()
                 + " failed, resuming from index "
-                + lane.committed()
-                + " in "
-                + delay.toMillis()
-                + " ms: "
-                + e.getMessage());
-        TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+                + lane.committed(),
+            retryDelays.next(),
+            e);
         continue;
       }
-      while (!lane.drain(Duration.ofSeconds(30))) {
-        // Fluentd is slow or down; the sink retries without end.
-      }
+      lane.drainUntilDelivered();
       return Outcome.FINISHED;
     }
   }
@@ -168,15 +159,7 @@ final class SessionExport implements Checkpointer.Checkpointable {
     metrics.recordSessionEventFailed(1);
     appendDeadLetter(
         reason,
-        Map.of(
-            "kind",
-            "session",
-            "sid",
-            job.sessionId(),
-            "index",
-            event.index(),
-            "type",
-            event.type()),
+        SessionDeadLetterDetails.of(job.sessionId(), event.index(), "type", event.type()),
         null);
   }
 

@@ -218,7 +218,7 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
             export.failure());
         deadLetters.append(
             "session recording could not be exported: " + export.failure(),
-            Map.of("kind", "session", "sid", job.sessionId(), "index", export.deliveredUpTo()),
+            SessionDeadLetterDetails.of(job.sessionId(), export.deliveredUpTo()),
             (byte[]) null);
         metrics.recordSessionEventFailed(1);
         state.removeSession(job.sessionId());
@@ -246,15 +246,8 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
       // The dead letter is the user's record that this recording was never exported.
       deadLetters.append(
           reason,
-          Map.of(
-              "kind",
-              "session",
-              "sid",
-              job.sessionId(),
-              "index",
-              job.index(),
-              "upload_time",
-              job.uploadTime().toString()),
+          SessionDeadLetterDetails.of(
+              job.sessionId(), job.index(), "upload_time", job.uploadTime().toString()),
           (byte[]) null);
       state.removeMissingRecording(job.sessionId());
     } else {

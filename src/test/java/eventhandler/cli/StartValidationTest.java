@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import eventhandler.config.ConfigFixture;
 import eventhandler.config.Setting;
+import eventhandler.config.StorageOnAFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -258,19 +259,7 @@ class StartValidationTest {
 
   @Test
   void storageThatIsAFileOrUnderAFile() throws Exception {
-    Path file = Files.writeString(dir.resolve("file"), "x");
-    flags.put(Setting.STORAGE, file.toString());
-    assertThat(problems())
-        .containsExactly(
-            "storage (from flag --storage): " + file + " exists but is not a directory");
-    flags.put(Setting.STORAGE, file.resolve("sub").toString());
-    assertThat(problems())
-        .containsExactly(
-            "storage (from flag --storage): cannot create "
-                + file.resolve("sub")
-                + ": "
-                + file
-                + " is not a directory");
+    StorageOnAFile.assertRefused(dir, flags, this::problems);
   }
 
   @Test

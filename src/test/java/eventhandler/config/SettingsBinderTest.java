@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -179,19 +178,7 @@ class SettingsBinderTest {
   void storageMayNotExistYetButMustBeCreatable() throws Exception {
     flags.put(Setting.STORAGE, dir.resolve("a/b/c").toString());
     assertThat(bind().export().storage()).isEqualTo(dir.resolve("a/b/c"));
-    Path file = Files.writeString(dir.resolve("file"), "x");
-    flags.put(Setting.STORAGE, file.toString());
-    assertThat(problems())
-        .containsExactly(
-            "storage (from flag --storage): " + file + " exists but is not a directory");
-    flags.put(Setting.STORAGE, file.resolve("sub").toString());
-    assertThat(problems())
-        .containsExactly(
-            "storage (from flag --storage): cannot create "
-                + file.resolve("sub")
-                + ": "
-                + file
-                + " is not a directory");
+    StorageOnAFile.assertRefused(dir, flags, this::problems);
   }
 
   @Test

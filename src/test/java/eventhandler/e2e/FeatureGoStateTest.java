@@ -10,6 +10,7 @@ import eventhandler.teleport.EventStream;
 import eventhandler.teleport.ExportedItem;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.CapturedLogs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -43,15 +43,7 @@ class InstallScriptTest {
   void installsTheJarAndALauncherThatRunsItWithTheTlsFlagAndJavaOpts() throws Exception {
     Path prefix = temp.resolve("prefix");
 
-    Run install =
-        install(
-            Map.of(),
-            "--prefix",
-            prefix.toString(),
-            "--jar",
-            jar.toString(),
-            "--java",
-            java17.toString());
+    Run install = installInto(prefix, jar, java17);
 
     assertThat(install.exitCode()).as(install.stderr()).isZero();
     assertThat(prefix.resolve(LIB)).hasSameBinaryContentAs(jar);
@@ -82,14 +74,7 @@ class InstallScriptTest {
   @Test
   void launcherUsesTheJavaNamedAtRunTime() throws Exception {
     Path prefix = temp.resolve("prefix");
-    install(
-        Map.of(),
-        "--prefix",
-        prefix.toString(),
-        "--jar",
-        jar.toString(),
-        "--java",
-        java17.toString());
+    installInto(prefix, jar, java17);
     Path other = fakeJava("other-java", "21");
 
     Run launched =
@@ -104,13 +89,10 @@ class InstallScriptTest {
   @Test
   void runningItAgainChangesNothing() throws Exception {
     Path prefix = temp.resolve("prefix");
-    String[] args = {
-      "--prefix", prefix.toString(), "--jar", jar.toString(), "--java", java17.toString()
-    };
-    install(Map.of(), args);
+    installInto(prefix, jar, java17);
     String launcher = Files.readString(prefix.resolve(BIN));
 
-    Run again = install(Map.of(), args);
+    Run again = installInto(prefix, jar, java17);
 
     assertThat(again.exitCode()).isZero();
     assertThat(again.stdout())
@@ -123,15 +105,7 @@ class InstallScriptTest {
   void refusesJavaOlderThan17() throws Exception {
     Path prefix = temp.resolve("prefix");
 
-    Run install =
-        install(
-            Map.of(),
-            "--prefix",
-            prefix.toString(),
-            "--jar",
-            jar.toString(),
-            "--java",
-            fakeJava("java11", "11").toString());
+    Run install = installInto(prefix, jar, fakeJava("java11", "11"));
 
     assertThat(install.exitCode()).isNotZero();
     assertThat(install.stderr()).contains("is Java 11").contains("needs Java 17 or newer");
@@ -142,24 +116,8 @@ class InstallScriptTest {
   void refusesAMissingJavaAndAMissingJar() throws Exception {
     Path prefix = temp.resolve("prefix");
 
-    Run noJava =
-        install(
-            Map.of(),
-            "--prefix",
-            prefix.toString(),
-            "--jar",
-            jar.toString(),
-            "--java",
-            temp.resolve("nothing").toString());
-    Run noJar =
-        install(
-            Map.of(),
-            "--prefix",
-            prefix.toString(),
-            "--jar",
-            temp.resolve("none.jar").toString(),
-            "--java",
-            java17.toString());
+    Run noJava = installInto(prefix, jar, temp.resolve("nothing"));
+    Run noJar = installInto(prefix, temp.resolve("none.jar"), java17);
 
     assertThat(noJava.exitCode()).isNotZero();
     assertThat(noJava.stderr())
@@ -223,6 +181,18 @@ class InstallScriptTest {
 
   private static String mode(Path file) throws IOException {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+  }
+
+  /** The usual install: into {@code prefix}, no environment, no systemd unit. */
+  private Run installInto(Path prefix, Path jarFile, Path java) throws Exception {
+    return install(
+        Map.of(),
+        "--prefix",
+        prefix.toString(),
+        "--jar",
+        jarFile.toString(),
+        "--java",
+        java.toString());
   }
 
   private Run install(Map<String, String> env, String... args) throws Exception {

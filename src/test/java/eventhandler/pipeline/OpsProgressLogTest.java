@@ -3,20 +3,15 @@ package eventhandler.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import eventhandler.sink.DeliveryReport;
+import eventhandler.testing.CapturedLogs;
 import eventhandler.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The once-a-minute progress line, the catching-up estimate and the falling-behind warning. */
 class OpsProgressLogTest {
@@ -26,18 +21,11 @@ class OpsProgressLogTest {
   private final ExportMetrics metrics = new ExportMetrics(new SimpleMeterRegistry(), clock);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ProgressLog progress = new ProgressLog(metrics, inFlight::get, clock);
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(ProgressLog.class);
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-    logger.addAppender(logs);
-  }
+  private final CapturedLogs logs = CapturedLogs.of(ProgressLog.class.getName());
 
   @AfterEach
   void releaseLogs() {
-    logger.detachAppender(logs);
+    logs.close();
   }
 
   @Test
@@ -53,7 +41,7 @@ class OpsProgressLogTest {
       progress.log();
     }
 
-    assertThat(messages(Level.INFO))
+    assertThat(logs.messagesAt(Level.INFO))
         .containsExactly(
             "progress: 6000 audit events/min, 0 session events/min, 1 sessions/min; 6000 audit"
                 + " events and 0 session events exported in all; behind now by 9d22h",
@@ -63,7 +51,7 @@ class OpsProgressLogTest {
             // Two hours of history per minute gains 119 s on now each second:
             // 236h02m behind / 119 = 1h59m.
             "catching up: 100 events/s, at 2025-12-31T04:00:00Z, about 119m left");
-    assertThat(messages(Level.WARN)).isEmpty();
+    assertThat(logs.messagesAt(Level.WARN)).isEmpty();
   }
 
   @Test
@@ -74,15 +62,15 @@ class OpsProgressLogTest {
       clock.advance(Duration.ofMinutes(1));
       progress.log();
     }
-    assertThat(messages(Level.INFO))
+    assertThat(logs.messagesAt(Level.INFO))
         .contains(
             "catching up: 0 events/s, at 2026-01-09T23:00:00Z, time left: unknown (not"
                 + " gaining on the backlog)");
-    assertThat(messages(Level.WARN)).isEmpty();
+    assertThat(logs.messagesAt(Level.WARN)).isEmpty();
 
     clock.advance(Duration.ofMinutes(1));
     progress.log();
-    assertThat(messages(Level.WARN))
+    assertThat(logs.messagesAt(Level.WARN))
         .containsExactly(
             "the export is falling behind: it is 64m behind now and the gap has grown for 3"
                 + " minutes (check Fluentd's and Teleport's health, or raise --concurrency)");
@@ -96,9 +84,9 @@ class OpsProgressLogTest {
       clock.advance(Duration.ofMinutes(1));
       progress.log();
     }
-    assertThat(messages(Level.WARN)).isEmpty();
-    assertThat(messages(Level.INFO)).noneMatch(line -> line.startsWith("catching up"));
-    assertThat(messages(Level.INFO).get(4))
+    assertThat(logs.messagesAt(Level.WARN)).isEmpty();
+    assertThat(logs.messagesAt(Level.INFO)).noneMatch(line -> line.startsWith("catching up"));
+    assertThat(logs.messagesAt(Level.INFO).get(4))
         .isEqualTo(
             "progress: 0 audit events/min, 0 session events/min, 0 sessions/min; 10 audit events"
                 + " and 0 session events exported in all; behind now by 65m");
@@ -113,14 +101,14 @@ class OpsProgressLogTest {
       clock.advance(Duration.ofMinutes(1));
       progress.log();
     }
-    assertThat(messages(Level.WARN)).hasSize(1);
+    assertThat(logs.messagesAt(Level.WARN)).hasSize(1);
   }
 
   @Test
   void beforeTheFirstEventItSaysSo() {
     clock.advance(Duration.ofMinutes(1));
     progress.log();
-    assertThat(messages(Level.INFO))
+    assertThat(logs.messagesAt(Level.INFO))
         .containsExactly(
             "progress: 0 audit events/min, 0 session events/min, 0 sessions/min; 0 audit events"
                 + " and 0 session events exported in all; no event exported yet");
@@ -129,12 +117,5 @@ class OpsProgressLogTest {
   private void deliverAudit(int events, Instant newest) {
     metrics.auditDelivered(
         new DeliveredBatch(new DeliveryReport(events, 0, 1, 0), newest, Duration.ofMillis(5)));
-  }
-
-  private List<String> messages(Level level) {
-    return logs.list.stream()
-        .filter(event -> event.getLevel() == level)
-        .map(ILoggingEvent::getFormattedMessage)
-        .toList();
   }
 }

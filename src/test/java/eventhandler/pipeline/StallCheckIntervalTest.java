@@ -3,13 +3,11 @@ package eventhandler.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.Timestamp;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportException;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.CapturedLogs;
 import eventhandler.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -17,9 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** The check for the Go plugin's silent stall: paging says "nothing new" but Teleport has more. */
 class StallCheckIntervalTest {
@@ -45,18 +41,11 @@ class StallCheckIntervalTest {
           clock,
           EVERY,
           List.of());
-  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(StallCheck.class);
-
-  @BeforeEach
-  void captureLogs() {
-    logs.start();
-    logger.addAppender(logs);
-  }
+  private final CapturedLogs logs = CapturedLogs.of(StallCheck.class.getName());
 
   @AfterEach
   void releaseLogs() {
-    logger.detachAppender(logs);
+    logs.close();
   }
 
   @Test
@@ -115,10 +104,7 @@ class StallCheckIntervalTest {
   }
 
   private List<String> warnings() {
-    return logs.list.stream()
-        .filter(event -> event.getLevel() == Level.WARN)
-        .map(ILoggingEvent::getFormattedMessage)
-        .toList();
+    return logs.messagesAt(Level.WARN);
   }
 
   private static EventUnstructured event(String id, String type, Instant time) {

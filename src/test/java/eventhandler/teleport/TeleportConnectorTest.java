@@ -60,6 +60,12 @@ class TeleportConnectorTest {
     return pki.writeIdentity(dir.resolve("identity"), pki.client(format), format);
   }
 
+  /** Tries the direct mode only, so that a failure is that mode's own. */
+  private GrpcTeleportClient connectDirect(String address, Path identity) {
+    return connector()
+        .connect(settings(address, identity).withModes(EnumSet.of(ConnectionMode.DIRECT)));
+  }
+
   private static TeleportSettings settings(String address, Path identity) {
     return TeleportSettings.of(address, CredentialSource.identityFile(identity))
         .withDialTimeout(Duration.ofSeconds(5));
@@ -68,11 +74,7 @@ class TeleportConnectorTest {
   @Test
   void connectsDirectlyWithEveryKeyType() throws Exception {
     for (TestPki.KeyFormat format : TestPki.KeyFormat.values()) {
-      try (GrpcTeleportClient connected =
-          connector()
-              .connect(
-                  settings(server.address(), identity(PKI, format))
-                      .withModes(EnumSet.of(ConnectionMode.DIRECT)))) {
+      try (GrpcTeleportClient connected = connectDirect(server.address(), identity(PKI, format))) {
         assertThat(connected.cluster().getClusterName()).isEqualTo("example.teleport.sh");
         assertThat(connected.connectionMode()).isEqualTo(ConnectionMode.DIRECT);
       }
@@ -129,12 +131,7 @@ class TeleportConnectorTest {
             withServerName(impostor, "proxy.example.com"),
             new eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc
                 .AuditLogServiceImplBase() {})) {
-      assertThatThrownBy(
-              () ->
-                  connector()
-                      .connect(
-                          settings(wrongName.address(), identity)
-                              .withModes(EnumSet.of(ConnectionMode.DIRECT))))
+      assertThatThrownBy(() -> connectDirect(wrongName.address(), identity))
           .hasMessageContaining(
               "TLS verification failed: the server certificate is not valid for"
                   + " teleport.cluster.local")
@@ -208,12 +205,7 @@ class TeleportConnectorTest {
             + Pem.encode(foreign.certificate())
             + Pem.encode(PKI.ca.certificate()));
 
-    assertThatThrownBy(
-            () ->
-                connector()
-                    .connect(
-                        settings(server.address(), identity)
-                            .withModes(EnumSet.of(ConnectionMode.DIRECT))))
+    assertThatThrownBy(() -> connectDirect(server.address(), identity))
         .hasMessageContaining("the server rejected the client certificate");
   }
 
@@ -222,12 +214,7 @@ class TeleportConnectorTest {
     server.pingFailure = Status.PERMISSION_DENIED.withDescription("client version is unsupported");
     Path identity = identity(PKI, TestPki.KeyFormat.EC_SEC1);
 
-    assertThatThrownBy(
-            () ->
-                connector()
-                    .connect(
-                        settings(server.address(), identity)
-                            .withModes(EnumSet.of(ConnectionMode.DIRECT))))
+    assertThatThrownBy(() -> connectDirect(server.address(), identity))
         .isInstanceOfSatisfying(
             TeleportException.class,
             e -> {
