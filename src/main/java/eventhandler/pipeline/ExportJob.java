@@ -339,14 +339,8 @@ public final class ExportJob {
             .delays();
     while (stopRequested.getCount() > 0) {
       try {
-        GrpcTeleportClient client = connector.connect(connectSettings);
-        LOG.info(
-            "connected to Teleport cluster {} ({}) at {} via {}",
-            client.cluster().getClusterName(),
-            client.cluster().getServerVersion(),
-            teleport.address(),
-            client.connectionMode());
-        return client;
+        // The connector logs which cluster it reached and how.
+        return connector.connect(connectSettings);
       } catch (TeleportException e) {
         if (e.kind() != TeleportException.Kind.CONNECTION) {
           throw e;

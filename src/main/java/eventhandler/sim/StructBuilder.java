@@ -2,8 +2,6 @@ package eventhandler.sim;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Struct;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,15 +80,6 @@ final class StructBuilder {
       throw new UncheckedIOException(e); // an in-memory stream does not fail
     }
     return bytes.toByteString();
-  }
-
-  /** The {@code Struct} itself, parsed back from its bytes (for callers that read fields). */
-  Struct build() {
-    try {
-      return Struct.parseFrom(toByteString());
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("the simulator wrote a malformed Struct", e);
-    }
   }
 
   private interface ValueWriter {
