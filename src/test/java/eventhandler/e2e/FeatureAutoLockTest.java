@@ -6,6 +6,7 @@ import com.google.protobuf.Timestamp;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.teleport.proto.types.LockV2;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +55,7 @@ class FeatureAutoLockTest {
       assertThat(failures.get("bob")).hasSizeGreaterThan(ALLOWED);
 
       Instant before = Instant.now();
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run(
               "--exit-on-last-event=true",
               "--lock-enabled=true",

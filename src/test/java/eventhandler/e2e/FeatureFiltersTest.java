@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eventhandler.demo.LocalStack;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,7 @@ class FeatureFiltersTest {
   void onlyTheListedTypesArrive(boolean bulkExport) throws Exception {
     Set<String> types = Set.of("user.login", "exec", "session.upload");
     try (FeatureRun run = FeatureRun.start(dir, cluster(bulkExport))) {
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run("--exit-on-last-event=true", "--types=user.login,exec,session.upload");
 
       assertThat(result.exitCode()).as(result.err()).isZero();
@@ -60,7 +61,7 @@ class FeatureFiltersTest {
   void skippedEventTypesDoNotArriveNorTriggerRecordings(boolean bulkExport) throws Exception {
     Set<String> skipped = Set.of("exec", "cert.create", "session.upload");
     try (FeatureRun run = FeatureRun.start(dir, cluster(bulkExport))) {
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run(
               "--exit-on-last-event=true", "--skip-event-types=exec,cert.create,session.upload");
 
@@ -80,7 +81,7 @@ class FeatureFiltersTest {
   void skippedSessionTypesAreLeftOutOfRecordings(String flag, String skippedList) throws Exception {
     Set<String> skipped = skippedList.isEmpty() ? Set.of() : Set.of(skippedList.split(","));
     try (FeatureRun run = FeatureRun.start(dir, cluster(true))) {
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run("--exit-on-last-event=true", "--skip-session-types=" + flag);
 
       assertThat(result.exitCode()).as(result.err()).isZero();

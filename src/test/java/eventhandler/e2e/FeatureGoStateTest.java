@@ -10,6 +10,7 @@ import eventhandler.teleport.EventStream;
 import eventhandler.teleport.ExportedItem;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ class FeatureGoStateTest {
       CapturedLogs stallLogs = CapturedLogs.of("eventhandler.pipeline.StallCheck");
       // Slow deliveries: reading runs ahead of delivery and catches up first.
       run.receiver().latency(Duration.ofMillis(50));
-      FeatureRun.Running running =
+      BackgroundStart running =
           run.timings(FeatureRun.QUICK_RETRIES)
               .launch(
                   "--timeout=1s",
@@ -148,7 +149,7 @@ class FeatureGoStateTest {
       assertThat(expected).hasSizeBetween(50, 290);
       Sessions sessions = writeSessionState(run, state, exported);
 
-      FeatureRun.Running running = run.timings(FeatureRun.QUICK_RETRIES).launch("--timeout=1s");
+      BackgroundStart running = run.timings(FeatureRun.QUICK_RETRIES).launch("--timeout=1s");
 
       await()
           .atMost(Duration.ofSeconds(20))
