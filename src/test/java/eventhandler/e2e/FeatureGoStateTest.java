@@ -84,13 +84,7 @@ class FeatureGoStateTest {
                   "--fluentd-max-connections=2");
 
       List<String> expected = uidsAfter(cluster, resumeAfter);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .untilAsserted(
-              () -> {
-                assertThat(run.receivedAuditUids()).containsExactlyInAnyOrderElementsOf(expected);
-                sessions.assertResumed(run);
-              });
+      sessions.awaitResumed(run, expected);
       assertThat(running.stop().exitCode()).isZero();
       stallLogs.close();
       // Catching up is no stall: paging is ahead of delivery, that is all.
@@ -151,13 +145,7 @@ class FeatureGoStateTest {
 
       BackgroundStart running = run.timings(FeatureRun.QUICK_RETRIES).launch("--timeout=1s");
 
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .untilAsserted(
-              () -> {
-                assertThat(run.receivedAuditUids()).containsExactlyInAnyOrderElementsOf(expected);
-                sessions.assertResumed(run);
-              });
+      sessions.awaitResumed(run, expected);
       assertThat(running.stop().exitCode()).isZero();
       assertThat(Files.readAllLines(second.resolve("completed-chunks")))
           .containsExactlyInAnyOrderElementsOf(secondDayChunks);
@@ -167,7 +155,22 @@ class FeatureGoStateTest {
   /** Sessions the Go plugin left: one part way ({@code session<sid>}), one not found yet. */
   private record Sessions(
       String partWay, long savedIndex, String missing, List<String> finishedBefore) {
-    void assertResumed(FeatureRun run) {
+    /**
+     * Waits until exactly the audit events {@code expectedAudit} arrived and these sessions
+     * resumed.
+     */
+    void awaitResumed(FeatureRun run, List<String> expectedAudit) {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                assertThat(run.receivedAuditUids())
+                    .containsExactlyInAnyOrderElementsOf(expectedAudit);
+                assertResumed(run);
+              });
+    }
+
+    private void assertResumed(FeatureRun run) {
       assertThat(FeatureRun.indexes(run.receivedSessionEvents(partWay)))
           .as("the unfinished recording resumes from its saved index")
           .containsExactlyElementsOf(
