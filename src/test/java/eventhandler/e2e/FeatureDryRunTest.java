@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -24,11 +23,9 @@ class FeatureDryRunTest {
   @TempDir Path dir;
 
   private static SimulatedCluster cluster(boolean bulkExport) {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(2))
         .seed(53)
         .events(300)
-        .timeRange(now.minus(Duration.ofDays(2)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.04)
         .failedLoginShare(0.3)
         .users(java.util.List.of("alice", "bob"))

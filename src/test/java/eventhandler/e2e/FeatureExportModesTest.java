@@ -19,11 +19,9 @@ class FeatureExportModesTest {
   @TempDir Path dir;
 
   private static SimulatedCluster.Builder cluster() {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(3))
         .seed(7)
         .events(600)
-        .timeRange(now.minus(Duration.ofDays(3)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.02)
         .recordingLength(5, 25)
         .chunkSize(40);

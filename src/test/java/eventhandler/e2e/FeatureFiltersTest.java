@@ -8,7 +8,6 @@ import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -25,11 +24,9 @@ class FeatureFiltersTest {
   @TempDir Path dir;
 
   private static SimulatedCluster cluster(boolean bulkExport) {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(2))
         .seed(11)
         .events(400)
-        .timeRange(now.minus(Duration.ofDays(2)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.03)
         .recordingLength(5, 25)
         .chunkSize(50)

@@ -7,7 +7,6 @@ import eventhandler.sim.SimulatedCluster;
 import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +21,9 @@ class FeatureFollowTest {
   @TempDir Path dir;
 
   private static SimulatedCluster.Builder cluster() {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(2))
         .seed(31)
         .events(300)
-        .timeRange(now.minus(Duration.ofDays(2)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.05)
         .recordingLength(10, 40)
         .chunkSize(50);

@@ -37,11 +37,9 @@ class FeatureGoStateTest {
   @TempDir Path dir;
 
   private static SimulatedCluster.Builder cluster() {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofHours(40))
         .seed(61)
         .events(300)
-        .timeRange(now.minus(Duration.ofHours(40)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.1)
         .recordingLength(6, 16)
         .chunkSize(30);

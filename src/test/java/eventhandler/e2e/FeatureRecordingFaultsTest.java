@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,11 +26,9 @@ class FeatureRecordingFaultsTest {
   @TempDir Path dir;
 
   private static SimulatedCluster cluster() {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(1))
         .seed(41)
         .events(250)
-        .timeRange(now.minus(Duration.ofDays(1)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.06)
         .recordingLength(6, 20)
         .chunkSize(60)

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,16 @@ final class FeatureRun implements AutoCloseable {
     LocalStack stack =
         LocalStack.start(dir.resolve("stack"), cluster, FluentdReceiver.Builder::storeInMemory);
     return new FeatureRun(stack, dir.resolve("storage"));
+  }
+
+  /**
+   * A cluster whose history spans {@code length} up to a minute ago, where the simulator's default
+   * history ends as well.
+   */
+  static SimulatedCluster.Builder clusterWithHistory(Duration length) {
+    Instant now = Instant.now();
+    return SimulatedCluster.builder()
+        .timeRange(now.minus(length), now.minus(Duration.ofMinutes(1)));
   }
 
   /** The retry delays of the following runs. */

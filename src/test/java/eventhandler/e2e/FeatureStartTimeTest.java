@@ -25,12 +25,10 @@ class FeatureStartTimeTest {
   @ValueSource(booleans = {true, false})
   void eventsBeforeTheStartTimeAreNotExportedAndTheStartTimeCannotChange(boolean bulkExport)
       throws Exception {
-    Instant now = Instant.now();
     SimulatedCluster cluster =
-        SimulatedCluster.builder()
+        FeatureRun.clusterWithHistory(Duration.ofDays(3))
             .seed(23)
             .events(400)
-            .timeRange(now.minus(Duration.ofDays(3)), now.minus(Duration.ofMinutes(1)))
             .sessionShare(0.04)
             .recordingLength(4, 12)
             .chunkSize(50)
