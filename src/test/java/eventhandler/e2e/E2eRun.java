@@ -61,12 +61,8 @@ final class E2eRun implements AutoCloseable {
     return stack.receiver();
   }
 
-  Path storage() {
-    return storage;
-  }
-
   /** The state directory {@code start} keeps for this cluster, {@code <storage>/<host>_<port>}. */
-  Path stateDirectory() {
+  Path stateDir() {
     return storage.resolve(cluster().authAddress().replace(':', '_'));
   }
 
@@ -79,7 +75,7 @@ final class E2eRun implements AutoCloseable {
   }
 
   Path deadLetterFile() {
-    return stateDirectory().resolve("dead-letter.jsonl");
+    return stateDir().resolve("dead-letter.jsonl");
   }
 
   /** The arguments of {@code start} for this set-up, then {@code extra}. */

@@ -8,7 +8,6 @@ import eventhandler.pipeline.ExportJob;
 import eventhandler.pipeline.ExportTimings;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
-import eventhandler.state.StateStore;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
 import eventhandler.teleport.TeleportClient;
@@ -102,13 +101,12 @@ final class FeatureRun implements AutoCloseable {
     return stack.receiver();
   }
 
-  Path storage() {
-    return storage;
-  }
-
-  /** {@code <storage>/<host>_<port>}: where {@code start} keeps its state for this cluster. */
+  /**
+   * {@code <storage>/<host>_<port>}: where {@code start} keeps its state for this cluster. Spelled
+   * out here rather than taken from {@code StateStore}, so the Go plugin's layout is checked.
+   */
   Path stateDir() {
-    return storage.resolve(StateStore.directoryName(cluster().authAddress()));
+    return storage.resolve(cluster().authAddress().replace(':', '_'));
   }
 
   /**
@@ -158,7 +156,7 @@ final class FeatureRun implements AutoCloseable {
     return sessionEvents.stream().map(event -> event.get("ei").asLong()).toList();
   }
 
-  static List<String> uids(List<JsonNode> records) {
+  private static List<String> uids(List<JsonNode> records) {
     List<String> uids = new ArrayList<>(records.size());
     for (JsonNode record : records) {
       JsonNode uid = record.get("uid");
