@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import eventhandler.sim.Faults;
 import eventhandler.sim.Rpc;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -34,7 +35,7 @@ class DeliveryThroughTeleportOutageTest {
             .build();
     try (E2eRun run = E2eRun.start(dir, cluster)) {
       run.receiver().latency(Duration.ofMillis(5));
-      E2eRun.InProcess export = run.startInProcess("--timeout=1s", "--batch=100");
+      BackgroundStart export = run.startInProcess("--timeout=1s", "--batch=100");
       await().atMost(Duration.ofSeconds(30)).until(() -> run.receiver().totalRecords() >= 1_500);
 
       long callsBefore = cluster.receivedCalls().size();
@@ -57,9 +58,8 @@ class DeliveryThroughTeleportOutageTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> cluster.receivedCalls().size() > callsAfterDrop);
-      assertThat(export.running()).isTrue();
-      export.stop();
-      assertThat(export.awaitExit(Duration.ofSeconds(15))).isZero();
+      assertThat(export.isDone()).isFalse();
+      assertThat(export.stop(Duration.ofSeconds(15)).exitCode()).isZero();
 
       DeliveryCheck check = run.check().assertExactlyOnce();
       System.out.printf(

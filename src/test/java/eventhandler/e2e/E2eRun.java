@@ -3,32 +3,24 @@ package eventhandler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import eventhandler.cli.RootCommand;
 import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.BackgroundStart;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
@@ -69,12 +61,8 @@ final class E2eRun implements AutoCloseable {
     return stack.receiver();
   }
 
-  Path storage() {
-    return storage;
-  }
-
   /** The state directory {@code start} keeps for this cluster, {@code <storage>/<host>_<port>}. */
-  Path stateDirectory() {
+  Path stateDir() {
     return storage.resolve(cluster().authAddress().replace(':', '_'));
   }
 
@@ -87,7 +75,7 @@ final class E2eRun implements AutoCloseable {
   }
 
   Path deadLetterFile() {
-    return stateDirectory().resolve("dead-letter.jsonl");
+    return stateDir().resolve("dead-letter.jsonl");
   }
 
   /** The arguments of {@code start} for this set-up, then {@code extra}. */
@@ -103,82 +91,15 @@ final class E2eRun implements AutoCloseable {
   // ---- start in this JVM ----------------------------------------------------------------------
 
   /** Runs {@code start} in a thread of this JVM, through the real command line. */
-  InProcess startInProcess(String... extra) {
-    return new InProcess(arguments(extra));
+  BackgroundStart startInProcess(String... extra) {
+    return BackgroundStart.launch(ExportJob.Options.defaults(), arguments(extra));
   }
 
   /** Runs {@code start --exit-on-last-event} in this JVM to its end; returns the exit code. */
   int runToEnd(Duration timeout, String... extra) {
     List<String> flags = new ArrayList<>(List.of(extra));
     flags.add("--exit-on-last-event=true");
-    InProcess run = startInProcess(flags.toArray(String[]::new));
-    return run.awaitExit(timeout);
-  }
-
-  /** {@code start} running in a thread of the test JVM. */
-  static final class InProcess {
-    private final AtomicReference<ExportJob> job = new AtomicReference<>();
-    private final StringWriter err = new StringWriter();
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-
-    private InProcess(List<String> arguments) {
-      PrintWriter errors = new PrintWriter(err, true);
-      Thread thread =
-          new Thread(
-              () -> {
-                try {
-                  int code =
-                      new RootCommand(
-                              Map.of(),
-                              new PrintWriter(new StringWriter()),
-                              errors,
-                              settings -> {
-                                ExportJob started = new ExportJob(Clock.systemUTC(), errors);
-                                job.set(started);
-                                return started.run(settings);
-                              })
-                          .execute(arguments.toArray(String[]::new));
-                  exit.complete(code);
-                } catch (Throwable e) {
-                  exit.completeExceptionally(e);
-                }
-              },
-              "e2e-start");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    /** Asks the export to stop, as SIGTERM does. */
-    void stop() {
-      ExportJob running = job.get();
-      if (running == null) {
-        throw new IllegalStateException("start has not reached the export yet");
-      }
-      running.stop();
-    }
-
-    boolean running() {
-      return !exit.isDone();
-    }
-
-    int awaitExit(Duration timeout) {
-      try {
-        return exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        throw new AssertionError(
-            "start did not exit within " + timeout + "; its errors:\n" + errors(), e);
-      } catch (ExecutionException e) {
-        throw new AssertionError("start failed: " + e.getCause(), e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
-
-    /** What {@code start} printed to standard error (not the log). */
-    String errors() {
-      return err.toString();
-    }
+    return startInProcess(flags.toArray(String[]::new)).await(timeout).exitCode();
   }
 
   // ---- start as a child JVM -------------------------------------------------------------------

@@ -6,6 +6,7 @@ import com.google.protobuf.Timestamp;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.teleport.proto.types.LockV2;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,14 +34,12 @@ class FeatureAutoLockTest {
   @CsvSource({"true, 1h", "false, 0s"})
   void usersWithTooManyFailuresWithinThePeriodAreLockedOnce(boolean bulkExport, String lockFor)
       throws Exception {
-    Instant now = Instant.now();
     // Seed 2: alice and carol each fail 5 times within 10 minutes at some point; bob fails 12
     // times in the two hours, but never more than 3 times within 10 minutes.
     SimulatedCluster cluster =
-        SimulatedCluster.builder()
+        FeatureRun.clusterWithHistory(Duration.ofHours(2))
             .seed(2)
             .events(120)
-            .timeRange(now.minus(Duration.ofHours(2)), now.minus(Duration.ofMinutes(1)))
             .failedLoginShare(0.4)
             .sessionShare(0)
             .users(List.of("alice", "bob", "carol"))
@@ -54,7 +53,7 @@ class FeatureAutoLockTest {
       assertThat(failures.get("bob")).hasSizeGreaterThan(ALLOWED);
 
       Instant before = Instant.now();
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run(
               "--exit-on-last-event=true",
               "--lock-enabled=true",

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eventhandler.sim.ReceivedCall;
 import eventhandler.sim.Rpc;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.BackgroundStart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -23,11 +23,9 @@ class FeatureDryRunTest {
   @TempDir Path dir;
 
   private static SimulatedCluster cluster(boolean bulkExport) {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(2))
         .seed(53)
         .events(300)
-        .timeRange(now.minus(Duration.ofDays(2)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.04)
         .failedLoginShare(0.3)
         .users(java.util.List.of("alice", "bob"))
@@ -42,7 +40,7 @@ class FeatureDryRunTest {
   void readsEverythingSendsNothingAndSummarizes(boolean bulkExport) throws Exception {
     try (FeatureRun run = FeatureRun.start(dir, cluster(bulkExport))) {
       SimulatedCluster cluster = run.cluster();
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run(
               "--exit-on-last-event=true",
               "--dry-run=true",
@@ -87,14 +85,14 @@ class FeatureDryRunTest {
   @Test
   void aDryRunLeavesTheRealPositionAsItWas() throws Exception {
     try (FeatureRun run = FeatureRun.start(dir, cluster(true))) {
-      FeatureRun.Result real = run.run("--exit-on-last-event=true");
+      BackgroundStart.Result real = run.run("--exit-on-last-event=true");
       assertThat(real.exitCode()).as(real.err()).isZero();
       long received = run.receiver().totalRecords();
       Map<String, String> before = snapshot(run.stateDir());
       run.cluster().appendLiveEvents(20);
 
       // Even another start time does not conflict: the dry run has a storage of its own.
-      FeatureRun.Result dry =
+      BackgroundStart.Result dry =
           run.run(
               "--exit-on-last-event=true",
               "--dry-run=true",
@@ -105,7 +103,7 @@ class FeatureDryRunTest {
       assertThat(run.receiver().totalRecords()).isEqualTo(received);
 
       // The next real run still exports the new events, from where the real run stopped.
-      FeatureRun.Result next = run.run("--exit-on-last-event=true");
+      BackgroundStart.Result next = run.run("--exit-on-last-event=true");
       assertThat(next.exitCode()).as(next.err()).isZero();
       assertThat(run.receivedAuditUids())
           .containsExactlyInAnyOrderElementsOf(run.expectedAuditUids());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eventhandler.sim.ReceivedCall;
 import eventhandler.sim.Rpc;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +19,9 @@ class FeatureExportModesTest {
   @TempDir Path dir;
 
   private static SimulatedCluster.Builder cluster() {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(3))
         .seed(7)
         .events(600)
-        .timeRange(now.minus(Duration.ofDays(3)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.02)
         .recordingLength(5, 25)
         .chunkSize(40);
@@ -31,7 +30,7 @@ class FeatureExportModesTest {
   @Test
   void bulkExportDeliversEveryAuditEventAndRecording() throws Exception {
     try (FeatureRun run = FeatureRun.start(dir, cluster().build())) {
-      FeatureRun.Result result = run.run("--exit-on-last-event=true");
+      BackgroundStart.Result result = run.run("--exit-on-last-event=true");
 
       assertThat(result.exitCode()).as(result.err()).isZero();
       assertThat(run.receivedAuditUids())
@@ -49,7 +48,7 @@ class FeatureExportModesTest {
       throws Exception {
     try (FeatureRun run = FeatureRun.start(dir, cluster().bulkExport(false).build())) {
       // 3 days in 6-hour windows (13 windows) of pages of 17 events (at least 36 pages).
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run("--exit-on-last-event=true", "--window-size=6h", "--batch=17");
 
       assertThat(result.exitCode()).as(result.err()).isZero();

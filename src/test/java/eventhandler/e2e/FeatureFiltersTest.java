@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import eventhandler.demo.LocalStack;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -24,11 +24,9 @@ class FeatureFiltersTest {
   @TempDir Path dir;
 
   private static SimulatedCluster cluster(boolean bulkExport) {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(2))
         .seed(11)
         .events(400)
-        .timeRange(now.minus(Duration.ofDays(2)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.03)
         .recordingLength(5, 25)
         .chunkSize(50)
@@ -41,7 +39,7 @@ class FeatureFiltersTest {
   void onlyTheListedTypesArrive(boolean bulkExport) throws Exception {
     Set<String> types = Set.of("user.login", "exec", "session.upload");
     try (FeatureRun run = FeatureRun.start(dir, cluster(bulkExport))) {
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run("--exit-on-last-event=true", "--types=user.login,exec,session.upload");
 
       assertThat(result.exitCode()).as(result.err()).isZero();
@@ -60,7 +58,7 @@ class FeatureFiltersTest {
   void skippedEventTypesDoNotArriveNorTriggerRecordings(boolean bulkExport) throws Exception {
     Set<String> skipped = Set.of("exec", "cert.create", "session.upload");
     try (FeatureRun run = FeatureRun.start(dir, cluster(bulkExport))) {
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run(
               "--exit-on-last-event=true", "--skip-event-types=exec,cert.create,session.upload");
 
@@ -80,7 +78,7 @@ class FeatureFiltersTest {
   void skippedSessionTypesAreLeftOutOfRecordings(String flag, String skippedList) throws Exception {
     Set<String> skipped = skippedList.isEmpty() ? Set.of() : Set.of(skippedList.split(","));
     try (FeatureRun run = FeatureRun.start(dir, cluster(true))) {
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run("--exit-on-last-event=true", "--skip-session-types=" + flag);
 
       assertThat(result.exitCode()).as(result.err()).isZero();

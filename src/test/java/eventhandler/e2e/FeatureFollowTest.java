@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,11 +21,9 @@ class FeatureFollowTest {
   @TempDir Path dir;
 
   private static SimulatedCluster.Builder cluster() {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(2))
         .seed(31)
         .events(300)
-        .timeRange(now.minus(Duration.ofDays(2)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.05)
         .recordingLength(10, 40)
         .chunkSize(50);
@@ -37,7 +35,7 @@ class FeatureFollowTest {
       // Each request takes a while: recordings are still being delivered when the audit export
       // is done, and the exit must wait for them.
       run.receiver().latency(Duration.ofMillis(40));
-      FeatureRun.Result result =
+      BackgroundStart.Result result =
           run.run("--exit-on-last-event=true", "--fluentd-batch-size=4", "--concurrency=2");
 
       assertThat(result.exitCode()).as(result.err()).isZero();
@@ -53,7 +51,7 @@ class FeatureFollowTest {
   @ValueSource(booleans = {true, false})
   void withoutExitOnLastEventNewEventsArriveAfterThePoll(boolean bulkExport) throws Exception {
     try (FeatureRun run = FeatureRun.start(dir, cluster().bulkExport(bulkExport).build())) {
-      FeatureRun.Running running = run.launch("--timeout=1s");
+      BackgroundStart running = run.launch("--timeout=1s");
       List<String> history = run.expectedAuditUids();
       await()
           .atMost(Duration.ofSeconds(20))
@@ -69,7 +67,7 @@ class FeatureFollowTest {
           .until(() -> run.receivedAuditUids().size() >= history.size() + 35);
       assertThat(running.isDone()).as("start keeps running without --exit-on-last-event").isFalse();
 
-      FeatureRun.Result result = running.stop();
+      BackgroundStart.Result result = running.stop();
 
       assertThat(result.exitCode()).as(result.err()).isZero();
       assertThat(run.receivedAuditUids())

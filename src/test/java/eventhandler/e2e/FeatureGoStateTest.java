@@ -10,6 +10,7 @@ import eventhandler.teleport.EventStream;
 import eventhandler.teleport.ExportedItem;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +37,9 @@ class FeatureGoStateTest {
   @TempDir Path dir;
 
   private static SimulatedCluster.Builder cluster() {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofHours(40))
         .seed(61)
         .events(300)
-        .timeRange(now.minus(Duration.ofHours(40)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.1)
         .recordingLength(6, 16)
         .chunkSize(30);
@@ -74,7 +73,7 @@ class FeatureGoStateTest {
       CapturedLogs stallLogs = CapturedLogs.of("eventhandler.pipeline.StallCheck");
       // Slow deliveries: reading runs ahead of delivery and catches up first.
       run.receiver().latency(Duration.ofMillis(50));
-      FeatureRun.Running running =
+      BackgroundStart running =
           run.timings(FeatureRun.QUICK_RETRIES)
               .launch(
                   "--timeout=1s",
@@ -83,13 +82,7 @@ class FeatureGoStateTest {
                   "--fluentd-max-connections=2");
 
       List<String> expected = uidsAfter(cluster, resumeAfter);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .untilAsserted(
-              () -> {
-                assertThat(run.receivedAuditUids()).containsExactlyInAnyOrderElementsOf(expected);
-                sessions.assertResumed(run);
-              });
+      sessions.awaitResumed(run, expected);
       assertThat(running.stop().exitCode()).isZero();
       stallLogs.close();
       // Catching up is no stall: paging is ahead of delivery, that is all.
@@ -148,15 +141,9 @@ class FeatureGoStateTest {
       assertThat(expected).hasSizeBetween(50, 290);
       Sessions sessions = writeSessionState(run, state, exported);
 
-      FeatureRun.Running running = run.timings(FeatureRun.QUICK_RETRIES).launch("--timeout=1s");
+      BackgroundStart running = run.timings(FeatureRun.QUICK_RETRIES).launch("--timeout=1s");
 
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .untilAsserted(
-              () -> {
-                assertThat(run.receivedAuditUids()).containsExactlyInAnyOrderElementsOf(expected);
-                sessions.assertResumed(run);
-              });
+      sessions.awaitResumed(run, expected);
       assertThat(running.stop().exitCode()).isZero();
       assertThat(Files.readAllLines(second.resolve("completed-chunks")))
           .containsExactlyInAnyOrderElementsOf(secondDayChunks);
@@ -166,7 +153,22 @@ class FeatureGoStateTest {
   /** Sessions the Go plugin left: one part way ({@code session<sid>}), one not found yet. */
   private record Sessions(
       String partWay, long savedIndex, String missing, List<String> finishedBefore) {
-    void assertResumed(FeatureRun run) {
+    /**
+     * Waits until exactly the audit events {@code expectedAudit} arrived and these sessions
+     * resumed.
+     */
+    void awaitResumed(FeatureRun run, List<String> expectedAudit) {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                assertThat(run.receivedAuditUids())
+                    .containsExactlyInAnyOrderElementsOf(expectedAudit);
+                assertResumed(run);
+              });
+    }
+
+    private void assertResumed(FeatureRun run) {
       assertThat(FeatureRun.indexes(run.receivedSessionEvents(partWay)))
           .as("the unfinished recording resumes from its saved index")
           .containsExactlyElementsOf(

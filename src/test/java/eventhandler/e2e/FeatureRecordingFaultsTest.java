@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.BackgroundStart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,11 +26,9 @@ class FeatureRecordingFaultsTest {
   @TempDir Path dir;
 
   private static SimulatedCluster cluster() {
-    Instant now = Instant.now();
-    return SimulatedCluster.builder()
+    return FeatureRun.clusterWithHistory(Duration.ofDays(1))
         .seed(41)
         .events(250)
-        .timeRange(now.minus(Duration.ofDays(1)), now.minus(Duration.ofMinutes(1)))
         .sessionShare(0.06)
         .recordingLength(6, 20)
         .chunkSize(60)
@@ -46,7 +44,7 @@ class FeatureRecordingFaultsTest {
 
       // One worker, retries a minute away: the first run can only finish if the missing
       // recording gave its worker back.
-      FeatureRun.Result first = run.run("--exit-on-last-event=true", "--concurrency=1");
+      BackgroundStart.Result first = run.run("--exit-on-last-event=true", "--concurrency=1");
 
       assertThat(first.exitCode()).as(first.err()).isZero();
       for (String sid : sessions.subList(1, sessions.size())) {
@@ -61,14 +59,14 @@ class FeatureRecordingFaultsTest {
       // The recording shows up; the next start retries it from the saved state.
       run.cluster().faults().clear();
       run.timings(FeatureRun.QUICK_RETRIES);
-      FeatureRun.Running second = run.launch("--timeout=1s");
+      BackgroundStart second = run.launch("--timeout=1s");
       await()
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(() -> assertRecordingArrived(run, missing));
       await()
           .atMost(Duration.ofSeconds(5))
           .until(() -> !Files.exists(run.stateDir().resolve("missing_recording" + missing)));
-      FeatureRun.Result result = second.stop();
+      BackgroundStart.Result result = second.stop();
       assertThat(result.exitCode()).as(result.err()).isZero();
     }
   }
@@ -89,7 +87,7 @@ class FeatureRecordingFaultsTest {
           .corruptRecordings(damaged);
       run.timings(FeatureRun.QUICK_RETRIES);
 
-      FeatureRun.Running running = run.launch("--timeout=1s", "--concurrency=2");
+      BackgroundStart running = run.launch("--timeout=1s", "--concurrency=2");
 
       await()
           .atMost(Duration.ofSeconds(30))
@@ -121,7 +119,7 @@ class FeatureRecordingFaultsTest {
       assertThat(lostLine.path("reason").asText()).contains("not found");
       assertThat(running.isDone()).as("the program keeps running").isFalse();
 
-      FeatureRun.Result result = running.stop();
+      BackgroundStart.Result result = running.stop();
       assertThat(result.exitCode()).as(result.err()).isZero();
       assertThat(deadLetters(run))
           .as("each given-up recording is dead-lettered once")

@@ -3,35 +3,29 @@ package eventhandler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import eventhandler.cli.RootCommand;
 import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportJob;
 import eventhandler.pipeline.ExportTimings;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
-import eventhandler.state.StateStore;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportConnector;
 import eventhandler.teleport.TeleportSettings;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.BackgroundStart;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -41,9 +35,6 @@ import java.util.stream.Collectors;
  * the same storage directory, so a second run resumes the first.
  */
 final class FeatureRun implements AutoCloseable {
-  /** A run that did not end by itself within this time is stopped and fails the test. */
-  static final Duration RUN_LIMIT = Duration.ofSeconds(60);
-
   /** Retries within a second or two, so tests see them happen. */
   static final ExportTimings QUICK_RETRIES =
       new ExportTimings(
@@ -55,7 +46,7 @@ final class FeatureRun implements AutoCloseable {
   private final LocalStack stack;
   private final Path storage;
   private ExportTimings timings = ExportTimings.DEFAULT;
-  private final List<Running> launched = new ArrayList<>();
+  private final List<BackgroundStart> launched = new ArrayList<>();
   private GrpcTeleportClient client;
   private ScheduledExecutorService clientScheduler;
 
@@ -71,82 +62,33 @@ final class FeatureRun implements AutoCloseable {
     return new FeatureRun(stack, dir.resolve("storage"));
   }
 
+  /**
+   * A cluster whose history spans {@code length} up to a minute ago, where the simulator's default
+   * history ends as well.
+   */
+  static SimulatedCluster.Builder clusterWithHistory(Duration length) {
+    Instant now = Instant.now();
+    return SimulatedCluster.builder()
+        .timeRange(now.minus(length), now.minus(Duration.ofMinutes(1)));
+  }
+
   /** The retry delays of the following runs. */
   FeatureRun timings(ExportTimings value) {
     this.timings = value;
     return this;
   }
 
-  /** What a run of {@code start} ended with. */
-  record Result(int exitCode, String out, String err) {}
-
-  /** A run of {@code start} in progress. */
-  static final class Running {
-    private final ExportJob job;
-    private final CompletableFuture<Result> result;
-
-    private Running(ExportJob job, CompletableFuture<Result> result) {
-      this.job = job;
-      this.result = result;
-    }
-
-    boolean isDone() {
-      return result.isDone();
-    }
-
-    /** Stops the run as SIGTERM does and waits for it to end. */
-    Result stop() {
-      job.stop();
-      return await();
-    }
-
-    /** Waits for the run to end by itself; stops it and fails after {@link #RUN_LIMIT}. */
-    Result await() {
-      try {
-        return result.get(RUN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        job.stop();
-        throw new AssertionError("start did not end within " + RUN_LIMIT.toSeconds() + " s", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        job.stop();
-        throw new AssertionError("interrupted", e);
-      } catch (ExecutionException e) {
-        throw new AssertionError("start threw", e.getCause());
-      }
-    }
-  }
-
   /** Runs {@code start} with the stack's arguments plus {@code flags} until it ends by itself. */
-  Result run(String... flags) {
+  BackgroundStart.Result run(String... flags) {
     return launch(flags).await();
   }
 
   /** Starts {@code start} in the background with the stack's arguments plus {@code flags}. */
-  Running launch(String... flags) {
-    String[] arguments = stack.startArguments(storage, flags).toArray(String[]::new);
-    ExportJob job;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    PrintWriter errWriter = new PrintWriter(err, true);
-    job =
-        new ExportJob(
-            Clock.systemUTC(), errWriter, ExportJob.Options.defaults().withTimings(timings));
-    ExportJob started = job;
-    CompletableFuture<Result> result =
-        CompletableFuture.supplyAsync(
-            () -> {
-              int code =
-                  new RootCommand(Map.of(), new PrintWriter(out, true), errWriter, started::run)
-                      .execute(arguments);
-              return new Result(code, out.toString(), err.toString());
-            },
-            runnable -> {
-              Thread thread = new Thread(runnable, "feature-run-start");
-              thread.setDaemon(true);
-              thread.start();
-            });
-    Running running = new Running(job, result);
+  BackgroundStart launch(String... flags) {
+    BackgroundStart running =
+        BackgroundStart.launch(
+            ExportJob.Options.defaults().withTimings(timings),
+            stack.startArguments(storage, flags));
     launched.add(running);
     return running;
   }
@@ -159,13 +101,12 @@ final class FeatureRun implements AutoCloseable {
     return stack.receiver();
   }
 
-  Path storage() {
-    return storage;
-  }
-
-  /** {@code <storage>/<host>_<port>}: where {@code start} keeps its state for this cluster. */
+  /**
+   * {@code <storage>/<host>_<port>}: where {@code start} keeps its state for this cluster. Spelled
+   * out here rather than taken from {@code StateStore}, so the Go plugin's layout is checked.
+   */
   Path stateDir() {
-    return storage.resolve(StateStore.directoryName(cluster().authAddress()));
+    return storage.resolve(cluster().authAddress().replace(':', '_'));
   }
 
   /**
@@ -215,7 +156,7 @@ final class FeatureRun implements AutoCloseable {
     return sessionEvents.stream().map(event -> event.get("ei").asLong()).toList();
   }
 
-  static List<String> uids(List<JsonNode> records) {
+  private static List<String> uids(List<JsonNode> records) {
     List<String> uids = new ArrayList<>(records.size());
     for (JsonNode record : records) {
       JsonNode uid = record.get("uid");
@@ -234,7 +175,7 @@ final class FeatureRun implements AutoCloseable {
   /** Stops runs a failed test left running, then the cluster and the receiver. */
   @Override
   public void close() {
-    for (Running running : launched) {
+    for (BackgroundStart running : launched) {
       if (!running.isDone()) {
         running.stop();
       }

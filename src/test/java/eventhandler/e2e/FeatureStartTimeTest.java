@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +25,10 @@ class FeatureStartTimeTest {
   @ValueSource(booleans = {true, false})
   void eventsBeforeTheStartTimeAreNotExportedAndTheStartTimeCannotChange(boolean bulkExport)
       throws Exception {
-    Instant now = Instant.now();
     SimulatedCluster cluster =
-        SimulatedCluster.builder()
+        FeatureRun.clusterWithHistory(Duration.ofDays(3))
             .seed(23)
             .events(400)
-            .timeRange(now.minus(Duration.ofDays(3)), now.minus(Duration.ofMinutes(1)))
             .sessionShare(0.04)
             .recordingLength(4, 12)
             .chunkSize(50)
@@ -40,7 +39,7 @@ class FeatureStartTimeTest {
       Instant start = cluster.from().plus(Duration.ofHours(31)).truncatedTo(ChronoUnit.SECONDS);
       String startFlag = "--start-time=" + start;
 
-      FeatureRun.Result first = run.run("--exit-on-last-event=true", startFlag);
+      BackgroundStart.Result first = run.run("--exit-on-last-event=true", startFlag);
 
       assertThat(first.exitCode()).as(first.err()).isZero();
       List<String> expected = run.expectedAuditUids(event -> !timeOf(event).isBefore(start));
@@ -65,7 +64,7 @@ class FeatureStartTimeTest {
 
       // Another start time on the same storage: refused, with how to start over.
       long received = run.receiver().totalRecords();
-      FeatureRun.Result conflicting =
+      BackgroundStart.Result conflicting =
           run.run("--exit-on-last-event=true", "--start-time=" + start.plusSeconds(3600));
 
       assertThat(conflicting.exitCode()).isEqualTo(2);
@@ -78,7 +77,7 @@ class FeatureStartTimeTest {
 
       // The same start time resumes where the first run stopped: nothing is sent again.
       cluster.appendLiveEvents(5);
-      FeatureRun.Result same = run.run("--exit-on-last-event=true", startFlag);
+      BackgroundStart.Result same = run.run("--exit-on-last-event=true", startFlag);
 
       assertThat(same.exitCode()).as(same.err()).isZero();
       assertThat(run.receivedAuditUids())

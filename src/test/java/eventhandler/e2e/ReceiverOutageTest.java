@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class ReceiverOutageTest {
     try (E2eRun run = E2eRun.start(dir, cluster)) {
       var receiver = run.receiver();
       receiver.latency(Duration.ofMillis(5));
-      E2eRun.InProcess export = run.startInProcess("--timeout=1s", "--batch=200");
+      BackgroundStart export = run.startInProcess("--timeout=1s", "--batch=200");
       await().atMost(Duration.ofSeconds(30)).until(() -> receiver.totalRecords() >= 2_000);
 
       // Fluentd answers 500 to everything: nothing is accepted, the sink retries.
@@ -43,7 +44,7 @@ class ReceiverOutageTest {
       await()
           .during(Duration.ofSeconds(2))
           .atMost(Duration.ofSeconds(3))
-          .until(() -> export.running() && receiver.totalRecords() == frozen);
+          .until(() -> !export.isDone() && receiver.totalRecords() == frozen);
       assertThat(receiver.connectionsAccepted()).isEqualTo(connections);
 
       // Fluentd is back but still failing for a moment, then well.
@@ -56,9 +57,8 @@ class ReceiverOutageTest {
           .atMost(Duration.ofSeconds(40))
           .pollInterval(Duration.ofMillis(500))
           .until(() -> run.check().complete());
-      assertThat(export.running()).as("the export keeps running").isTrue();
-      export.stop();
-      assertThat(export.awaitExit(Duration.ofSeconds(15))).isZero();
+      assertThat(export.isDone()).as("the export keeps running").isFalse();
+      assertThat(export.stop(Duration.ofSeconds(15)).exitCode()).isZero();
 
       DeliveryCheck check = run.check();
       System.out.printf(

@@ -98,7 +98,7 @@ class RestartAfterSigtermTest {
   }
 
   private static List<Path> checkpointFiles(E2eRun run) throws Exception {
-    try (Stream<Path> files = Files.walk(run.stateDirectory())) {
+    try (Stream<Path> files = Files.walk(run.stateDir())) {
       return files
           .filter(Files::isRegularFile)
           .filter(

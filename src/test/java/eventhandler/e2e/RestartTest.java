@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -33,10 +34,9 @@ class RestartTest {
     try (E2eRun run = E2eRun.start(dir, cluster)) {
       // Slow Fluentd a little so the stop lands while batches are in flight.
       run.receiver().latency(Duration.ofMillis(5));
-      E2eRun.InProcess first = run.startInProcess("--timeout=1s", "--batch=200");
+      BackgroundStart first = run.startInProcess("--timeout=1s", "--batch=200");
       await().atMost(Duration.ofSeconds(30)).until(() -> run.receiver().totalRecords() >= 4_000);
-      first.stop();
-      assertThat(first.awaitExit(Duration.ofSeconds(15))).isZero();
+      assertThat(first.stop(Duration.ofSeconds(15)).exitCode()).isZero();
       DeliveryCheck afterStop = run.check();
       assertThat(afterStop.complete()).as("the stop came too late: %s", afterStop).isFalse();
       assertThat(afterStop.duplicates()).isZero();
