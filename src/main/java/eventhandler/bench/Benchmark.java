@@ -64,14 +64,7 @@ public final class Benchmark {
         options.directory().isPresent()
             ? options.directory().get()
             : Files.createTempDirectory("event-handler-bench-");
-    SimulatedCluster cluster =
-        SimulatedCluster.builder()
-            .seed(options.seed())
-            .events(options.events())
-            .sessionShare(options.sessionShare())
-            .recordingLength(options.recordingMin(), options.recordingMax())
-            .build();
-    try (LocalStack stack = LocalStack.start(dir, cluster, FluentdReceiver.Builder::countOnly)) {
+    try (LocalStack stack = countingStack(dir, options.seed(), options.events())) {
       String target =
           options.fluentd().map(f -> f.url().toString()).orElse(stack.auditUrl() + " (built-in)");
       out.printf(
@@ -146,20 +139,25 @@ public final class Benchmark {
    */
   private void warmUp(Path dir, StartCommandLine startCommand)
       throws IOException, InterruptedException {
-    SimulatedCluster cluster =
-        SimulatedCluster.builder()
-            .seed(options.seed() + 1)
-            .events(options.warmUpEvents())
-            .sessionShare(options.sessionShare())
-            .recordingLength(options.recordingMin(), options.recordingMax())
-            .build();
-    try (LocalStack stack = LocalStack.start(dir, cluster, FluentdReceiver.Builder::countOnly)) {
+    try (LocalStack stack = countingStack(dir, options.seed() + 1, options.warmUpEvents())) {
       PipelineFigures figures = runPipeline(stack, dir, startCommand, false);
       out.printf(
           "  warm-up: %,d audit + %,d session events in %.1f s (not counted)%n",
           figures.last().audit(), figures.last().session(), figures.wallNanos() / 1e9);
       out.flush();
     }
+  }
+
+  /** A stack whose cluster has {@code events} audit events and whose receiver only counts. */
+  private LocalStack countingStack(Path dir, long seed, long events) throws IOException {
+    SimulatedCluster cluster =
+        SimulatedCluster.builder()
+            .seed(seed)
+            .events(events)
+            .sessionShare(options.sessionShare())
+            .recordingLength(options.recordingMin(), options.recordingMax())
+            .build();
+    return LocalStack.start(dir, cluster, FluentdReceiver.Builder::countOnly);
   }
 
   private PipelineFigures runPipeline(
