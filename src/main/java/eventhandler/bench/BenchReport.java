@@ -99,21 +99,21 @@ final class BenchReport {
     double threads = 0;
     for (Map.Entry<String, Double> group : p.cpuByGroup().entrySet()) {
       threads += group.getValue();
-      if (group.getValue() >= 0.05) {
-        text.append(
-            String.format(
-                "%n                           %-32s %6.1f s  %5.1f us/event",
-                group.getKey(), group.getValue(), group.getValue() * 1e6 / events));
-      }
+      text.append(cpuRow(group.getKey(), group.getValue(), events));
     }
-    double rest = p.processCpu() - threads;
-    if (p.processCpu() >= 0 && rest >= 0.05) {
-      text.append(
-          String.format(
-              "%n                           %-32s %6.1f s  %5.1f us/event",
-              "JVM (GC, JIT compilers)", rest, rest * 1e6 / events));
+    if (p.processCpu() >= 0) {
+      text.append(cpuRow("JVM (GC, JIT compilers)", p.processCpu() - threads, events));
     }
     return text.toString();
+  }
+
+  /** A line of one part under the CPU total; none for a part under 0.05 s. */
+  private static String cpuRow(String part, double seconds, long events) {
+    return seconds < 0.05
+        ? ""
+        : String.format(
+            "%n                           %-32s %6.1f s  %5.1f us/event",
+            part, seconds, seconds * 1e6 / events);
   }
 
   private static String latency(HistogramSnapshot snapshot) {
