@@ -3,6 +3,9 @@ package eventhandler.bench;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Follows the export's own counters ({@code eventhandler.events.exported}, {@code
@@ -23,8 +26,7 @@ final class DeliveryWatch implements AutoCloseable {
   private final long startNanos;
   private final Thread poller;
   private volatile boolean running = true;
-  private FunctionCounter auditCounter;
-  private FunctionCounter sessionCounter;
+  private final Map<String, FunctionCounter> exportedCounters = new HashMap<>();
   private Counter bytesCounter;
   private volatile Snapshot latest;
   private volatile long firstDeliveryNanos = -1;
@@ -43,7 +45,7 @@ final class DeliveryWatch implements AutoCloseable {
   private void poll() {
     while (running) {
       update();
-      java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
+      LockSupport.parkNanos(POLL_NANOS);
     }
   }
 
@@ -61,14 +63,12 @@ final class DeliveryWatch implements AutoCloseable {
   }
 
   private long exported(String kind) {
-    FunctionCounter counter = kind.equals("audit") ? auditCounter : sessionCounter;
+    FunctionCounter counter = exportedCounters.get(kind);
     if (counter == null) {
       // Registered once the export service exists; looked up until then.
       counter = registry.find("eventhandler.events.exported").tag("kind", kind).functionCounter();
-      if (kind.equals("audit")) {
-        auditCounter = counter;
-      } else {
-        sessionCounter = counter;
+      if (counter != null) {
+        exportedCounters.put(kind, counter);
       }
     }
     return counter == null ? 0 : (long) counter.count();
