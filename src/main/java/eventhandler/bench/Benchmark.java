@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.search.Search;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -132,43 +133,41 @@ public final class Benchmark {
             new InProcessStart(
                 "bench-timer", ExportJob.Options.defaults().withRegistry(registry), err);
         MemoryWatch memory = new MemoryWatch();
-        CpuWatch cpu = new CpuWatch()) {
-      long started = System.nanoTime();
-      try (DeliveryWatch deliveries = new DeliveryWatch(registry, started)) {
-        if (measured) {
-          scheduleProgress(start.timer(), deliveries, memory, started);
-        }
-        if (steady) {
-          scheduleSteadyRun(stack, start);
-        }
-        int code = startCommand.execute(arguments, start::run);
-        long wall = System.nanoTime() - started;
-        deliveries.close();
-        Timer latency = registry.find(LATENCY_TIMER).timer();
-        long sessionsFinished = functionCount(registry.find("eventhandler.sessions.finished"));
-        long sessionSkipped =
-            functionCount(registry.find("eventhandler.events.skipped").tag("kind", "session"));
-        return new PipelineFigures(
-            code,
-            wall,
-            deliveries.now(),
-            deliveries.atFirstDelivery(),
-            deliveries.firstDeliveryAfterStartNanos(),
-            deliveries.deliverySpanNanos(),
-            latency == null ? null : latency.takeSnapshot(),
-            memory.peakHeapUsed(),
-            memory.maxHeap(),
-            memory.heapAfterLastGc(),
-            MemoryWatch.peakRss(),
-            sessionsFinished,
-            sessionSkipped,
-            cpu.secondsByGroup(),
-            cpu.processSeconds());
+        CpuWatch cpu = new CpuWatch();
+        DeliveryWatch deliveries = new DeliveryWatch(registry)) {
+      if (measured) {
+        scheduleProgress(start.timer(), deliveries, memory);
       }
+      if (steady) {
+        scheduleSteadyRun(stack, start);
+      }
+      int code = startCommand.execute(arguments, start::run);
+      long wall = System.nanoTime() - deliveries.atStart().nanos();
+      deliveries.close(); // the last counts, before the figures are read
+      Timer latency = registry.find(LATENCY_TIMER).timer();
+      long sessionsFinished = functionCount(registry.find("eventhandler.sessions.finished"));
+      long sessionSkipped =
+          functionCount(registry.find("eventhandler.events.skipped").tag("kind", "session"));
+      return new PipelineFigures(
+          code,
+          wall,
+          deliveries.now(),
+          deliveries.atFirstDelivery(),
+          deliveries.firstDeliveryAfterStartNanos(),
+          deliveries.deliverySpanNanos(),
+          latency == null ? null : latency.takeSnapshot(),
+          memory.peakHeapUsed(),
+          memory.maxHeap(),
+          memory.heapAfterLastGc(),
+          MemoryWatch.peakRss(),
+          sessionsFinished,
+          sessionSkipped,
+          cpu.secondsByGroup(),
+          cpu.processSeconds());
     }
   }
 
-  private static long functionCount(io.micrometer.core.instrument.search.Search search) {
+  private static long functionCount(Search search) {
     var counter = search.functionCounter();
     return counter == null ? 0 : (long) counter.count();
   }
@@ -228,13 +227,13 @@ public final class Benchmark {
 
   /** A progress line every so often: rate since the last line, heap after GC, RSS. */
   private void scheduleProgress(
-      ScheduledExecutorService timer, DeliveryWatch deliveries, MemoryWatch memory, long started) {
+      ScheduledExecutorService timer, DeliveryWatch deliveries, MemoryWatch memory) {
     long every = options.reportEvery().toMillis();
     if (every <= 0) {
       return;
     }
-    AtomicReference<DeliveryWatch.Snapshot> previous =
-        new AtomicReference<>(new DeliveryWatch.Snapshot(started, 0, 0, 0));
+    long started = deliveries.atStart().nanos();
+    AtomicReference<DeliveryWatch.Snapshot> previous = new AtomicReference<>(deliveries.atStart());
     memory.afterGcRangeSinceLastCall();
     timer.scheduleAtFixedRate(
         () -> {

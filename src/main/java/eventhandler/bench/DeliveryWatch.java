@@ -23,7 +23,7 @@ final class DeliveryWatch implements AutoCloseable {
   }
 
   private final MeterRegistry registry;
-  private final long startNanos;
+  private final Snapshot atStart;
   private final Thread poller;
   private volatile boolean running = true;
   private final Map<String, FunctionCounter> exportedCounters = new HashMap<>();
@@ -33,10 +33,11 @@ final class DeliveryWatch implements AutoCloseable {
   private volatile Snapshot atFirstDelivery;
   private volatile long lastChangeNanos = -1;
 
-  DeliveryWatch(MeterRegistry registry, long startNanos) {
+  /** Starts watching; the run's start is now. */
+  DeliveryWatch(MeterRegistry registry) {
     this.registry = registry;
-    this.startNanos = startNanos;
-    this.latest = new Snapshot(startNanos, 0, 0, 0);
+    this.atStart = new Snapshot(System.nanoTime(), 0, 0, 0);
+    this.latest = atStart;
     poller = new Thread(this::poll, "bench-delivery-watch");
     poller.setDaemon(true);
     poller.start();
@@ -81,6 +82,11 @@ final class DeliveryWatch implements AutoCloseable {
     return bytesCounter == null ? 0 : bytesCounter.count();
   }
 
+  /** The run's start: nothing delivered yet. */
+  Snapshot atStart() {
+    return atStart;
+  }
+
   /** The counts now. */
   Snapshot now() {
     update();
@@ -89,7 +95,7 @@ final class DeliveryWatch implements AutoCloseable {
 
   /** Nanoseconds from the start to the first delivered event, or -1 if none was delivered. */
   long firstDeliveryAfterStartNanos() {
-    return firstDeliveryNanos < 0 ? -1 : firstDeliveryNanos - startNanos;
+    return firstDeliveryNanos < 0 ? -1 : firstDeliveryNanos - atStart.nanos();
   }
 
   /** Nanoseconds from the first to the last delivery (at least one poll interval), or -1. */
@@ -105,7 +111,7 @@ final class DeliveryWatch implements AutoCloseable {
    * they were delivered before the span began.
    */
   Snapshot atFirstDelivery() {
-    return atFirstDelivery == null ? new Snapshot(startNanos, 0, 0, 0) : atFirstDelivery;
+    return atFirstDelivery == null ? atStart : atFirstDelivery;
   }
 
   @Override
