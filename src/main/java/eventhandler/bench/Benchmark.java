@@ -122,7 +122,7 @@ public final class Benchmark {
   private PipelineFigures runPipeline(
       LocalStack stack, Path dir, StartCommandLine startCommand, boolean measured)
       throws InterruptedException {
-    List<String> arguments = new ArrayList<>(startArguments(stack, dir.resolve("storage")));
+    List<String> arguments = startArguments(stack, dir.resolve("storage"));
     boolean steady = measured && !options.duration().isZero();
     arguments.add("--exit-on-last-event=" + !steady);
     arguments.addAll(options.startFlags());
@@ -319,9 +319,9 @@ public final class Benchmark {
   }
 
   private long coldStart(LocalStack stack, Path dir) throws IOException, InterruptedException {
-    Path storage = dir.resolve("cold-start-storage");
-    List<String> arguments = new ArrayList<>(stack.startArguments(storage));
-    arguments.add("--fluentd-batch-size=" + options.batchSize());
+    List<String> arguments =
+        stack.startArguments(
+            dir.resolve("cold-start-storage"), "--fluentd-batch-size=" + options.batchSize());
     return ColdStartProbe.run(
         options.coldStartJavaOptions(), arguments, stack.receiver(), dir.resolve("cold-start.log"));
   }
