@@ -3,9 +3,9 @@ package eventhandler.bench;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Follows the export's own counters ({@code eventhandler.events.exported}, {@code
@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * and the span from the first to the last delivery.
  */
 final class DeliveryWatch implements AutoCloseable {
-  private static final long POLL_NANOS = 5_000_000;
+  private static final Duration POLL = Duration.ofMillis(5);
 
   /** Counts at one moment. */
   record Snapshot(long nanos, long audit, long session, double bytes) {
@@ -24,8 +24,7 @@ final class DeliveryWatch implements AutoCloseable {
 
   private final MeterRegistry registry;
   private final Snapshot atStart;
-  private final Thread poller;
-  private volatile boolean running = true;
+  private final PeriodicSampler poller;
   private final Map<String, FunctionCounter> exportedCounters = new HashMap<>();
   private Counter bytesCounter;
   private volatile Snapshot latest;
@@ -38,16 +37,7 @@ final class DeliveryWatch implements AutoCloseable {
     this.registry = registry;
     this.atStart = new Snapshot(System.nanoTime(), 0, 0, 0);
     this.latest = atStart;
-    poller = new Thread(this::poll, "bench-delivery-watch");
-    poller.setDaemon(true);
-    poller.start();
-  }
-
-  private void poll() {
-    while (running) {
-      update();
-      LockSupport.parkNanos(POLL_NANOS);
-    }
+    poller = new PeriodicSampler("bench-delivery-watch", POLL, this::update);
   }
 
   private synchronized void update() {
@@ -103,7 +93,7 @@ final class DeliveryWatch implements AutoCloseable {
     if (firstDeliveryNanos < 0) {
       return -1;
     }
-    return Math.max(lastChangeNanos - firstDeliveryNanos, POLL_NANOS);
+    return Math.max(lastChangeNanos - firstDeliveryNanos, POLL.toNanos());
   }
 
   /**
@@ -116,8 +106,7 @@ final class DeliveryWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    poller.interrupt();
+    poller.close();
     update();
   }
 }
