@@ -33,11 +33,10 @@ class BenchCommandTest {
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     String out = run.out();
     Matcher delivered =
-        Pattern.compile(
-                "delivered: +([\\d,]+) of ([\\d,]+) audit events, ([\\d,]+) session events from"
-                    + " ([\\d,]+) of ([\\d,]+) recordings")
-            .matcher(out);
-    assertThat(delivered.find()).as(out).isTrue();
+        found(
+            out,
+            "delivered: +([\\d,]+) of ([\\d,]+) audit events, ([\\d,]+) session events from"
+                + " ([\\d,]+) of ([\\d,]+) recordings");
     assertThat(delivered.group(1)).isEqualTo("3,000").isEqualTo(delivered.group(2));
     assertThat(number(delivered.group(3))).isPositive();
     assertThat(delivered.group(4)).isEqualTo(delivered.group(5));
@@ -45,9 +44,7 @@ class BenchCommandTest {
     assertThat(number(figure(out, "session events/s"))).isPositive();
     assertThat(Double.parseDouble(figure(out, "MB/s"))).isPositive();
     Matcher latency =
-        Pattern.compile("batch latency p50/p99: +([\\d.]+) ms / ([\\d.]+) ms \\(([\\d,]+) requests")
-            .matcher(out);
-    assertThat(latency.find()).as(out).isTrue();
+        found(out, "batch latency p50/p99: +([\\d.]+) ms / ([\\d.]+) ms \\(([\\d,]+) requests");
     assertThat(Double.parseDouble(latency.group(2)))
         .isPositive()
         .isGreaterThanOrEqualTo(Double.parseDouble(latency.group(1)));
@@ -57,19 +54,18 @@ class BenchCommandTest {
     assertThat(number(figure(out, "peak RSS (VmHWM)"))).isPositive();
     assertThat(out).containsPattern("CPU: +[\\d.]+ s in all");
     Matcher firstEvent =
-        Pattern.compile(
-                "first delivered event: +([\\d.]+) s after start began in this JVM; ([\\d.]+) s"
-                    + " for a new start process")
-            .matcher(out);
-    assertThat(firstEvent.find()).as(out).isTrue();
+        found(
+            out,
+            "first delivered event: +([\\d.]+) s after start began in this JVM; ([\\d.]+) s"
+                + " for a new start process");
     assertThat(Double.parseDouble(firstEvent.group(1))).isPositive();
     assertThat(Double.parseDouble(firstEvent.group(2))).isPositive();
+    // Ends right after the seconds: no "; N failures: ..." of the raw poster.
     Matcher rawCapacity =
-        Pattern.compile(
-                "raw capacity: +([\\d,]+) events/s, ([\\d.]+) MB/s \\(arrays of 1000,"
-                    + " \\d+ connections, 1.0 s\\)")
-            .matcher(out);
-    assertThat(rawCapacity.find()).as("raw capacity without failures in:\n" + out).isTrue();
+        found(
+            out,
+            "raw capacity: +([\\d,]+) events/s, ([\\d.]+) MB/s \\(arrays of 1000,"
+                + " \\d+ connections, 1.0 s\\)");
     long rawRate = number(rawCapacity.group(1));
     assertThat(rawRate).isPositive();
     assertThat(Double.parseDouble(rawCapacity.group(2))).isPositive();
@@ -99,11 +95,16 @@ class BenchCommandTest {
     assertThat(run.err()).contains("--fluentd-url needs --fluentd-cert and --fluentd-key");
   }
 
+  /** A matcher that found {@code regex} in {@code out}. */
+  private static Matcher found(String out, String regex) {
+    Matcher matcher = Pattern.compile(regex).matcher(out);
+    assertThat(matcher.find()).as(regex + " in:\n" + out).isTrue();
+    return matcher;
+  }
+
   /** The first token after {@code label:} on its line. */
   private static String figure(String out, String label) {
-    Matcher matcher = Pattern.compile(Pattern.quote(label) + ": +(\\S+)").matcher(out);
-    assertThat(matcher.find()).as(label + " in:\n" + out).isTrue();
-    return matcher.group(1);
+    return found(out, Pattern.quote(label) + ": +(\\S+)").group(1);
   }
 
   private static long number(String text) {
