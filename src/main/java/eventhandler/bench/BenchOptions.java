@@ -22,7 +22,6 @@ import java.util.Optional;
  * @param reportEvery how often a steady run prints a progress line
  * @param rawBatch records per request of the raw poster
  * @param rawConnections connections of the raw poster, or empty for the pipeline's connections
- * @param rawWarmUp raw posting before the measured window
  * @param rawDuration measured window of the raw poster; zero skips it
  * @param coldStart whether to time a new {@code start} process to its first delivered event
  * @param coldStartJavaOptions JVM options of that process (e.g. a class data sharing archive)
@@ -45,7 +44,6 @@ public record BenchOptions(
     Duration reportEvery,
     int rawBatch,
     Optional<Integer> rawConnections,
-    Duration rawWarmUp,
     Duration rawDuration,
     boolean coldStart,
     List<String> coldStartJavaOptions,
@@ -60,5 +58,10 @@ public record BenchOptions(
   /** Connections the pipeline uses: the flag, or start's default of twice the concurrency. */
   int pipelineConnections() {
     return maxConnections.orElse(2 * concurrency);
+  }
+
+  /** Connections of the raw poster: the flag, or as many as the pipeline uses. */
+  int rawPosterConnections() {
+    return rawConnections.orElse(pipelineConnections());
   }
 }

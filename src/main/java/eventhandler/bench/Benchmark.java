@@ -12,8 +12,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.search.Search;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Benchmark {
   static final String LATENCY_TIMER = "eventhandler.fluentd.request.latency";
   private static final int RAW_RECORD_POOL = 20_000;
+
+  /** Raw posting before its measured window (the help of --raw-duration says 1 s). */
+  private static final Duration RAW_WARM_UP = Duration.ofSeconds(1);
 
   private final BenchOptions options;
   private final PrintWriter out;
@@ -61,14 +62,7 @@ public final class Benchmark {
         options.directory().isPresent()
             ? options.directory().get()
             : Files.createTempDirectory("event-handler-bench-");
-    SimulatedCluster cluster =
-        SimulatedCluster.builder()
-            .seed(options.seed())
-            .events(options.events())
-            .sessionShare(options.sessionShare())
-            .recordingLength(options.recordingMin(), options.recordingMax())
-            .build();
-    try (LocalStack stack = LocalStack.start(dir, cluster, FluentdReceiver.Builder::countOnly)) {
+    try (LocalStack stack = countingStack(dir, options.seed(), options.events())) {
       String target =
           options.fluentd().map(f -> f.url().toString()).orElse(stack.auditUrl() + " (built-in)");
       out.printf(
@@ -88,7 +82,7 @@ public final class Benchmark {
       Completeness completeness = completeness(stack, pipeline); // before the raw poster adds more
       RawPoster.Result raw = runRawPoster(stack);
       long coldStart = options.coldStart() ? coldStart(stack, dir) : -1;
-      report(pipeline, raw, coldStart, completeness);
+      new BenchReport(options, out).print(pipeline, raw, coldStart, completeness);
       return pipeline.exitCode() == 0 && completeness.complete() ? 0 : 1;
     }
   }
@@ -98,59 +92,13 @@ public final class Benchmark {
     int execute(List<String> arguments, ExportRunner runner);
   }
 
-  /** What the pipeline run gave. */
-  record PipelineFigures(
-      int exitCode,
-      long wallNanos,
-      DeliveryWatch.Snapshot last,
-      DeliveryWatch.Snapshot atFirst,
-      long firstDeliveryNanos,
-      long spanNanos,
-      HistogramSnapshot latency,
-      long peakHeap,
-      long maxHeap,
-      long heapAfterGc,
-      long peakRss,
-      long sessionsFinished,
-      long sessionEventsSkipped,
-      Map<String, Double> cpuByGroup,
-      double processCpu) {
-
-    double seconds() {
-      return Math.max(spanNanos, 1) / 1e9;
-    }
-
-    double auditPerSecond() {
-      return (last.audit() - atFirst.audit()) / seconds();
-    }
-
-    double sessionPerSecond() {
-      return (last.session() - atFirst.session()) / seconds();
-    }
-
-    double eventsPerSecond() {
-      return (last.events() - atFirst.events()) / seconds();
-    }
-
-    double megabytesPerSecond() {
-      return (last.bytes() - atFirst.bytes()) / seconds() / 1e6;
-    }
-  }
-
   /**
    * Exports a backlog of another cluster first, so the measured run finds the JIT compilers done
    * with the hot code (on 2 cores they otherwise take a good part of the first minute).
    */
   private void warmUp(Path dir, StartCommandLine startCommand)
       throws IOException, InterruptedException {
-    SimulatedCluster cluster =
-        SimulatedCluster.builder()
-            .seed(options.seed() + 1)
-            .events(options.warmUpEvents())
-            .sessionShare(options.sessionShare())
-            .recordingLength(options.recordingMin(), options.recordingMax())
-            .build();
-    try (LocalStack stack = LocalStack.start(dir, cluster, FluentdReceiver.Builder::countOnly)) {
+    try (LocalStack stack = countingStack(dir, options.seed() + 1, options.warmUpEvents())) {
       PipelineFigures figures = runPipeline(stack, dir, startCommand, false);
       out.printf(
           "  warm-up: %,d audit + %,d session events in %.1f s (not counted)%n",
@@ -159,10 +107,22 @@ public final class Benchmark {
     }
   }
 
+  /** A stack whose cluster has {@code events} audit events and whose receiver only counts. */
+  private LocalStack countingStack(Path dir, long seed, long events) throws IOException {
+    SimulatedCluster cluster =
+        SimulatedCluster.builder()
+            .seed(seed)
+            .events(events)
+            .sessionShare(options.sessionShare())
+            .recordingLength(options.recordingMin(), options.recordingMax())
+            .build();
+    return LocalStack.start(dir, cluster, FluentdReceiver.Builder::countOnly);
+  }
+
   private PipelineFigures runPipeline(
       LocalStack stack, Path dir, StartCommandLine startCommand, boolean measured)
       throws InterruptedException {
-    List<String> arguments = new ArrayList<>(startArguments(stack, dir.resolve("storage")));
+    List<String> arguments = startArguments(stack, dir.resolve("storage"));
     boolean steady = measured && !options.duration().isZero();
     arguments.add("--exit-on-last-event=" + !steady);
     arguments.addAll(options.startFlags());
@@ -173,43 +133,41 @@ public final class Benchmark {
             new InProcessStart(
                 "bench-timer", ExportJob.Options.defaults().withRegistry(registry), err);
         MemoryWatch memory = new MemoryWatch();
-        CpuWatch cpu = new CpuWatch()) {
-      long started = System.nanoTime();
-      try (DeliveryWatch deliveries = new DeliveryWatch(registry, started)) {
-        if (measured) {
-          scheduleProgress(start.timer(), deliveries, memory, started);
-        }
-        if (steady) {
-          scheduleSteadyRun(stack, start);
-        }
-        int code = startCommand.execute(arguments, start::run);
-        long wall = System.nanoTime() - started;
-        deliveries.close();
-        Timer latency = registry.find(LATENCY_TIMER).timer();
-        long sessionsFinished = functionCount(registry.find("eventhandler.sessions.finished"));
-        long sessionSkipped =
-            functionCount(registry.find("eventhandler.events.skipped").tag("kind", "session"));
-        return new PipelineFigures(
-            code,
-            wall,
-            deliveries.now(),
-            deliveries.atFirstDelivery(),
-            deliveries.firstDeliveryAfterStartNanos(),
-            deliveries.deliverySpanNanos(),
-            latency == null ? null : latency.takeSnapshot(),
-            memory.peakHeapUsed(),
-            memory.maxHeap(),
-            memory.heapAfterLastGc(),
-            MemoryWatch.peakRss(),
-            sessionsFinished,
-            sessionSkipped,
-            cpu.secondsByGroup(),
-            cpu.processSeconds());
+        CpuWatch cpu = new CpuWatch();
+        DeliveryWatch deliveries = new DeliveryWatch(registry)) {
+      if (measured) {
+        scheduleProgress(start.timer(), deliveries, memory);
       }
+      if (steady) {
+        scheduleSteadyRun(stack, start);
+      }
+      int code = startCommand.execute(arguments, start::run);
+      long wall = System.nanoTime() - deliveries.atStart().nanos();
+      deliveries.close(); // the last counts, before the figures are read
+      Timer latency = registry.find(LATENCY_TIMER).timer();
+      long sessionsFinished = functionCount(registry.find("eventhandler.sessions.finished"));
+      long sessionSkipped =
+          functionCount(registry.find("eventhandler.events.skipped").tag("kind", "session"));
+      return new PipelineFigures(
+          code,
+          wall,
+          deliveries.now(),
+          deliveries.atFirstDelivery(),
+          deliveries.firstDeliveryAfterStartNanos(),
+          deliveries.deliverySpanNanos(),
+          latency == null ? null : latency.takeSnapshot(),
+          memory.peakHeapUsed(),
+          memory.maxHeap(),
+          memory.heapAfterLastGc(),
+          MemoryWatch.peakRss(),
+          sessionsFinished,
+          sessionSkipped,
+          cpu.secondsByGroup(),
+          cpu.processSeconds());
     }
   }
 
-  private static long functionCount(io.micrometer.core.instrument.search.Search search) {
+  private static long functionCount(Search search) {
     var counter = search.functionCounter();
     return counter == null ? 0 : (long) counter.count();
   }
@@ -269,13 +227,13 @@ public final class Benchmark {
 
   /** A progress line every so often: rate since the last line, heap after GC, RSS. */
   private void scheduleProgress(
-      ScheduledExecutorService timer, DeliveryWatch deliveries, MemoryWatch memory, long started) {
+      ScheduledExecutorService timer, DeliveryWatch deliveries, MemoryWatch memory) {
     long every = options.reportEvery().toMillis();
     if (every <= 0) {
       return;
     }
-    AtomicReference<DeliveryWatch.Snapshot> previous =
-        new AtomicReference<>(new DeliveryWatch.Snapshot(started, 0, 0, 0));
+    long started = deliveries.atStart().nanos();
+    AtomicReference<DeliveryWatch.Snapshot> previous = new AtomicReference<>(deliveries.atStart());
     memory.afterGcRangeSinceLastCall();
     timer.scheduleAtFixedRate(
         () -> {
@@ -290,10 +248,10 @@ public final class Benchmark {
               now.audit(),
               now.session(),
               (now.events() - before.events()) / seconds,
-              megabytes(afterGc[0]),
-              megabytes(afterGc[1]),
+              BenchReport.megabytes(afterGc[0]),
+              BenchReport.megabytes(afterGc[1]),
               memory.collections(),
-              megabytes(MemoryWatch.currentRss()));
+              BenchReport.megabytes(MemoryWatch.currentRss()));
           out.flush();
         },
         every,
@@ -320,9 +278,8 @@ public final class Benchmark {
                         stack.layout().caCert(),
                         stack.layout().clientCert(),
                         stack.layout().clientKey()));
-    int connections = options.rawConnections().orElse(options.pipelineConnections());
-    return new RawPoster(url, tls, connections)
-        .run(rawBodies(stack.cluster()), options.rawWarmUp(), options.rawDuration());
+    return new RawPoster(url, tls, options.rawPosterConnections())
+        .run(rawBodies(stack.cluster()), RAW_WARM_UP, options.rawDuration());
   }
 
   /**
@@ -362,15 +319,12 @@ public final class Benchmark {
   }
 
   private long coldStart(LocalStack stack, Path dir) throws IOException, InterruptedException {
-    Path storage = dir.resolve("cold-start-storage");
-    List<String> arguments = new ArrayList<>(stack.startArguments(storage));
-    arguments.add("--fluentd-batch-size=" + options.batchSize());
+    List<String> arguments =
+        stack.startArguments(
+            dir.resolve("cold-start-storage"), "--fluentd-batch-size=" + options.batchSize());
     return ColdStartProbe.run(
         options.coldStartJavaOptions(), arguments, stack.receiver(), dir.resolve("cold-start.log"));
   }
-
-  /** Whether every event arrived (checked at the built-in receiver, or from the counters). */
-  record Completeness(long expectedAudit, long expectedSessions, boolean complete, String note) {}
 
   private Completeness completeness(LocalStack stack, PipelineFigures pipeline) {
     SimulatedCluster cluster = stack.cluster();
@@ -388,133 +342,5 @@ public final class Benchmark {
       note = String.format("receiver has %,d audit records", received);
     }
     return new Completeness(expectedAudit, expectedSessions, complete, note);
-  }
-
-  private void report(
-      PipelineFigures p, RawPoster.Result raw, long coldStart, Completeness completeness) {
-    out.println();
-    out.printf("Result (start exited with %d)%n", p.exitCode());
-    if (completeness.expectedAudit() >= 0) {
-      out.printf(
-          "  delivered:               %,d of %,d audit events, %,d session events from %,d of %,d"
-              + " recordings%s%n",
-          p.last().audit(),
-          completeness.expectedAudit(),
-          p.last().session(),
-          p.sessionsFinished(),
-          completeness.expectedSessions(),
-          completeness.note().isEmpty() ? "" : " (" + completeness.note() + ")");
-    } else {
-      out.printf(
-          "  delivered:               %,d audit events, %,d session events (%s)%n",
-          p.last().audit(), p.last().session(), completeness.note());
-    }
-    out.printf(
-        "  audit events/s:          %,.0f (first to last delivery, %.2f s; %.2f s with start-up)%s%n",
-        p.auditPerSecond(),
-        p.seconds(),
-        p.wallNanos() / 1e9,
-        options.warmUpEvents() == 0
-            ? "; a cold JVM, JIT warm-up included (--warm-up 2000000 gives the sustained rate)"
-            : "");
-    out.printf(
-        "  session events/s:        %,.0f delivered%s%n",
-        p.sessionPerSecond(),
-        p.sessionEventsSkipped() == 0
-            ? ""
-            : String.format(
-                "; %,.0f read, with the %,d skipped by --skip-session-types (print)",
-                (p.last().session() + p.sessionEventsSkipped()) / p.seconds(),
-                p.sessionEventsSkipped()));
-    out.printf("  MB/s:                    %.1f (request bodies)%n", p.megabytesPerSecond());
-    out.printf("  batch latency p50/p99:   %s%n", latency(p.latency()));
-    out.printf(
-        "  peak heap:               %s MB used (max %s MB; %s MB after the last GC)%n",
-        megabytes(p.peakHeap()), megabytes(p.maxHeap()), megabytes(p.heapAfterGc()));
-    out.printf("  peak RSS (VmHWM):        %s MB%n", megabytes(p.peakRss()));
-    out.printf("  CPU:                     %s%n", cpu(p));
-    out.printf(
-        "  first delivered event:   %s after start began in this JVM; %s for a new start process"
-            + " (JVM start-up included)%n",
-        seconds(p.firstDeliveryNanos()), options.coldStart() ? seconds(coldStart) : "not measured");
-    if (raw == null) {
-      out.println("  raw capacity:            not measured");
-      out.println("  ratio:                   n/a");
-    } else {
-      int connections = options.rawConnections().orElse(options.pipelineConnections());
-      out.printf(
-          "  raw capacity:            %,.0f events/s, %.1f MB/s (arrays of %d, %d connections,"
-              + " %.1f s%s)%n",
-          raw.eventsPerSecond(),
-          raw.megabytesPerSecond(),
-          options.rawBatch(),
-          connections,
-          raw.elapsed().toNanos() / 1e9,
-          raw.failures() == 0 ? "" : "; " + raw.failures() + " failures: " + raw.firstError());
-      out.printf(
-          "  ratio:                   %.2f (pipeline events/s over raw events/s)%n",
-          raw.eventsPerSecond() > 0 ? p.eventsPerSecond() / raw.eventsPerSecond() : 0.0);
-    }
-    if (!completeness.complete()) {
-      out.println("  NOT every event was delivered: see the log above.");
-    }
-    out.flush();
-  }
-
-  /**
-   * CPU seconds of the run by part, and per event: on a shared machine this shows where the time
-   * goes better than the rate does. What the JVM itself uses (GC, JIT) is the rest.
-   */
-  private static String cpu(PipelineFigures p) {
-    long events = Math.max(1, p.last().events());
-    StringBuilder text = new StringBuilder();
-    text.append(
-        String.format(
-            "%.1f s in all (%.1f us per event; %.2f cores over the run)",
-            p.processCpu(), p.processCpu() * 1e6 / events, p.processCpu() / (p.wallNanos() / 1e9)));
-    double threads = 0;
-    for (Map.Entry<String, Double> group : p.cpuByGroup().entrySet()) {
-      threads += group.getValue();
-      if (group.getValue() >= 0.05) {
-        text.append(
-            String.format(
-                "%n                           %-32s %6.1f s  %5.1f us/event",
-                group.getKey(), group.getValue(), group.getValue() * 1e6 / events));
-      }
-    }
-    double rest = p.processCpu() - threads;
-    if (p.processCpu() >= 0 && rest >= 0.05) {
-      text.append(
-          String.format(
-              "%n                           %-32s %6.1f s  %5.1f us/event",
-              "JVM (GC, JIT compilers)", rest, rest * 1e6 / events));
-    }
-    return text.toString();
-  }
-
-  private static String latency(HistogramSnapshot snapshot) {
-    if (snapshot == null || snapshot.count() == 0) {
-      return "n/a (no requests)";
-    }
-    double p50 = Double.NaN;
-    double p99 = Double.NaN;
-    for (ValueAtPercentile value : snapshot.percentileValues()) {
-      if (value.percentile() == 0.5) {
-        p50 = value.value(TimeUnit.MILLISECONDS);
-      } else if (value.percentile() == 0.99) {
-        p99 = value.value(TimeUnit.MILLISECONDS);
-      }
-    }
-    return String.format(
-        "%.1f ms / %.1f ms (%,d requests, max %.1f ms)",
-        p50, p99, snapshot.count(), snapshot.max(TimeUnit.MILLISECONDS));
-  }
-
-  private static String megabytes(long bytes) {
-    return bytes < 0 ? "?" : String.format("%,.0f", bytes / 1e6);
-  }
-
-  private static String seconds(long nanos) {
-    return nanos < 0 ? "none" : String.format("%.2f s", nanos / 1e9);
   }
 }

@@ -3,6 +3,7 @@ package eventhandler.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,8 +19,7 @@ final class CpuWatch implements AutoCloseable {
   private final Map<Long, String> groups = new HashMap<>();
   private final Map<Long, Long> lastCpu = new HashMap<>();
   private final Map<Long, Long> baseline = new HashMap<>();
-  private final Thread sampler;
-  private volatile boolean running = true;
+  private final PeriodicSampler sampler;
   private final long startProcessCpu = processCpuNanos();
 
   CpuWatch() {
@@ -28,21 +28,7 @@ final class CpuWatch implements AutoCloseable {
     }
     sample();
     baseline.putAll(lastCpu);
-    sampler =
-        new Thread(
-            () -> {
-              while (running) {
-                try {
-                  Thread.sleep(500);
-                } catch (InterruptedException e) {
-                  return;
-                }
-                sample();
-              }
-            },
-            "bench-cpu-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    sampler = new PeriodicSampler("bench-cpu-sampler", Duration.ofMillis(500), this::sample);
   }
 
   private synchronized void sample() {
@@ -124,7 +110,6 @@ final class CpuWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    sampler.interrupt();
+    sampler.close();
   }
 }

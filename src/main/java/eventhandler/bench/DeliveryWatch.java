@@ -3,6 +3,9 @@ package eventhandler.bench;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Follows the export's own counters ({@code eventhandler.events.exported}, {@code
@@ -10,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * and the span from the first to the last delivery.
  */
 final class DeliveryWatch implements AutoCloseable {
-  private static final long POLL_NANOS = 5_000_000;
+  private static final Duration POLL = Duration.ofMillis(5);
 
   /** Counts at one moment. */
   record Snapshot(long nanos, long audit, long session, double bytes) {
@@ -20,31 +23,21 @@ final class DeliveryWatch implements AutoCloseable {
   }
 
   private final MeterRegistry registry;
-  private final long startNanos;
-  private final Thread poller;
-  private volatile boolean running = true;
-  private FunctionCounter auditCounter;
-  private FunctionCounter sessionCounter;
+  private final Snapshot atStart;
+  private final PeriodicSampler poller;
+  private final Map<String, FunctionCounter> exportedCounters = new HashMap<>();
   private Counter bytesCounter;
   private volatile Snapshot latest;
   private volatile long firstDeliveryNanos = -1;
   private volatile Snapshot atFirstDelivery;
   private volatile long lastChangeNanos = -1;
 
-  DeliveryWatch(MeterRegistry registry, long startNanos) {
+  /** Starts watching; the run's start is now. */
+  DeliveryWatch(MeterRegistry registry) {
     this.registry = registry;
-    this.startNanos = startNanos;
-    this.latest = new Snapshot(startNanos, 0, 0, 0);
-    poller = new Thread(this::poll, "bench-delivery-watch");
-    poller.setDaemon(true);
-    poller.start();
-  }
-
-  private void poll() {
-    while (running) {
-      update();
-      java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
-    }
+    this.atStart = new Snapshot(System.nanoTime(), 0, 0, 0);
+    this.latest = atStart;
+    poller = new PeriodicSampler("bench-delivery-watch", POLL, this::update);
   }
 
   private synchronized void update() {
@@ -61,14 +54,12 @@ final class DeliveryWatch implements AutoCloseable {
   }
 
   private long exported(String kind) {
-    FunctionCounter counter = kind.equals("audit") ? auditCounter : sessionCounter;
+    FunctionCounter counter = exportedCounters.get(kind);
     if (counter == null) {
       // Registered once the export service exists; looked up until then.
       counter = registry.find("eventhandler.events.exported").tag("kind", kind).functionCounter();
-      if (kind.equals("audit")) {
-        auditCounter = counter;
-      } else {
-        sessionCounter = counter;
+      if (counter != null) {
+        exportedCounters.put(kind, counter);
       }
     }
     return counter == null ? 0 : (long) counter.count();
@@ -81,6 +72,11 @@ final class DeliveryWatch implements AutoCloseable {
     return bytesCounter == null ? 0 : bytesCounter.count();
   }
 
+  /** The run's start: nothing delivered yet. */
+  Snapshot atStart() {
+    return atStart;
+  }
+
   /** The counts now. */
   Snapshot now() {
     update();
@@ -89,7 +85,7 @@ final class DeliveryWatch implements AutoCloseable {
 
   /** Nanoseconds from the start to the first delivered event, or -1 if none was delivered. */
   long firstDeliveryAfterStartNanos() {
-    return firstDeliveryNanos < 0 ? -1 : firstDeliveryNanos - startNanos;
+    return firstDeliveryNanos < 0 ? -1 : firstDeliveryNanos - atStart.nanos();
   }
 
   /** Nanoseconds from the first to the last delivery (at least one poll interval), or -1. */
@@ -97,7 +93,7 @@ final class DeliveryWatch implements AutoCloseable {
     if (firstDeliveryNanos < 0) {
       return -1;
     }
-    return Math.max(lastChangeNanos - firstDeliveryNanos, POLL_NANOS);
+    return Math.max(lastChangeNanos - firstDeliveryNanos, POLL.toNanos());
   }
 
   /**
@@ -105,13 +101,12 @@ final class DeliveryWatch implements AutoCloseable {
    * they were delivered before the span began.
    */
   Snapshot atFirstDelivery() {
-    return atFirstDelivery == null ? new Snapshot(startNanos, 0, 0, 0) : atFirstDelivery;
+    return atFirstDelivery == null ? atStart : atFirstDelivery;
   }
 
   @Override
   public void close() {
-    running = false;
-    poller.interrupt();
+    poller.close();
     update();
   }
 }

@@ -10,6 +10,7 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,8 +41,7 @@ final class MemoryWatch implements AutoCloseable {
   private final AtomicLong maxAfterGcSinceMark = new AtomicLong(-1);
   private final AtomicLong collections = new AtomicLong();
   private final List<Registration> registrations = new ArrayList<>();
-  private final Thread sampler;
-  private volatile boolean running = true;
+  private final PeriodicSampler sampler;
 
   private record Registration(NotificationEmitter emitter, NotificationListener listener) {}
 
@@ -53,21 +53,7 @@ final class MemoryWatch implements AutoCloseable {
         registrations.add(new Registration(emitter, listener));
       }
     }
-    sampler =
-        new Thread(
-            () -> {
-              while (running) {
-                sample();
-                try {
-                  Thread.sleep(10);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "bench-memory-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    sampler = new PeriodicSampler("bench-memory-sampler", Duration.ofMillis(10), this::sample);
   }
 
   private void sample() {
@@ -153,8 +139,7 @@ final class MemoryWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    sampler.interrupt();
+    sampler.close();
     for (Registration registration : registrations) {
       try {
         registration.emitter().removeNotificationListener(registration.listener());

@@ -41,11 +41,11 @@ public final class RawPoster {
   public record Body(byte[] bytes, int events) {}
 
   /**
-   * What was measured: events and requests answered 200 within the measured window, and any other
+   * What was measured: events and bytes answered 200 within the measured window, and any other
    * outcome.
    */
   public record Result(
-      long events, long requests, long bytes, Duration elapsed, long failures, String firstError) {
+      long events, long bytes, Duration elapsed, long failures, String firstError) {
     public double eventsPerSecond() {
       return events / seconds();
     }
@@ -131,7 +131,6 @@ public final class RawPoster {
     final long from;
     final long to;
     final AtomicLong events = new AtomicLong();
-    final AtomicLong requests = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong failures = new AtomicLong();
     final AtomicReference<String> firstError = new AtomicReference<>();
@@ -150,7 +149,6 @@ public final class RawPoster {
       // Only requests sent and answered inside the window count, so the rate is not inflated.
       if (sentAt >= from && now <= to) {
         events.addAndGet(body.events());
-        requests.incrementAndGet();
         bytes.addAndGet(body.bytes().length);
       }
     }
@@ -161,8 +159,7 @@ public final class RawPoster {
     }
 
     Result result(Duration measured) {
-      return new Result(
-          events.get(), requests.get(), bytes.get(), measured, failures.get(), firstError.get());
+      return new Result(events.get(), bytes.get(), measured, failures.get(), firstError.get());
     }
   }
 

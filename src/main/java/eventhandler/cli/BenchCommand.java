@@ -238,7 +238,6 @@ final class BenchCommand implements Callable<Integer> {
             every,
             rawBatch,
             Optional.ofNullable(rawConnections),
-            Duration.ofSeconds(raw.isZero() ? 0 : 1),
             raw,
             coldStart,
             List.copyOf(coldStartJavaOptions),
