@@ -128,6 +128,8 @@ class FaultsTest {
   @Test
   void openStreamsCountsAStreamUntilTheClientCancelsIt() throws Exception {
     // A recording far larger than the HTTP/2 window, so the server cannot finish it on its own.
+    TestClient smallWindow =
+        TestClient.directWithSmallWindow(cluster, cluster.writeIdentity(dir.resolve("id2")).file());
     String sid =
         cluster.sessionIds().stream()
             .limit(20)
@@ -138,7 +140,7 @@ class FaultsTest {
         new AtomicReference<>();
     CompletableFuture<EventUnstructured> first = new CompletableFuture<>();
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
-    client.auditLogAsync.streamUnstructuredSessionEvents(
+    smallWindow.auditLogAsync.streamUnstructuredSessionEvents(
         StreamUnstructuredSessionEventsRequest.newBuilder().setSessionId(sid).build(),
         new ClientResponseObserver<StreamUnstructuredSessionEventsRequest, EventUnstructured>() {
           @Override
@@ -168,6 +170,7 @@ class FaultsTest {
     call.get().cancel("test is done", null);
     assertThat(ended.get(5, TimeUnit.SECONDS)).isInstanceOf(StatusRuntimeException.class);
     await().atMost(Duration.ofSeconds(5)).until(() -> cluster.openStreams() == 0);
+    smallWindow.close();
   }
 
   @Test

@@ -58,7 +58,23 @@ final class TestClient implements AutoCloseable {
         cluster.proxySocketAddress(), identity, List.of(cluster.authAlpnProtocol(), "h2"));
   }
 
+  /**
+   * A direct client whose HTTP/2 window stays at 64 KiB (gRPC's starts at 1 MiB and grows), so a
+   * recording of a few hundred KiB cannot be written out in full before the client reads it.
+   */
+  static TestClient directWithSmallWindow(SimulatedCluster cluster, Path identity)
+      throws IOException {
+    return connect(cluster.authSocketAddress(), identity, List.of("h2"), 64 * 1024);
+  }
+
   static TestClient connect(InetSocketAddress address, Path identity, List<String> alpn)
+      throws IOException {
+    return connect(address, identity, alpn, 0);
+  }
+
+  /** {@code flowControlWindow} 0 keeps gRPC's own flow control. */
+  private static TestClient connect(
+      InetSocketAddress address, Path identity, List<String> alpn, int flowControlWindow)
       throws IOException {
     String text = Files.readString(identity, StandardCharsets.US_ASCII);
     PrivateKey key = Pem.readPrivateKey(text, identity.toString(), null);
@@ -74,12 +90,15 @@ final class TestClient implements AutoCloseable {
                     ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                     alpn))
             .build();
-    ManagedChannel channel =
+    NettyChannelBuilder builder =
         NettyChannelBuilder.forAddress(address)
             .sslContext(tls)
             .overrideAuthority("teleport.cluster.local")
-            .maxInboundMessageSize(64 * 1024 * 1024)
-            .build();
+            .maxInboundMessageSize(64 * 1024 * 1024);
+    if (flowControlWindow > 0) {
+      builder.flowControlWindow(flowControlWindow);
+    }
+    ManagedChannel channel = builder.build();
     return new TestClient(channel);
   }
 
