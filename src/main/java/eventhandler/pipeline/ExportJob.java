@@ -34,6 +34,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -77,9 +78,11 @@ public final class ExportJob {
   public record Options(
       ExportTimings timings,
       Function<Duration, ExportReadiness.Thresholds> readinessThresholds,
-      Supplier<PrometheusMeterRegistry> registries) {
+      Supplier<PrometheusMeterRegistry> registries,
+      Map<String, String> environment) {
     public Options {
       Objects.requireNonNull(timings, "timings");
+      environment = Map.copyOf(environment);
       Objects.requireNonNull(readinessThresholds, "readinessThresholds");
       Objects.requireNonNull(registries, "registries");
     }
@@ -89,27 +92,38 @@ public final class ExportJob {
       return new Options(
           ExportTimings.DEFAULT,
           ExportReadiness.Thresholds::defaults,
-          () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+          () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+          System.getenv());
     }
 
     public Options withTimings(ExportTimings timings) {
-      return new Options(timings, readinessThresholds, registries);
+      return new Options(timings, readinessThresholds, registries, environment);
     }
 
     public Options withReadinessThresholds(
         Function<Duration, ExportReadiness.Thresholds> readinessThresholds) {
-      return new Options(timings, readinessThresholds, registries);
+      return new Options(timings, readinessThresholds, registries, environment);
     }
 
     /**
      * Meters go to {@code registry}, so that {@code bench} can read them (with the percentiles it
      * configures before the run).
      */
+    /**
+     * The environment the connection to Teleport reads ({@code HTTPS_PROXY}, {@code NO_PROXY},
+     * {@code SSL_CERT_FILE}, {@code TELEPORT_TLS_ROUTING_CONN_UPGRADE*}); the process's by default.
+     */
+    public Options withEnvironment(Map<String, String> environment) {
+      return new Options(timings, readinessThresholds, registries, environment);
+    }
+
     public Options withRegistry(PrometheusMeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
-      return new Options(timings, readinessThresholds, () -> registry);
+      return new Options(timings, readinessThresholds, () -> registry, environment);
     }
   }
+
+  private final Map<String, String> environment;
 
   public ExportJob(Clock clock, PrintWriter err) {
     this(clock, err, Options.defaults());
@@ -121,6 +135,7 @@ public final class ExportJob {
     this.timings = options.timings();
     this.readinessThresholds = options.readinessThresholds();
     this.registries = options.registries();
+    this.environment = options.environment();
   }
 
   /** Where {@code /metrics}, {@code /healthz} and {@code /readyz} are served, once they are. */
@@ -326,7 +341,7 @@ public final class ExportJob {
   private GrpcTeleportClient connect(
       Settings settings, ScheduledExecutorService scheduler, PrometheusMeterRegistry registry)
       throws InterruptedException {
-    TeleportConnector connector = new TeleportConnector(clock, scheduler, registry);
+    TeleportConnector connector = new TeleportConnector(clock, scheduler, registry, environment);
     var teleport = settings.teleport();
     CredentialSource credentials = credentialSource(teleport.credentials());
     eventhandler.teleport.TeleportSettings connectSettings =

@@ -26,6 +26,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -36,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,43 +51,84 @@ public final class GrpcTeleportClient implements TeleportClient {
   private static final String NAMESPACE = "default";
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
-  private final ManagedChannel channel;
-  private final ConnectionMode mode;
+  /** A way that has failed for this long is given up, and the ways are tried from the start. */
+  static final Duration REDIAL_AFTER = Duration.ofMinutes(1);
+
+  private final Supplier<WayChooser.Connected> redial;
   private final TeleportAddress address;
   private final ReloadableCredentials credentials;
   private final PingResponse cluster;
   private final StatusTranslator translator;
   private final Duration callTimeout;
+  private final Clock clock;
+  private final MeterRegistry registry;
   private final Set<CallStream<?, ?>> openStreams = ConcurrentHashMap.newKeySet();
+  private final Set<String> wayLabels = ConcurrentHashMap.newKeySet();
+  private final Object redialLock = new Object();
+  private volatile ManagedChannel channel;
+  private volatile Way way;
+  private volatile Instant failingSince;
 
   GrpcTeleportClient(
-      ManagedChannel channel,
-      ConnectionMode mode,
+      WayChooser.Connected connected,
+      Supplier<WayChooser.Connected> redial,
       TeleportAddress address,
       ReloadableCredentials credentials,
-      PingResponse cluster,
       StatusTranslator translator,
       Duration callTimeout,
+      Clock clock,
       MeterRegistry registry) {
-    this.channel = channel;
-    this.mode = mode;
+    this.channel = connected.channel();
+    this.way = connected.way();
+    this.redial = redial;
     this.address = address;
     this.credentials = credentials;
-    this.cluster = cluster;
+    this.cluster = connected.pong();
     this.translator = translator;
     this.callTimeout = callTimeout;
+    this.clock = clock;
+    this.registry = registry;
     Gauge.builder("eventhandler.teleport.streams.open", openStreams, Set::size)
         .description("Server streams from Teleport currently open")
         .register(registry);
+    registerWay(way);
   }
 
-  /** How the connection reaches the Auth Service. */
+  /** How the connection reaches the Auth Service: direct, or through the Proxy's router. */
   public ConnectionMode connectionMode() {
-    return mode;
+    return way.route();
+  }
+
+  /** The whole way in use: route, load balancer upgrade, outbound proxy. */
+  public Way way() {
+    return way;
   }
 
   public TeleportAddress address() {
     return address;
+  }
+
+  /**
+   * One series per way seen, 1 for the way in use: {@code eventhandler_teleport_connection_way}.
+   */
+  private void registerWay(Way seen) {
+    String label = seen.label();
+    String proxied = Boolean.toString(seen.front().path().proxy().isPresent());
+    if (wayLabels.add(label + "/" + proxied)) {
+      Gauge.builder(
+              "eventhandler.teleport.connection.way",
+              this,
+              client ->
+                  client.way.label().equals(label)
+                          && Boolean.toString(client.way.front().path().proxy().isPresent())
+                              .equals(proxied)
+                      ? 1
+                      : 0)
+          .description("1 for the way the connection to Teleport takes now")
+          .tag("way", label)
+          .tag("outbound_proxy", proxied)
+          .register(registry);
+    }
   }
 
   /** The Ping answer received when connecting: cluster name, server version... */
@@ -318,12 +361,51 @@ public final class GrpcTeleportClient implements TeleportClient {
 
   /**
    * After a failed reconnect the channel waits (up to two minutes, growing) before trying again and
-   * fails calls meanwhile. The exporter already paces its retries, so a new call tries at once.
+   * fails calls meanwhile. The exporter already paces its retries, so a new call tries at once; a
+   * way that has stayed down for {@link #REDIAL_AFTER} is dropped and every way tried again.
    */
   private void wakeChannel() {
-    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-      LOG.debug("the connection to Teleport is down; reconnecting now");
-      channel.resetConnectBackoff();
+    if (channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+      failingSince = null;
+      return;
+    }
+    Instant now = clock.instant();
+    Instant since = failingSince;
+    if (since == null) {
+      failingSince = now;
+    } else if (Duration.between(since, now).compareTo(REDIAL_AFTER) >= 0) {
+      redialFromTheStart(since, now);
+      return;
+    }
+    LOG.debug("the connection to Teleport is down; reconnecting now");
+    channel.resetConnectBackoff();
+  }
+
+  private void redialFromTheStart(Instant since, Instant now) {
+    synchronized (redialLock) {
+      if (failingSince == null || channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+        return; // another thread has just done it
+      }
+      Way previous = way;
+      try {
+        WayChooser.Connected connected = redial.get();
+        ManagedChannel old = channel;
+        channel = connected.channel();
+        way = connected.way();
+        registerWay(way);
+        failingSince = null;
+        old.shutdownNow();
+        LOG.info(
+            "reconnected to Teleport at {}, {} (the way in use, {}, had been down for {} s)",
+            address,
+            way.description(),
+            previous.description(),
+            Duration.between(since, now).toSeconds());
+      } catch (TeleportException e) {
+        failingSince = now; // try every way again after another REDIAL_AFTER
+        LOG.debug("trying every way to Teleport again failed: {}", e.getMessage());
+        channel.resetConnectBackoff();
+      }
     }
   }
 

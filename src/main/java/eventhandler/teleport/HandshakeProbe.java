@@ -32,6 +32,7 @@ final class HandshakeProbe {
   static Throwable run(
       TeleportAddress address,
       ReloadableCredentials credentials,
+      String serverName,
       List<String> protocols,
       Duration timeout) {
     SSLContext context;
@@ -51,7 +52,7 @@ final class HandshakeProbe {
       try (SSLSocket tls =
           (SSLSocket) context.getSocketFactory().createSocket(plain, null, address.port(), false)) {
         SSLParameters parameters = tls.getSSLParameters();
-        parameters.setServerNames(List.of(new SNIHostName(ConnectionMode.SERVER_NAME)));
+        parameters.setServerNames(List.of(new SNIHostName(serverName)));
         parameters.setApplicationProtocols(protocols.toArray(String[]::new));
         parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
         tls.setSSLParameters(parameters);

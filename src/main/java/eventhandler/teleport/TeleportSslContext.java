@@ -38,6 +38,11 @@ final class TeleportSslContext extends SslContext {
     this.serverName = serverName;
   }
 
+  /**
+   * @param serverName the SNI: {@code teleport.cluster.local} direct, the Proxy's host name through
+   *     a Proxy (SNI routers route by it); the certificate is always checked for {@code
+   *     teleport.cluster.local}
+   */
   static TeleportSslContext create(
       ReloadableCredentials credentials, String serverName, List<String> alpnProtocols) {
     try {
@@ -45,7 +50,7 @@ final class TeleportSslContext extends SslContext {
           SslContextBuilder.forClient()
               .sslProvider(SslProvider.JDK)
               .keyManager(new ClientKeyManager(credentials))
-              .trustManager(new ServerTrust(credentials, serverName))
+              .trustManager(new ServerTrust(credentials, ConnectionMode.SERVER_NAME))
               .protocols("TLSv1.3", "TLSv1.2")
               .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
               .applicationProtocolConfig(

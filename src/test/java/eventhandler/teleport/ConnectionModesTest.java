@@ -50,13 +50,28 @@ class ConnectionModesTest {
   }
 
   @Test
-  void proxyModeOffersTheAuthRouteFirstWithTheAuthServerName() throws Exception {
+  void proxyModeAsksTheWebApiThenOffersTheAuthRouteFirst() throws Exception {
     try (AlpnProbeServer proxy = new AlpnProbeServer(PKI, null)) {
       assertThatThrownBy(
           () -> connector().connect(settings(proxy.address(), EnumSet.of(ConnectionMode.PROXY))));
 
-      assertThat(proxy.offeredProtocols).first().isEqualTo(List.of(ROUTE, "h2"));
-      assertThat(proxy.serverNames).first().isEqualTo("teleport.cluster.local");
+      // /webapi/find first (HTTPS), then the Auth route; no upgrade probe, as find failed.
+      assertThat(proxy.offeredProtocols.get(0)).isEqualTo(List.of("http/1.1"));
+      assertThat(proxy.offeredProtocols).contains(List.of(ROUTE, "h2"));
+      assertThat(proxy.offeredProtocols).doesNotContain(List.of("teleport-reversetunnel"));
+      // An IP address cannot be an SNI name: the Auth Service's name is sent instead.
+      assertThat(proxy.serverNames).containsOnly("teleport.cluster.local");
+    }
+  }
+
+  @Test
+  void throughAProxyTheSniIsTheProxysHostName() throws Exception {
+    try (AlpnProbeServer proxy = new AlpnProbeServer(PKI, null)) {
+      String address = proxy.address().replace("127.0.0.1", "localhost");
+      assertThatThrownBy(
+          () -> connector().connect(settings(address, EnumSet.of(ConnectionMode.PROXY))));
+
+      assertThat(proxy.serverNames).isNotEmpty().containsOnly("localhost");
     }
   }
 

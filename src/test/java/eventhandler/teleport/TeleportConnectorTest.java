@@ -79,7 +79,7 @@ class TeleportConnectorTest {
         assertThat(connected.connectionMode()).isEqualTo(ConnectionMode.DIRECT);
       }
     }
-    assertThat(server.versionHeaders).containsOnly(VersionHeader.DECLARED_VERSION);
+    assertThat(server.versionHeaders).containsOnly(VersionHeader.FLOOR);
   }
 
   @Test

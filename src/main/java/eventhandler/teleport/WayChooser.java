@@ -1,0 +1,388 @@
+package eventhandler.teleport;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import eventhandler.teleport.dial.DialException;
+import eventhandler.teleport.dial.Front;
+import eventhandler.teleport.dial.FrontEventLoop;
+import eventhandler.teleport.dial.ProxyEnvironment;
+import eventhandler.teleport.dial.ProxyInfo;
+import eventhandler.teleport.dial.ProxyPath;
+import eventhandler.teleport.dial.Upgrade;
+import eventhandler.teleport.dial.UpgradeCheck;
+import eventhandler.teleport.dial.UpgradeRefusedException;
+import eventhandler.teleport.dial.WebApiClient;
+import eventhandler.teleport.dial.WebTls;
+import eventhandler.teleport.dial.WebTrust;
+import eventhandler.teleport.proto.auth.AuthServiceGrpc;
+import eventhandler.teleport.proto.auth.PingRequest;
+import eventhandler.teleport.proto.auth.PingResponse;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.netty.channel.ChannelOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds a way to the Auth Service as Teleport's client does, and says why each other way failed.
+ * Two lanes run at once: straight to Auth; and through a Proxy: {@code /webapi/find}, then the
+ * upgrade check, then the Proxy's ALPN router (directly, or inside the WebSocket upgrade, falling
+ * back to the legacy upgrade). The first way whose {@code Ping} succeeds wins.
+ */
+final class WayChooser {
+  private static final Logger LOG = LoggerFactory.getLogger(WayChooser.class);
+  static final String ADDRESS_SETTING = "--teleport-addr";
+
+  /** The chosen way, its channel and the Auth Service's Ping answer. */
+  record Connected(Way way, ManagedChannel channel, PingResponse pong) {}
+
+  private record Attempt(Way way, ManagedChannel channel, ListenableFuture<PingResponse> ping) {}
+
+  private record Failure(String way, String reason, TeleportException error) {}
+
+  private final TeleportSettings settings;
+  private final TeleportAddress address;
+  private final ReloadableCredentials credentials;
+  private final Map<String, String> environment;
+  private final StatusTranslator translator;
+  private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+  private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+  private final CompletableFuture<Attempt> winner = new CompletableFuture<>();
+
+  WayChooser(
+      TeleportSettings settings,
+      TeleportAddress address,
+      ReloadableCredentials credentials,
+      Map<String, String> environment,
+      StatusTranslator translator) {
+    this.settings = settings;
+    this.address = address;
+    this.credentials = credentials;
+    this.environment = environment;
+    this.translator = translator;
+  }
+
+  /** Connects, or throws one error listing each way tried and why it failed. */
+  Connected choose() {
+    ProxyPath path;
+    try {
+      path =
+          new ProxyPath(
+              ProxyEnvironment.from(environment).proxyFor(address.host(), address.port()),
+              address.host(),
+              address.port(),
+              settings.dialTimeout());
+    } catch (DialException e) {
+      throw new TeleportException(TeleportException.Kind.BAD_PARAMETER, e.getMessage());
+    }
+    List<CompletableFuture<Void>> lanes = new ArrayList<>();
+    if (settings.modes().contains(ConnectionMode.DIRECT)) {
+      Attempt direct =
+          launch(
+              new Way(ConnectionMode.DIRECT, new Front(path, Upgrade.NONE, null)),
+              "",
+              VersionHeader.choose(Optional.empty()));
+      lanes.add(settle(direct));
+    }
+    if (settings.modes().contains(ConnectionMode.PROXY)) {
+      lanes.add(CompletableFuture.runAsync(() -> proxyLane(path), WayChooser::daemon));
+    }
+    CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new))
+        .whenComplete((done, error) -> winner.complete(null));
+    Attempt won;
+    try {
+      // Discovery and the probe come before the Proxy's own dial timeout; the margin covers them.
+      won =
+          winner.get(
+              settings.dialTimeout().multipliedBy(3).toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      shutDownAllBut(null);
+      throw new TeleportException(
+          TeleportException.Kind.CANCELLED, "connecting to Teleport was interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      won = null;
+    }
+    shutDownAllBut(won);
+    if (won == null) {
+      throw combined();
+    }
+    PingResponse pong = result(won);
+    for (Failure failure : List.copyOf(failures)) {
+      LOG.debug("another way, {}, did not work: {}", failure.way(), failure.reason());
+    }
+    return new Connected(won.way(), won.channel(), pong);
+  }
+
+  private static void daemon(Runnable task) {
+    Thread thread = new Thread(task, "teleport-proxy-dial");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Discovery, the upgrade check, then the Proxy's router directly or through the upgrade. */
+  private void proxyLane(ProxyPath path) {
+    WebTls webTls;
+    try {
+      webTls = new WebTls(WebTrust.load(environment));
+    } catch (DialException e) {
+      failures.add(new Failure("through the Proxy Service", e.getMessage(), null));
+      return;
+    }
+    Optional<ProxyInfo> info = Optional.empty();
+    try {
+      info = Optional.of(new WebApiClient(FrontEventLoop.group(), webTls).find(path));
+    } catch (DialException e) {
+      failures.add(new Failure("the Proxy Service's web API", e.getMessage(), null));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    Optional<String> clusterName = credentials.current().clusterName();
+    if (clusterName.isEmpty()) {
+      clusterName = info.flatMap(ProxyInfo::clusterName);
+    }
+    if (clusterName.isEmpty()) {
+      failures.add(
+          new Failure(
+              ConnectionMode.PROXY.description(),
+              "skipped: the CA certificates in the "
+                  + credentials.source().description()
+                  + " name no cluster (no Organization in their subject), and no Proxy web API"
+                  + " named it; TLS routing needs the cluster name",
+              null));
+      return;
+    }
+    List<Upgrade> forms = List.of(Upgrade.NONE);
+    UpgradeCheck check = new UpgradeCheck(environment, FrontEventLoop.group(), webTls);
+    Optional<Boolean> forced = check.byEnvironment(address.toString());
+    try {
+      // Only a Proxy's web port (it answered /webapi/find) can stand behind an L7 load balancer.
+      if (forced.orElse(false) || (forced.isEmpty() && info.isPresent())) {
+        UpgradeCheck.Decision decision = check.decide(path);
+        LOG.debug(
+            "connection upgrade for {}: {} ({})", address, decision.required(), decision.reason());
+        if (decision.required()) {
+          forms = check.forms();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    String cluster = clusterName.get();
+    String version = VersionHeader.choose(info.flatMap(ProxyInfo::serverVersion));
+    for (int i = 0; i < forms.size() && !winner.isDone(); i++) {
+      Way way = new Way(ConnectionMode.PROXY, new Front(path, forms.get(i), webTls));
+      Attempt attempt = launch(way, cluster, version);
+      settle(attempt).join();
+      if (winner.isDone() || !upgradeRefused(attempt)) {
+        return;
+      }
+    }
+  }
+
+  private Attempt launch(Way way, String clusterName, String version) {
+    Front front = way.front();
+    TeleportAddress target = address;
+    NettyChannelBuilder builder =
+        front.path().proxy().isPresent()
+            ? NettyChannelBuilder.forAddress(front.path().connectAddress())
+            : NettyChannelBuilder.forAddress(target.host(), target.port());
+    if (!front.isDirect()) {
+      builder.channelFactory(front::newChannel).eventLoopGroup(FrontEventLoop.group());
+    }
+    List<String> protocols = way.route().alpnProtocols(clusterName);
+    ManagedChannel channel =
+        builder
+            .overrideAuthority(way.serverName())
+            .sslContext(TeleportSslContext.create(credentials, way.serverName(), protocols))
+            .proxyDetector(socketAddress -> null) // proxies are the front's job (HTTPS_PROXY)
+            .withOption(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.dialTimeout().toMillis())
+            .keepAliveTime(TeleportConnector.KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveTimeout(TeleportConnector.KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .keepAliveWithoutCalls(true)
+            .maxInboundMessageSize(settings.maxInboundMessageSize())
+            .intercept(VersionHeader.interceptor(version))
+            .build();
+    Attempt attempt =
+        new Attempt(
+            way,
+            channel,
+            ClientCalls.futureUnaryCall(
+                channel.newCall(
+                    AuthServiceGrpc.getPingMethod(),
+                    CallOptions.DEFAULT.withDeadlineAfter(
+                        settings.dialTimeout().toMillis(), TimeUnit.MILLISECONDS)),
+                PingRequest.getDefaultInstance()));
+    attempts.add(attempt);
+    return attempt;
+  }
+
+  /** Completes when the attempt's Ping is answered; records the winner or the failure. */
+  private CompletableFuture<Void> settle(Attempt attempt) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    attempt
+        .ping()
+        .addListener(
+            () -> {
+              if (succeeded(attempt)) {
+                winner.complete(attempt);
+              } else {
+                failures.add(failure(attempt));
+              }
+              done.complete(null);
+            },
+            Runnable::run);
+    return done;
+  }
+
+  private void shutDownAllBut(Attempt keep) {
+    synchronized (attempts) {
+      for (Attempt attempt : attempts) {
+        if (attempt != keep) {
+          attempt.channel().shutdownNow();
+        }
+      }
+    }
+  }
+
+  private static boolean succeeded(Attempt attempt) {
+    try {
+      attempt.ping().get(0, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static boolean upgradeRefused(Attempt attempt) {
+    for (Throwable t = status(attempt).getCause(); t != null; t = t.getCause()) {
+      if (t instanceof UpgradeRefusedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Status status(Attempt attempt) {
+    try {
+      attempt.ping().get(0, TimeUnit.MILLISECONDS);
+      return Status.OK;
+    } catch (ExecutionException e) {
+      return Status.fromThrowable(e.getCause());
+    } catch (TimeoutException e) {
+      return Status.DEADLINE_EXCEEDED.withDescription("no answer in time");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Status.CANCELLED.withDescription("interrupted");
+    }
+  }
+
+  private static PingResponse result(Attempt attempt) {
+    try {
+      return attempt.ping().get(0, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException | InterruptedException e) {
+      throw new IllegalStateException("the winning attempt has no result", e);
+    }
+  }
+
+  private Failure failure(Attempt attempt) {
+    Status status = status(attempt);
+    if (attempt.way().front().isDirect() && closedDuringHandshake(status)) {
+      // Learn the real reason (often a proxy's alert) with a blocking handshake.
+      Throwable cause =
+          HandshakeProbe.run(
+              address,
+              credentials,
+              attempt.way().serverName(),
+              alpnOf(attempt),
+              settings.dialTimeout());
+      if (cause != null) {
+        status = Status.UNAVAILABLE.withDescription("TLS handshake failed").withCause(cause);
+      }
+    }
+    TeleportException error = translator.translate("Ping", status);
+    String reason =
+        switch (status.getCode()) {
+          case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> StatusTranslator.reason(status);
+          case PERMISSION_DENIED -> "permission denied: " + description(status);
+          case UNAUTHENTICATED -> "the client certificate was not accepted: " + description(status);
+          case UNIMPLEMENTED -> "this is not a Teleport Auth Service (Ping is not implemented)";
+          default -> status.getCode() + ": " + description(status);
+        };
+    return new Failure(attempt.way().description(), reason, error);
+  }
+
+  private List<String> alpnOf(Attempt attempt) {
+    return attempt.way().route().alpnProtocols(credentials.current().clusterName().orElse(""));
+  }
+
+  private static boolean closedDuringHandshake(Status status) {
+    String description = status.getDescription();
+    if (status.getCode() != Status.Code.UNAVAILABLE) {
+      return false;
+    }
+    if (description != null
+        && description.contains("Connection closed while performing TLS negotiation")) {
+      return true;
+    }
+    // When the server's alert crosses the client's own handshake write, Netty reports only that
+    // the write failed; the alert itself is lost the same way.
+    for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (message != null && message.contains("failure when writing TLS control frames")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String description(Status status) {
+    return status.getDescription() == null ? status.getCode().toString() : status.getDescription();
+  }
+
+  private TeleportException combined() {
+    StringBuilder message =
+        new StringBuilder("cannot connect to Teleport at ")
+            .append(address)
+            .append(" (")
+            .append(ADDRESS_SETTING)
+            .append(") with the ")
+            .append(credentials.source().description())
+            .append(":");
+    TeleportException.Kind kind = TeleportException.Kind.CONNECTION;
+    boolean retryable = true;
+    for (Failure failure : List.copyOf(failures)) {
+      message.append("\n  - ").append(failure.way()).append(": ").append(failure.reason());
+      TeleportException error = failure.error();
+      if (error != null
+          && (error.kind() == TeleportException.Kind.ACCESS_DENIED
+              || error.kind() == TeleportException.Kind.UNAUTHENTICATED)) {
+        // An answer from Teleport (access denied, bad certificate) says more than a failed dial.
+        kind = error.kind();
+        retryable = error.isRetryable();
+      }
+    }
+    message.append(
+        "\nCheck the address (the Auth Service, usually port 3025, or the Proxy Service's web"
+            + " address, usually port 443) and that the credentials belong to this cluster; behind"
+            + " a load balancer or a proxy, see \"Connecting\" in docs/running.md.");
+    return new TeleportException(kind, message.toString(), retryable, null, null);
+  }
+}
