@@ -139,12 +139,17 @@ public final class LocalStack implements AutoCloseable {
    * time at the beginning of the cluster's history.
    */
   public List<String> startArguments(Path storage, String... extra) {
+    return startArgumentsVia(storage, cluster.authAddress(), extra);
+  }
+
+  /** The same, reaching Teleport at {@code teleportAddress} (a proxy front, a load balancer...). */
+  public List<String> startArgumentsVia(Path storage, String teleportAddress, String... extra) {
     List<String> arguments = new ArrayList<>();
     arguments.addAll(
         List.of(
             "start",
             "--config=" + layout.pluginConfig(),
-            "--teleport-addr=" + cluster.authAddress(),
+            "--teleport-addr=" + teleportAddress,
             "--teleport-identity=" + identity,
             "--storage=" + storage,
             "--fluentd-url=" + auditUrl(),

@@ -93,6 +93,20 @@ final class FeatureRun implements AutoCloseable {
     return running;
   }
 
+  /**
+   * Runs {@code start} until it ends by itself, reaching Teleport at {@code teleportAddress} with
+   * {@code environment} as the process environment of the connection ({@code HTTPS_PROXY}...).
+   */
+  BackgroundStart.Result runVia(
+      String teleportAddress, Map<String, String> environment, String... flags) {
+    BackgroundStart running =
+        BackgroundStart.launch(
+            ExportJob.Options.defaults().withTimings(timings).withEnvironment(environment),
+            stack.startArgumentsVia(storage, teleportAddress, flags));
+    launched.add(running);
+    return running.await();
+  }
+
   SimulatedCluster cluster() {
     return stack.cluster();
   }
