@@ -1,5 +1,7 @@
 package eventhandler.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,8 +110,8 @@ public final class Nginx implements AutoCloseable {
     try {
       // nginx makes each temp directory but not their parent.
       Files.createDirectories(layout.temp());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     List<String> command =
         List.of(

@@ -29,10 +29,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
@@ -95,7 +97,7 @@ final class UpgradeEchoUpstream implements AutoCloseable {
   }
 
   int port() {
-    return ((java.net.InetSocketAddress) server.localAddress()).getPort();
+    return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
   String address() {
@@ -109,7 +111,7 @@ final class UpgradeEchoUpstream implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   private final class Recorder extends ChannelInboundHandlerAdapter {
