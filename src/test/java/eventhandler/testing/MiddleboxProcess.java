@@ -148,6 +148,23 @@ public final class MiddleboxProcess implements AutoCloseable {
           "could not start " + launch.name() + " (" + String.join(" ", launch.command()) + ")", e);
     }
     RUNNING.add(process);
+    try {
+      return awaitListening(launch, process, port, mayRetry, startNanos, startLimit, stopGrace);
+    } catch (RuntimeException e) {
+      stop(process, stopGrace); // interrupted or failed: leave nothing running
+      throw e;
+    }
+  }
+
+  private static MiddleboxProcess awaitListening(
+      Launch launch,
+      Process process,
+      int port,
+      boolean mayRetry,
+      long startNanos,
+      Duration startLimit,
+      Duration stopGrace) {
+    Path console = launch.dir().resolve("console.log");
     long deadline = startNanos + startLimit.toNanos();
     while (true) {
       if (ListeningSockets.listens(process.toHandle(), port)) {
