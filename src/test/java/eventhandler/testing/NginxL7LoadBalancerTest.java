@@ -78,18 +78,19 @@ class NginxL7LoadBalancerTest {
 
   @Test
   void passesARawAlpnUpgradeAndThenRawBytes() throws Exception {
-    try (Nginx lb = loadBalancer();
-        SSLSocket socket = connect(lb)) {
-      RawHttp.send(socket.getOutputStream(), ALPN_UPGRADE);
-      InputStream in = socket.getInputStream();
+    try (Nginx lb = loadBalancer()) {
+      try (SSLSocket socket = connect(lb)) {
+        RawHttp.send(socket.getOutputStream(), ALPN_UPGRADE);
+        InputStream in = socket.getInputStream();
 
-      assertThat(RawHttp.readHead(in))
-          .as(lb::report)
-          .startsWith("HTTP/1.1 101 ")
-          .containsIgnoringCase("upgrade: alpn");
-      RawHttp.send(socket.getOutputStream(), "not HTTP any more");
-      assertThat(RawHttp.readText(in, 17)).isEqualTo("not HTTP any more");
-      socket.close();
+        assertThat(RawHttp.readHead(in))
+            .as(lb::report)
+            .startsWith("HTTP/1.1 101 ")
+            .containsIgnoringCase("upgrade: alpn");
+        RawHttp.send(socket.getOutputStream(), "not HTTP any more");
+        assertThat(RawHttp.readText(in, 17)).isEqualTo("not HTTP any more");
+      }
+      // nginx logs the upgraded request once the connection has closed.
       assertThat(lb.awaitAccessLogLine("\"GET /webapi/connectionupgrade HTTP/1.1\" 101"))
           .contains("upgrade=\"alpn\"", "upstream=" + upstream.address());
     }
