@@ -64,7 +64,8 @@ final class DialFailures {
     if (status.find()) {
       String code = status.group(1);
       String answer = (code + status.group(2)).strip();
-      if (code.equals("407")) {
+      // tinyproxy answers wrong credentials with 401, missing ones with 407.
+      if (code.equals("407") || (code.equals("401") && proxy.user().isPresent())) {
         return new DialException(
             "the proxy "
                 + proxy
