@@ -1,5 +1,6 @@
 package eventhandler.teleport;
 
+import eventhandler.teleport.dial.DialException;
 import io.grpc.Status;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -159,6 +160,11 @@ final class StatusTranslator {
    * refused, TLS verification failed (wrong CA?), ALPN refused by proxy, timeout, ...
    */
   static String reason(Status status) {
+    for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof DialException dial) {
+        return dial.getMessage(); // the front (proxy, load balancer, upgrade) said what failed
+      }
+    }
     for (Throwable t = status.getCause(); t != null; t = t.getCause()) {
       if (t instanceof ServerTrust.VerificationException verification) {
         return verification.summary() + ": " + t.getMessage();
