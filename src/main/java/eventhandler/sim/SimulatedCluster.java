@@ -71,6 +71,7 @@ public final class SimulatedCluster implements AutoCloseable {
   private final boolean connectionUpgrade;
   private final Duration upgradePingInterval;
   private final String minClientVersion;
+  private final ClientVersionGate versionGate;
   private final UpgradeStats upgradeStats = new UpgradeStats();
   private final Faults faults;
   private final EventTimeline timeline;
@@ -112,6 +113,7 @@ public final class SimulatedCluster implements AutoCloseable {
         SemVer.parse(serverVersion).map(SemVer::oldestSupportedClient).orElse(null);
     // An unparsable server version (e.g. "dev") still reports something a client can parse.
     this.minClientVersion = oldestClient != null ? oldestClient.toString() : "0.0.0";
+    this.versionGate = new ClientVersionGate(b.rejectOldClients ? oldestClient : null, connections);
     this.faults = new Faults(seed);
     this.timeline = new EventTimeline(from.toEpochMilli(), to.toEpochMilli(), b.events);
     SessionIds sessionIds = new SessionIds(seed);
@@ -187,8 +189,9 @@ public final class SimulatedCluster implements AutoCloseable {
                       return attributes;
                     }
                   })
-              .addService(ServerInterceptors.intercept(auditLog, calls))
-              .addService(ServerInterceptors.intercept(authService, calls))
+              // The last interceptor runs first: every call is recorded, then version-checked.
+              .addService(ServerInterceptors.intercept(auditLog, versionGate, calls))
+              .addService(ServerInterceptors.intercept(authService, versionGate, calls))
               .build()
               .start();
       authAddress = (InetSocketAddress) server.getListenSockets().get(0);
@@ -319,7 +322,8 @@ public final class SimulatedCluster implements AutoCloseable {
   }
 
   /**
-   * What {@code /webapi/find} reports as {@code min_client_version}: {@code <major - 1>.0.0-aa}.
+   * What {@code /webapi/find} reports as {@code min_client_version}, and the oldest version refused
+   * clients are measured against: {@code <server major - 1>.0.0-aa}.
    */
   public String minClientVersion() {
     return minClientVersion;
@@ -380,6 +384,11 @@ public final class SimulatedCluster implements AutoCloseable {
   /** The {@code version} header of each call received (null where it was absent). */
   public List<String> versionHeaders() {
     return calls.calls().stream().map(ReceivedCall::versionHeader).toList();
+  }
+
+  /** Calls refused for their {@code version} header (see {@link Builder#rejectOldClients}). */
+  public long refusedOldClientCalls() {
+    return versionGate.refused();
   }
 
   /** Connection upgrades of {@code type} the proxy switched to (answered 101) so far. */
@@ -514,6 +523,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private String tunnelPublicAddress;
     private boolean connectionUpgrade = true;
     private Duration upgradePingInterval = DEFAULT_UPGRADE_PING_INTERVAL;
+    private boolean rejectOldClients;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -656,9 +666,29 @@ public final class SimulatedCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Refuse calls from clients older than {@code <server major - 1>.0.0} (or whose {@code version}
+     * header is not semver), as {@code TELEPORT_UNSTABLE_REJECT_OLD_CLIENTS=yes} does: the call
+     * fails with PERMISSION_DENIED and the connection is closed. Default false.
+     */
+    public Builder rejectOldClients(boolean enabled) {
+      this.rejectOldClients = enabled;
+      return this;
+    }
+
+    /** The clock for default time ranges, live events and certificate validity. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
     public SimulatedCluster build() {
       if (sessionShare + failedLoginShare > 1) {
         throw new IllegalArgumentException("sessionShare + failedLoginShare must not exceed 1");
+      }
+      if (rejectOldClients && SemVer.parse(serverVersion).isEmpty()) {
+        throw new IllegalArgumentException(
+            "rejectOldClients needs a semver serverVersion like 16.4.12, not " + serverVersion);
       }
       return new SimulatedCluster(this);
     }
