@@ -42,6 +42,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,7 +60,7 @@ import javax.net.ssl.SSLParameters;
  * Records what the proxy sent besides data: ping payloads and close frames.
  */
 final class UpgradeBridge implements AutoCloseable {
-  private final SimulatedCluster cluster;
+  private final InetSocketAddress target;
   private final boolean webSocket;
   private final String type;
   private final boolean answerPings;
@@ -82,17 +83,18 @@ final class UpgradeBridge implements AutoCloseable {
   final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
   private UpgradeBridge(
-      SimulatedCluster cluster, boolean webSocket, String type, boolean answerPings)
+      InetSocketAddress target,
+      X509Certificate ca,
+      boolean webSocket,
+      String type,
+      boolean answerPings)
       throws InterruptedException, SSLException {
-    this.cluster = cluster;
+    this.target = target;
     this.webSocket = webSocket;
     this.type = type;
     this.answerPings = answerPings;
     this.outerTls =
-        SslContextBuilder.forClient()
-            .sslProvider(SslProvider.JDK)
-            .trustManager(cluster.webCaCertificate())
-            .build();
+        SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(ca).build();
     server =
         new ServerBootstrap()
             .group(group)
@@ -115,13 +117,25 @@ final class UpgradeBridge implements AutoCloseable {
    */
   static UpgradeBridge webSocket(SimulatedCluster cluster, String subProtocol, boolean answerPings)
       throws InterruptedException, SSLException {
-    return new UpgradeBridge(cluster, true, subProtocol, answerPings);
+    return webSocket(
+        cluster.proxySocketAddress(), cluster.webCaCertificate(), subProtocol, answerPings);
+  }
+
+  /**
+   * A WebSocket upgrade at {@code target} (the front, or a load balancer before it) whose TLS
+   * certificate {@code ca} signs.
+   */
+  static UpgradeBridge webSocket(
+      InetSocketAddress target, X509Certificate ca, String subProtocol, boolean answerPings)
+      throws InterruptedException, SSLException {
+    return new UpgradeBridge(target, ca, true, subProtocol, answerPings);
   }
 
   /** Legacy upgrade of {@code type} ({@code alpn} or {@code alpn-ping}). */
   static UpgradeBridge legacy(SimulatedCluster cluster, String type)
       throws InterruptedException, SSLException {
-    return new UpgradeBridge(cluster, false, type, false);
+    return new UpgradeBridge(
+        cluster.proxySocketAddress(), cluster.webCaCertificate(), false, type, false);
   }
 
   InetSocketAddress address() {
@@ -153,7 +167,7 @@ final class UpgradeBridge implements AutoCloseable {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       Channel local = ctx.channel();
-      InetSocketAddress proxy = cluster.proxySocketAddress();
+      InetSocketAddress proxy = target;
       new Bootstrap()
           .group(local.eventLoop())
           .channel(NioSocketChannel.class)
