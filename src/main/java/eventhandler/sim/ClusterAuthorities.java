@@ -17,11 +17,11 @@ import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
- * The cluster's certificate authorities and server certificates: a host CA (signs the Auth server;
- * clients trust it), a user CA (signs client identities; Auth trusts only it), a web CA for the
- * proxy's web API, and a "foreign" CA with the user CA's name but another key, for identities the
- * cluster must refuse. Subjects are {@code O=<cluster>, CN=<cluster>}, because Teleport's client
- * reads the cluster name from the CA's Organization.
+ * The cluster's certificate authorities and server certificates: a host CA (signs the Auth server
+ * and the Proxy's host certificate; clients trust it), a user CA (signs client identities; Auth
+ * trusts only it), a web CA for the proxy's web certificate, and a "foreign" CA with the user CA's
+ * name but another key, for identities the cluster must refuse. Subjects are {@code O=<cluster>,
+ * CN=<cluster>}, because Teleport's client reads the cluster name from the CA's Organization.
  */
 final class ClusterAuthorities {
   /** The name Teleport clients expect on the Auth Service's certificate. */
@@ -37,6 +37,7 @@ final class ClusterAuthorities {
   private final Issued authServer;
   private final Issued webCa;
   private final Issued webServer;
+  private final Issued proxyHost;
   private Issued foreignUserCa;
 
   ClusterAuthorities(String clusterName, CertificateIssuer issuer, Instant now) {
@@ -71,6 +72,18 @@ final class ClusterAuthorities {
             now,
             SERVER_VALIDITY,
             List.of("localhost"),
+            List.of(InetAddress.getLoopbackAddress()),
+            Usage.SERVER);
+    // Inside a connection upgrade a client checks the Proxy against the cluster's CAs, not the
+    // web PKI, so the Proxy then shows a host certificate naming its public host too.
+    this.proxyHost =
+        issuer.issue(
+            hostCa,
+            issuer.ecKeyPair(),
+            new Subject("localhost", clusterName, List.of("Proxy")),
+            now,
+            SERVER_VALIDITY,
+            List.of("localhost", API_DOMAIN, "*." + API_DOMAIN),
             List.of(InetAddress.getLoopbackAddress()),
             Usage.SERVER);
   }
@@ -117,18 +130,33 @@ final class ClusterAuthorities {
 
   /** The proxy web API's TLS (HTTP/1.1, no client certificate). */
   SslContext webServerTls() {
+    return proxyTls(webServer, FrontRoutes.HTTP_1_1);
+  }
+
+  /** The front's TLS for ALPN {@code teleport-reversetunnel}: the web certificate. */
+  SslContext reverseTunnelTls() {
+    return proxyTls(webServer, FrontRoutes.REVERSE_TUNNEL);
+  }
+
+  /** {@code teleport-reversetunnel} inside a connection upgrade: the Proxy's host certificate. */
+  SslContext upgradedReverseTunnelTls() {
+    return proxyTls(proxyHost, FrontRoutes.REVERSE_TUNNEL);
+  }
+
+  /** Any SNI is accepted: the JDK engine has no SNI matcher here, so it never refuses a name. */
+  private static SslContext proxyTls(Issued server, String protocol) {
     try {
-      return SslContextBuilder.forServer(webServer.keyPair().getPrivate(), webServer.certificate())
+      return SslContextBuilder.forServer(server.keyPair().getPrivate(), server.certificate())
           .sslProvider(SslProvider.JDK)
           .applicationProtocolConfig(
               new ApplicationProtocolConfig(
                   ApplicationProtocolConfig.Protocol.ALPN,
                   ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                   ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                  TlsRoutingFront.HTTP_1_1))
+                  protocol))
           .build();
     } catch (SSLException e) {
-      throw new IllegalStateException("cannot set up the simulated web API's TLS", e);
+      throw new IllegalStateException("cannot set up the simulated Proxy's TLS for " + protocol, e);
     }
   }
 }

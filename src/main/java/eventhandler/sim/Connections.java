@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +21,10 @@ import javax.net.ssl.SSLSession;
 final class Connections {
   private final Set<Channel> authChannels = ConcurrentHashMap.newKeySet();
   private final Set<Channel> proxyChannels = ConcurrentHashMap.newKeySet();
-  private final Set<SocketAddress> proxyUpstreams = ConcurrentHashMap.newKeySet();
+
+  /** The local address of each proxy connection to Auth, and how its client came in. */
+  private final Map<SocketAddress, ConnectionMode> proxyUpstreams = new ConcurrentHashMap<>();
+
   private final List<SeenCertificate> certificates = new CopyOnWriteArrayList<>();
 
   void acceptedByAuth(Channel channel) {
@@ -31,10 +35,13 @@ final class Connections {
     track(proxyChannels, channel);
   }
 
-  /** A proxy connection to Auth: Auth sees its local address as the client's address. */
-  void proxyUpstream(Channel channel) {
+  /**
+   * A proxy connection to Auth for a client that came in by {@code mode}: Auth sees its local
+   * address as the client's address.
+   */
+  void proxyUpstream(Channel channel, ConnectionMode mode) {
     SocketAddress local = channel.localAddress();
-    proxyUpstreams.add(local);
+    proxyUpstreams.put(local, mode);
     track(proxyChannels, channel);
     channel.closeFuture().addListener(future -> proxyUpstreams.remove(local));
   }
@@ -58,7 +65,7 @@ final class Connections {
                 serial,
                 leaf.getSubjectX500Principal().getName(),
                 leaf.getNotAfter().toInstant(),
-                proxyUpstreams.contains(remote) ? ConnectionMode.PROXY : ConnectionMode.DIRECT,
+                proxyUpstreams.getOrDefault(remote, ConnectionMode.DIRECT),
                 remote));
       }
     } catch (SSLPeerUnverifiedException e) {

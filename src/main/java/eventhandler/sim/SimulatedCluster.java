@@ -37,8 +37,9 @@ import java.util.stream.Stream;
 /**
  * A simulated Teleport cluster for tests, {@code demo} and {@code bench}: an Auth Service over real
  * mutual TLS on 127.0.0.1 serving a deterministic audit log and session recordings, and a Proxy
- * front with TLS routing. Events are computed from (seed, index), never stored, so large clusters
- * cost no memory.
+ * front with TLS routing, a reverse tunnel ALPN, a web API ({@code /webapi/find}, {@code
+ * /webapi/ping}) and the ALPN connection upgrade a client uses behind an L7 load balancer. Events
+ * are computed from (seed, index), never stored, so large clusters cost no memory.
  *
  * <pre>{@code
  * try (SimulatedCluster cluster = SimulatedCluster.builder().seed(42).events(10_000).build()) {
@@ -52,6 +53,9 @@ public final class SimulatedCluster implements AutoCloseable {
   public static final String DEFAULT_CLUSTER_NAME = "sim.example.com";
   public static final String DEFAULT_SERVER_VERSION = "16.4.12";
 
+  /** How often the Proxy pings an {@code alpn-ping} upgrade, as Teleport's ProxyPingInterval. */
+  public static final Duration DEFAULT_UPGRADE_PING_INTERVAL = Duration.ofSeconds(30);
+
   /** Big enough for a 33 MiB event and then some. */
   private static final int MAX_INBOUND_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -62,6 +66,13 @@ public final class SimulatedCluster implements AutoCloseable {
   private final Instant to;
   private final Clock clock;
   private final boolean webApiEnabled;
+  private final boolean tlsRouting;
+  private final String tunnelPublicAddress;
+  private final boolean connectionUpgrade;
+  private final Duration upgradePingInterval;
+  private final String minClientVersion;
+  private final ClientVersionGate versionGate;
+  private final UpgradeStats upgradeStats = new UpgradeStats();
   private final Faults faults;
   private final EventTimeline timeline;
   private final AuditEvents auditEvents;
@@ -94,6 +105,15 @@ public final class SimulatedCluster implements AutoCloseable {
     this.from =
         b.from != null ? b.from : now.minus(Duration.ofDays(7)).truncatedTo(ChronoUnit.MILLIS);
     this.webApiEnabled = b.webApi;
+    this.tlsRouting = b.tlsRouting;
+    this.tunnelPublicAddress = b.tunnelPublicAddress;
+    this.connectionUpgrade = b.connectionUpgrade;
+    this.upgradePingInterval = b.upgradePingInterval;
+    SemVer oldestClient =
+        SemVer.parse(serverVersion).map(SemVer::oldestSupportedClient).orElse(null);
+    // An unparsable server version (e.g. "dev") still reports something a client can parse.
+    this.minClientVersion = oldestClient != null ? oldestClient.toString() : "0.0.0";
+    this.versionGate = new ClientVersionGate(b.rejectOldClients ? oldestClient : null, connections);
     this.faults = new Faults(seed);
     this.timeline = new EventTimeline(from.toEpochMilli(), to.toEpochMilli(), b.events);
     SessionIds sessionIds = new SessionIds(seed);
@@ -169,17 +189,13 @@ public final class SimulatedCluster implements AutoCloseable {
                       return attributes;
                     }
                   })
-              .addService(ServerInterceptors.intercept(auditLog, calls))
-              .addService(ServerInterceptors.intercept(authService, calls))
+              // The last interceptor runs first: every call is recorded, then version-checked.
+              .addService(ServerInterceptors.intercept(auditLog, versionGate, calls))
+              .addService(ServerInterceptors.intercept(authService, versionGate, calls))
               .build()
               .start();
       authAddress = (InetSocketAddress) server.getListenSockets().get(0);
-      WebApi webApi =
-          webApiEnabled
-              ? new WebApi(
-                  authorities.webServerTls(), clusterName, serverVersion, this::proxyAddressOrEmpty)
-              : null;
-      proxy = new TlsRoutingFront(clusterName, authAddress, connections, webApi);
+      proxy = new TlsRoutingFront(proxyRoutes());
       proxyAddress = proxy.bind(new InetSocketAddress(loopback, 0), boss, workers);
     } catch (IOException | RuntimeException e) {
       close();
@@ -190,6 +206,28 @@ public final class SimulatedCluster implements AutoCloseable {
       throw new IOException("interrupted while starting the simulated cluster", e);
     }
     return this;
+  }
+
+  private FrontRoutes proxyRoutes() {
+    WebApi webApi = null;
+    if (webApiEnabled) {
+      ProxyDiscovery discovery =
+          new ProxyDiscovery(
+              clusterName,
+              serverVersion,
+              minClientVersion,
+              tlsRouting,
+              tunnelPublicAddress,
+              this::proxyAddressOrEmpty);
+      ConnectionUpgrades upgrades =
+          connectionUpgrade ? new ConnectionUpgrades(upgradePingInterval, upgradeStats) : null;
+      webApi = new WebApi(authorities.webServerTls(), discovery, upgrades);
+    }
+    ReverseTunnelEndpoint reverseTunnel =
+        new ReverseTunnelEndpoint(
+            authorities.reverseTunnelTls(), authorities.upgradedReverseTunnelTls(), upgradeStats);
+    return new FrontRoutes(
+        FrontRoutes.authProtocol(clusterName), authAddress, connections, webApi, reverseTunnel);
   }
 
   /** Stops both ports, drops all connections and releases every thread. */
@@ -255,7 +293,7 @@ public final class SimulatedCluster implements AutoCloseable {
 
   /** The ALPN protocol that routes through the proxy to Auth: {@code teleport-auth@<hex>...}. */
   public String authAlpnProtocol() {
-    return TlsRoutingFront.authProtocol(clusterName);
+    return FrontRoutes.authProtocol(clusterName);
   }
 
   /** The CA that signs the Auth Service's certificate; clients trust it. */
@@ -268,9 +306,27 @@ public final class SimulatedCluster implements AutoCloseable {
     return authorities.userCa().certificate();
   }
 
-  /** The CA of the proxy's web API certificate (for {@code /webapi/ping}). */
+  /**
+   * The CA of the proxy's web certificate (valid for {@code localhost} and 127.0.0.1): the web API,
+   * the outer TLS of a connection upgrade, and {@code teleport-reversetunnel} straight on the
+   * front. Inside an upgrade the reverse tunnel shows a host certificate from {@link
+   * #hostCaCertificate()}.
+   */
   public X509Certificate webCaCertificate() {
     return authorities.webCa().certificate();
+  }
+
+  /** The ALPN protocol of the reverse tunnel (SSH inside TLS) on the front. */
+  public static String reverseTunnelAlpnProtocol() {
+    return FrontRoutes.REVERSE_TUNNEL;
+  }
+
+  /**
+   * What {@code /webapi/find} reports as {@code min_client_version}, and the oldest version refused
+   * clients are measured against: {@code <server major - 1>.0.0-aa}.
+   */
+  public String minClientVersion() {
+    return minClientVersion;
   }
 
   // --- credentials ---------------------------------------------------------------------------
@@ -328,6 +384,36 @@ public final class SimulatedCluster implements AutoCloseable {
   /** The {@code version} header of each call received (null where it was absent). */
   public List<String> versionHeaders() {
     return calls.calls().stream().map(ReceivedCall::versionHeader).toList();
+  }
+
+  /** Calls refused for their {@code version} header (see {@link Builder#rejectOldClients}). */
+  public long refusedOldClientCalls() {
+    return versionGate.refused();
+  }
+
+  /** Connection upgrades of {@code type} the proxy switched to (answered 101) so far. */
+  public long connectionUpgrades(UpgradeType type) {
+    return upgradeStats.upgrades(type);
+  }
+
+  /** Requests to {@code /webapi/connectionupgrade} answered with an HTTP error (400, 404, 405). */
+  public long refusedConnectionUpgrades() {
+    return upgradeStats.refusedUpgrades();
+  }
+
+  /** Pings the proxy sent on {@code alpn-ping} upgrades (WebSocket and legacy). */
+  public long upgradePingsSent() {
+    return upgradeStats.pingsSent().get();
+  }
+
+  /** WebSocket pongs the proxy received on upgraded connections. */
+  public long upgradePongsReceived() {
+    return upgradeStats.pongsReceived();
+  }
+
+  /** {@code teleport-reversetunnel} TLS handshakes completed (on the front or inside upgrades). */
+  public long reverseTunnelConnections() {
+    return upgradeStats.reverseTunnels();
   }
 
   /** Open TCP connections to the Auth port (direct and through the proxy). */
@@ -433,6 +519,11 @@ public final class SimulatedCluster implements AutoCloseable {
     private boolean bulkExport = true;
     private int chunkSize = 1_000;
     private boolean webApi = true;
+    private boolean tlsRouting = true;
+    private String tunnelPublicAddress;
+    private boolean connectionUpgrade = true;
+    private Duration upgradePingInterval = DEFAULT_UPGRADE_PING_INTERVAL;
+    private boolean rejectOldClients;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -526,9 +617,62 @@ public final class SimulatedCluster implements AutoCloseable {
       return this;
     }
 
-    /** Whether the proxy answers {@code /webapi/ping} over http/1.1 (default true). */
+    /**
+     * Whether the proxy serves its web API ({@code /webapi/ping}, {@code /webapi/find}, {@code
+     * /webapi/connectionupgrade}) over http/1.1 or no ALPN (default true).
+     */
     public Builder webApi(boolean enabled) {
       this.webApi = enabled;
+      return this;
+    }
+
+    /**
+     * What {@code /webapi/find} reports as {@code proxy.tls_routing_enabled} (default true). Off,
+     * the SSH and tunnel addresses are those of a proxy with separate ports. The front routes
+     * {@code teleport-auth@...} either way.
+     */
+    public Builder tlsRouting(boolean enabled) {
+      this.tlsRouting = enabled;
+      return this;
+    }
+
+    /**
+     * The {@code host:port} that {@code /webapi/find} reports as the tunnel address when TLS
+     * routing is off (default: the web host with port 3024).
+     */
+    public Builder tunnelPublicAddress(String hostPort) {
+      if (hostPort != null && !hostPort.contains(":")) {
+        throw new IllegalArgumentException("the tunnel address needs host:port: " + hostPort);
+      }
+      this.tunnelPublicAddress = hostPort;
+      return this;
+    }
+
+    /**
+     * Whether {@code /webapi/connectionupgrade} exists (default true); off, it answers 404 like a
+     * proxy that refuses upgrades.
+     */
+    public Builder connectionUpgrade(boolean enabled) {
+      this.connectionUpgrade = enabled;
+      return this;
+    }
+
+    /** How often {@code alpn-ping} upgrades get a ping (default 30 s; make it short in tests). */
+    public Builder upgradePingInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("the ping interval must be positive: " + interval);
+      }
+      this.upgradePingInterval = interval;
+      return this;
+    }
+
+    /**
+     * Refuse calls from clients older than {@code <server major - 1>.0.0} (or whose {@code version}
+     * header is not semver), as {@code TELEPORT_UNSTABLE_REJECT_OLD_CLIENTS=yes} does: the call
+     * fails with PERMISSION_DENIED and the connection is closed. Default false.
+     */
+    public Builder rejectOldClients(boolean enabled) {
+      this.rejectOldClients = enabled;
       return this;
     }
 
@@ -541,6 +685,10 @@ public final class SimulatedCluster implements AutoCloseable {
     public SimulatedCluster build() {
       if (sessionShare + failedLoginShare > 1) {
         throw new IllegalArgumentException("sessionShare + failedLoginShare must not exceed 1");
+      }
+      if (rejectOldClients && SemVer.parse(serverVersion).isEmpty()) {
+        throw new IllegalArgumentException(
+            "rejectOldClients needs a semver serverVersion like 16.4.12, not " + serverVersion);
       }
       return new SimulatedCluster(this);
     }

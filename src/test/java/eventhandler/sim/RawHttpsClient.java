@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,16 +57,40 @@ final class RawHttpsClient implements AutoCloseable {
 
   Response request(String method, String path, Map<String, String> headers, byte[] body)
       throws IOException {
+    List<String> lines = new ArrayList<>();
+    headers.forEach((name, value) -> lines.add(name + ": " + value));
+    return request(method, path, lines, body);
+  }
+
+  /** A request whose headers are given as {@code Name: value} lines (a name may repeat). */
+  Response request(String method, String path, List<String> headerLines, byte[] body)
+      throws IOException {
     StringBuilder head = new StringBuilder();
     head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
     head.append("Host: 127.0.0.1\r\n");
     head.append("Content-Length: ").append(body.length).append("\r\n");
-    headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    headerLines.forEach(line -> head.append(line).append("\r\n"));
     head.append("\r\n");
     out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
     out.write(body);
     out.flush();
     return readResponse();
+  }
+
+  /** The connection's bytes after the response (for upgraded connections). */
+  InputStream input() {
+    return in;
+  }
+
+  OutputStream output() {
+    return out;
+  }
+
+  /** A context that trusts {@code ca} and presents no client certificate. */
+  static SSLContext trusting(X509Certificate ca) throws GeneralSecurityException {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, new TrustManager[] {KeyStores.trustManager(List.of(ca))}, null);
+    return context;
   }
 
   Response readResponse() throws IOException {

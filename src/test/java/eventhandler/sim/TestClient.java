@@ -39,10 +39,16 @@ final class TestClient implements AutoCloseable {
   final AuditLogServiceGrpc.AuditLogServiceStub auditLogAsync;
   final AuthServiceGrpc.AuthServiceBlockingStub auth;
 
-  private TestClient(ManagedChannel channel) {
+  /** What the test client sends as its {@code version} header unless told otherwise. */
+  static final String DEFAULT_VERSION = "16.4.12";
+
+  /** {@code version} null sends no version header. */
+  private TestClient(ManagedChannel channel, String version) {
     this.channel = channel;
     Metadata headers = new Metadata();
-    headers.put(VERSION, "16.4.12");
+    if (version != null) {
+      headers.put(VERSION, version);
+    }
     var withVersion = MetadataUtils.newAttachHeadersInterceptor(headers);
     this.auditLog = AuditLogServiceGrpc.newBlockingStub(channel).withInterceptors(withVersion);
     this.auditLogAsync = AuditLogServiceGrpc.newStub(channel).withInterceptors(withVersion);
@@ -64,17 +70,29 @@ final class TestClient implements AutoCloseable {
    */
   static TestClient directWithSmallWindow(SimulatedCluster cluster, Path identity)
       throws IOException {
-    return connect(cluster.authSocketAddress(), identity, List.of("h2"), 64 * 1024);
+    return connect(
+        cluster.authSocketAddress(), identity, List.of("h2"), 64 * 1024, DEFAULT_VERSION);
   }
 
   static TestClient connect(InetSocketAddress address, Path identity, List<String> alpn)
       throws IOException {
-    return connect(address, identity, alpn, 0);
+    return connect(address, identity, alpn, 0, DEFAULT_VERSION);
+  }
+
+  /** A client whose calls carry {@code version} (null: no version header). */
+  static TestClient connect(
+      InetSocketAddress address, Path identity, List<String> alpn, String version)
+      throws IOException {
+    return connect(address, identity, alpn, 0, version);
   }
 
   /** {@code flowControlWindow} 0 keeps gRPC's own flow control. */
   private static TestClient connect(
-      InetSocketAddress address, Path identity, List<String> alpn, int flowControlWindow)
+      InetSocketAddress address,
+      Path identity,
+      List<String> alpn,
+      int flowControlWindow,
+      String version)
       throws IOException {
     String text = Files.readString(identity, StandardCharsets.US_ASCII);
     PrivateKey key = Pem.readPrivateKey(text, identity.toString(), null);
@@ -99,7 +117,7 @@ final class TestClient implements AutoCloseable {
       builder.flowControlWindow(flowControlWindow);
     }
     ManagedChannel channel = builder.build();
-    return new TestClient(channel);
+    return new TestClient(channel, version);
   }
 
   /** The names of the bulk export chunks of {@code day}, in the order the cluster lists them. */
