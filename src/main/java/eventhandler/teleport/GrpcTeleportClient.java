@@ -66,6 +66,7 @@ public final class GrpcTeleportClient implements TeleportClient {
   private final Set<String> wayLabels = ConcurrentHashMap.newKeySet();
   private final Object redialLock = new Object();
   private volatile ManagedChannel channel;
+  private volatile Runnable release;
   private volatile Way way;
   private volatile Instant failingSince;
 
@@ -79,6 +80,7 @@ public final class GrpcTeleportClient implements TeleportClient {
       Clock clock,
       MeterRegistry registry) {
     this.channel = connected.channel();
+    this.release = connected.release();
     this.way = connected.way();
     this.redial = redial;
     this.address = address;
@@ -325,6 +327,7 @@ public final class GrpcTeleportClient implements TeleportClient {
       channel.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    release.run();
   }
 
   private <Q, R> R unary(
@@ -389,12 +392,13 @@ public final class GrpcTeleportClient implements TeleportClient {
       Way previous = way;
       try {
         WayChooser.Connected connected = redial.get();
-        ManagedChannel old = channel;
+        Runnable old = release;
         channel = connected.channel();
+        release = connected.release();
         way = connected.way();
         registerWay(way);
         failingSince = null;
-        old.shutdownNow();
+        old.run();
         LOG.info(
             "reconnected to Teleport at {}, {} (the way in use, {}, had been down for {} s)",
             address,

@@ -3,6 +3,7 @@ package eventhandler.teleport;
 import com.google.common.util.concurrent.ListenableFuture;
 import eventhandler.teleport.dial.DialException;
 import eventhandler.teleport.dial.Front;
+import eventhandler.teleport.dial.FrontBridge;
 import eventhandler.teleport.dial.FrontEventLoop;
 import eventhandler.teleport.dial.ProxyEnvironment;
 import eventhandler.teleport.dial.ProxyInfo;
@@ -22,6 +23,7 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.local.LocalChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -45,9 +47,19 @@ final class WayChooser {
   static final String ADDRESS_SETTING = "--teleport-addr";
 
   /** The chosen way, its channel and the Auth Service's Ping answer. */
-  record Connected(Way way, ManagedChannel channel, PingResponse pong) {}
+  record Connected(Way way, ManagedChannel channel, PingResponse pong, Runnable release) {}
 
-  private record Attempt(Way way, ManagedChannel channel, ListenableFuture<PingResponse> ping) {}
+  private record Attempt(
+      Way way,
+      ManagedChannel channel,
+      Optional<FrontBridge> bridge,
+      ListenableFuture<PingResponse> ping) {
+    /** Closes the channel now, and the bridge its connections take, if any. */
+    void release() {
+      channel.shutdownNow();
+      bridge.ifPresent(FrontBridge::close);
+    }
+  }
 
   private record Failure(String way, String reason, TeleportException error) {}
 
@@ -122,7 +134,7 @@ final class WayChooser {
     for (Failure failure : List.copyOf(failures)) {
       LOG.debug("another way, {}, did not work: {}", failure.way(), failure.reason());
     }
-    return new Connected(won.way(), won.channel(), pong);
+    return new Connected(won.way(), won.channel(), pong, won::release);
   }
 
   private static void daemon(Runnable task) {
@@ -196,12 +208,21 @@ final class WayChooser {
   private Attempt launch(Way way, String clusterName, String version) {
     Front front = way.front();
     TeleportAddress target = address;
-    NettyChannelBuilder builder =
-        front.path().proxy().isPresent()
-            ? NettyChannelBuilder.forAddress(front.path().connectAddress())
-            : NettyChannelBuilder.forAddress(target.host(), target.port());
-    if (!front.isDirect()) {
-      builder.channelFactory(front::newChannel).eventLoopGroup(FrontEventLoop.group());
+    Optional<FrontBridge> bridge = Optional.empty();
+    NettyChannelBuilder builder;
+    if (front.needsBridge()) {
+      bridge = Optional.of(new FrontBridge(front, FrontEventLoop.group()));
+      builder =
+          NettyChannelBuilder.forAddress(bridge.get().address())
+              .channelType(LocalChannel.class)
+              .eventLoopGroup(FrontEventLoop.group());
+    } else if (front.path().proxy().isPresent()) {
+      builder =
+          NettyChannelBuilder.forAddress(front.path().connectAddress())
+              .channelFactory(front::newChannel)
+              .eventLoopGroup(FrontEventLoop.group());
+    } else {
+      builder = NettyChannelBuilder.forAddress(target.host(), target.port());
     }
     List<String> protocols = way.route().alpnProtocols(clusterName);
     ManagedChannel channel =
@@ -221,6 +242,7 @@ final class WayChooser {
         new Attempt(
             way,
             channel,
+            bridge,
             ClientCalls.futureUnaryCall(
                 channel.newCall(
                     AuthServiceGrpc.getPingMethod(),
@@ -253,7 +275,7 @@ final class WayChooser {
     synchronized (attempts) {
       for (Attempt attempt : attempts) {
         if (attempt != keep) {
-          attempt.channel().shutdownNow();
+          attempt.release();
         }
       }
     }
@@ -272,6 +294,10 @@ final class WayChooser {
   }
 
   private static boolean upgradeRefused(Attempt attempt) {
+    Optional<DialException> front = attempt.bridge().flatMap(FrontBridge::lastFailure);
+    if (front.isPresent()) {
+      return front.get() instanceof UpgradeRefusedException;
+    }
     for (Throwable t = status(attempt).getCause(); t != null; t = t.getCause()) {
       if (t instanceof UpgradeRefusedException) {
         return true;
@@ -304,6 +330,11 @@ final class WayChooser {
 
   private Failure failure(Attempt attempt) {
     Status status = status(attempt);
+    Optional<DialException> front = attempt.bridge().flatMap(FrontBridge::lastFailure);
+    if (front.isPresent() && status.getCode() == Status.Code.UNAVAILABLE) {
+      // gRPC saw only its in-memory connection close; the bridge knows why the front failed.
+      status = Status.UNAVAILABLE.withDescription("front failed").withCause(front.get());
+    }
     if (attempt.way().front().isDirect() && closedDuringHandshake(status)) {
       // Learn the real reason (often a proxy's alert) with a blocking handshake.
       Throwable cause =

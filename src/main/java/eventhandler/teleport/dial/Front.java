@@ -3,12 +3,8 @@ package eventhandler.teleport.dial;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;
@@ -21,8 +17,6 @@ import java.util.Objects;
 public record Front(ProxyPath path, Upgrade upgrade, WebTls webTls) {
   /** The WebSocket subprotocols offered; the Proxy picks one (alpn-ping: it pings, we answer). */
   static final String SUBPROTOCOLS = "alpn-ping,alpn";
-
-  private static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
   public Front {
     Objects.requireNonNull(path, "path");
@@ -37,7 +31,12 @@ public record Front(ProxyPath path, Upgrade upgrade, WebTls webTls) {
     return path.proxy().isEmpty() && upgrade == Upgrade.NONE;
   }
 
-  /** A socket channel whose pipeline opens the stream through this front. */
+  /** True when the front has a TLS of its own, so it needs a {@link FrontBridge}. */
+  public boolean needsBridge() {
+    return upgrade != Upgrade.NONE;
+  }
+
+  /** A socket channel whose pipeline opens the stream through this front (no TLS of its own). */
   public Channel newChannel() {
     NioSocketChannel channel = new NioSocketChannel();
     install(channel.pipeline());
@@ -55,7 +54,9 @@ public record Front(ProxyPath path, Upgrade upgrade, WebTls webTls) {
         pipeline.addLast("front-tls", tls(pipeline));
         pipeline.addLast("upgrade-http", new HttpClientCodec());
         pipeline.addLast("upgrade-aggregate", new HttpObjectAggregator(64 * 1024));
-        pipeline.addLast("upgrade-websocket", new WebSocketClientProtocolHandler(webSocket()));
+        pipeline.addLast(
+            "upgrade-websocket",
+            new WebSocketUpgradeHandler(upgradeUri("wss"), SUBPROTOCOLS, path.timeout()));
         pipeline.addLast("upgrade-stream", new WebSocketStream());
       }
       case LEGACY -> {
@@ -68,22 +69,6 @@ public record Front(ProxyPath path, Upgrade upgrade, WebTls webTls) {
 
   private io.netty.channel.ChannelHandler tls(ChannelPipeline pipeline) {
     return webTls.handler(pipeline.channel().alloc(), path.host(), path.port());
-  }
-
-  private WebSocketClientProtocolConfig webSocket() {
-    return WebSocketClientProtocolConfig.newBuilder()
-        .webSocketUri(upgradeUri("wss"))
-        .subprotocol(SUBPROTOCOLS)
-        .version(WebSocketVersion.V13)
-        .customHeaders(new DefaultHttpHeaders())
-        .allowExtensions(false)
-        .maxFramePayloadLength(MAX_FRAME_BYTES)
-        .handleCloseFrames(true)
-        .dropPongFrames(true)
-        .generateOriginHeader(false)
-        .absoluteUpgradeUrl(false)
-        .handshakeTimeoutMillis(path.timeout().toMillis())
-        .build();
   }
 
   /** {@code https://host:port/webapi/connectionupgrade}, for messages. */

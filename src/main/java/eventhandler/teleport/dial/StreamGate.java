@@ -2,7 +2,6 @@ package eventhandler.teleport.dial;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.proxy.ProxyConnectionEvent;
 
 /**
@@ -30,13 +29,7 @@ final class StreamGate extends ChannelInboundHandlerAdapter {
       open = true;
       ctx.fireChannelActive();
       ctx.pipeline().remove(this);
-    } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-      fail(
-          ctx,
-          new DialException(
-              front.upgradeUrl() + ": no answer to the WebSocket connection upgrade in time"));
-    } else if (!(event instanceof ProxyConnectionEvent)
-        && !(event instanceof ClientHandshakeStateEvent)) {
+    } else if (!(event instanceof ProxyConnectionEvent)) {
       ctx.fireUserEventTriggered(event);
     }
   }
@@ -44,7 +37,7 @@ final class StreamGate extends ChannelInboundHandlerAdapter {
   private boolean isReady(Object event) {
     return switch (front.upgrade()) {
       case NONE -> event instanceof ProxyConnectionEvent;
-      case WEBSOCKET -> event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE;
+      case WEBSOCKET -> event == WebSocketUpgradeHandler.UPGRADED;
       case LEGACY -> event == LegacyUpgradeHandler.UPGRADED;
     };
   }

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -165,6 +166,14 @@ public final class WebApiClient {
       if (!answer.complete(response)) {
         response.release();
       }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+        answer.completeExceptionally(done.cause()); // before the close that follows it
+      }
+      ctx.fireUserEventTriggered(event);
     }
 
     @Override
