@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -20,7 +19,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -52,7 +50,7 @@ public final class ClientTls {
     PrivateKey key = read(() -> Pem.readPrivateKey(keyFile), "--fluentd-key", keyFile);
     X509TrustManager trust =
         caFile == null
-            ? systemTrust()
+            ? KeyStores.systemTrustManager()
             : KeyStores.trustManager(
                 read(() -> Pem.readCertificates(caFile), "--fluentd-ca", caFile));
     return new ClientTls(KeyStores.keyManager(key, chain), trust);
@@ -81,22 +79,6 @@ public final class ClientTls {
     SslHandler handler = new SslHandler(engine);
     handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
     return handler;
-  }
-
-  private static X509TrustManager systemTrust() {
-    try {
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init((KeyStore) null);
-      for (TrustManager manager : factory.getTrustManagers()) {
-        if (manager instanceof X509TrustManager x509) {
-          return x509;
-        }
-      }
-      throw new IllegalStateException("the system trust store has no X.509 trust manager");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot load the system trust store", e);
-    }
   }
 
   private interface PemRead<T> {

@@ -47,4 +47,21 @@ public final class KeyStores {
       throw new IllegalStateException("cannot use the CA certificates for TLS", e);
     }
   }
+
+  /** The JVM's default trust (its cacerts, or what {@code javax.net.ssl.trustStore} names). */
+  public static X509TrustManager systemTrustManager() {
+    try {
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init((KeyStore) null);
+      for (javax.net.ssl.TrustManager manager : factory.getTrustManagers()) {
+        if (manager instanceof X509TrustManager x509) {
+          return x509;
+        }
+      }
+      throw new IllegalStateException("the system trust store has no X.509 trust manager");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load the system trust store", e);
+    }
+  }
 }

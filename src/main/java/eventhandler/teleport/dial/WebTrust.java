@@ -6,14 +6,10 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -40,7 +36,7 @@ public final class WebTrust {
         }
       }
     }
-    X509TrustManager system = systemTrust();
+    X509TrustManager system = KeyStores.systemTrustManager();
     if (extra.isEmpty()) {
       return system;
     }
@@ -88,21 +84,5 @@ public final class WebTrust {
       throw new DialException("SSL_CERT_DIR: cannot list " + dir + ": " + e.getMessage(), e);
     }
     return certificates;
-  }
-
-  private static X509TrustManager systemTrust() throws DialException {
-    try {
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init((KeyStore) null);
-      for (TrustManager manager : factory.getTrustManagers()) {
-        if (manager instanceof X509TrustManager x509) {
-          return x509;
-        }
-      }
-      throw new DialException("the JVM has no X.509 trust manager");
-    } catch (GeneralSecurityException e) {
-      throw new DialException("cannot load the system trust store: " + e.getMessage(), e);
-    }
   }
 }
