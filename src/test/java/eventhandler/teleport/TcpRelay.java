@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A loopback TCP relay to a target port that can cut every relayed connection at once. */
 final class TcpRelay implements AutoCloseable {
   private final ServerSocket listener;
-  private final int targetPort;
+  private volatile int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   final AtomicInteger accepted = new AtomicInteger();
 
@@ -28,6 +28,11 @@ final class TcpRelay implements AutoCloseable {
 
   String address() {
     return "127.0.0.1:" + listener.getLocalPort();
+  }
+
+  /** New connections go to {@code port} from now on. */
+  void retarget(int port) {
+    targetPort = port;
   }
 
   /** Closes every relayed connection; new ones are still accepted. */
