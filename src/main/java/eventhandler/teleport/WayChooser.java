@@ -198,6 +198,10 @@ final class WayChooser {
     for (int i = 0; i < forms.size() && !winner.isDone(); i++) {
       Way way = new Way(ConnectionMode.PROXY, new Front(path, forms.get(i), webTls));
       Attempt attempt = launch(way, cluster, version);
+      if (winner.isDone() && winner.getNow(null) != attempt) {
+        attempt.release(); // the direct way won while this one was being made
+        return;
+      }
       settle(attempt).join();
       if (winner.isDone() || !upgradeRefused(attempt)) {
         return;
