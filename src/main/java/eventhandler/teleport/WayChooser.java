@@ -61,14 +61,13 @@ final class WayChooser {
     }
   }
 
-  private record Failure(String way, String reason, TeleportException error) {}
-
   private final TeleportSettings settings;
   private final TeleportAddress address;
   private final ReloadableCredentials credentials;
   private final Map<String, String> environment;
-  private final StatusTranslator translator;
-  private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+  private final AttemptReasons reasons;
+  private final List<AttemptReasons.Failure> failures =
+      Collections.synchronizedList(new ArrayList<>());
   private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
   private final CompletableFuture<Attempt> winner = new CompletableFuture<>();
 
@@ -82,7 +81,7 @@ final class WayChooser {
     this.address = address;
     this.credentials = credentials;
     this.environment = environment;
-    this.translator = translator;
+    this.reasons = new AttemptReasons(address, credentials, settings.dialTimeout(), translator);
   }
 
   /** Connects, or throws one error listing each way tried and why it failed. */
@@ -128,10 +127,10 @@ final class WayChooser {
     }
     shutDownAllBut(won);
     if (won == null) {
-      throw combined();
+      throw reasons.combined(List.copyOf(failures));
     }
     PingResponse pong = result(won);
-    for (Failure failure : List.copyOf(failures)) {
+    for (AttemptReasons.Failure failure : List.copyOf(failures)) {
       LOG.debug("another way, {}, did not work: {}", failure.way(), failure.reason());
     }
     return new Connected(won.way(), won.channel(), pong, won::release);
@@ -149,14 +148,14 @@ final class WayChooser {
     try {
       webTls = new WebTls(WebTrust.load(environment));
     } catch (DialException e) {
-      failures.add(new Failure("through the Proxy Service", e.getMessage(), null));
+      failures.add(new AttemptReasons.Failure("through the Proxy Service", e.getMessage(), null));
       return;
     }
     Optional<ProxyInfo> info = Optional.empty();
     try {
       info = Optional.of(new WebApiClient(FrontEventLoop.group(), webTls).find(path));
     } catch (DialException e) {
-      failures.add(new Failure("the Proxy Service's web API", e.getMessage(), null));
+      failures.add(new AttemptReasons.Failure("the Proxy Service's web API", e.getMessage(), null));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -167,7 +166,7 @@ final class WayChooser {
     }
     if (clusterName.isEmpty()) {
       failures.add(
-          new Failure(
+          new AttemptReasons.Failure(
               ConnectionMode.PROXY.description(),
               "skipped: the CA certificates in the "
                   + credentials.source().description()
@@ -332,92 +331,13 @@ final class WayChooser {
     }
   }
 
-  private Failure failure(Attempt attempt) {
+  private AttemptReasons.Failure failure(Attempt attempt) {
     Status status = status(attempt);
     Optional<DialException> front = attempt.bridge().flatMap(FrontBridge::lastFailure);
     if (front.isPresent() && status.getCode() == Status.Code.UNAVAILABLE) {
       // gRPC saw only its in-memory connection close; the bridge knows why the front failed.
       status = Status.UNAVAILABLE.withDescription("front failed").withCause(front.get());
     }
-    if (attempt.way().front().isDirect() && closedDuringHandshake(status)) {
-      // Learn the real reason (often a proxy's alert) with a blocking handshake.
-      Throwable cause =
-          HandshakeProbe.run(
-              address,
-              credentials,
-              attempt.way().serverName(),
-              alpnOf(attempt),
-              settings.dialTimeout());
-      if (cause != null) {
-        status = Status.UNAVAILABLE.withDescription("TLS handshake failed").withCause(cause);
-      }
-    }
-    TeleportException error = translator.translate("Ping", status);
-    String reason =
-        switch (status.getCode()) {
-          case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> StatusTranslator.reason(status);
-          case PERMISSION_DENIED -> "permission denied: " + description(status);
-          case UNAUTHENTICATED -> "the client certificate was not accepted: " + description(status);
-          case UNIMPLEMENTED -> "this is not a Teleport Auth Service (Ping is not implemented)";
-          default -> status.getCode() + ": " + description(status);
-        };
-    return new Failure(attempt.way().description(), reason, error);
-  }
-
-  private List<String> alpnOf(Attempt attempt) {
-    return attempt.way().route().alpnProtocols(credentials.current().clusterName().orElse(""));
-  }
-
-  private static boolean closedDuringHandshake(Status status) {
-    String description = status.getDescription();
-    if (status.getCode() != Status.Code.UNAVAILABLE) {
-      return false;
-    }
-    if (description != null
-        && description.contains("Connection closed while performing TLS negotiation")) {
-      return true;
-    }
-    // When the server's alert crosses the client's own handshake write, Netty reports only that
-    // the write failed; the alert itself is lost the same way.
-    for (Throwable cause = status.getCause(); cause != null; cause = cause.getCause()) {
-      String message = cause.getMessage();
-      if (message != null && message.contains("failure when writing TLS control frames")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String description(Status status) {
-    return status.getDescription() == null ? status.getCode().toString() : status.getDescription();
-  }
-
-  private TeleportException combined() {
-    StringBuilder message =
-        new StringBuilder("cannot connect to Teleport at ")
-            .append(address)
-            .append(" (")
-            .append(ADDRESS_SETTING)
-            .append(") with the ")
-            .append(credentials.source().description())
-            .append(":");
-    TeleportException.Kind kind = TeleportException.Kind.CONNECTION;
-    boolean retryable = true;
-    for (Failure failure : List.copyOf(failures)) {
-      message.append("\n  - ").append(failure.way()).append(": ").append(failure.reason());
-      TeleportException error = failure.error();
-      if (error != null
-          && (error.kind() == TeleportException.Kind.ACCESS_DENIED
-              || error.kind() == TeleportException.Kind.UNAUTHENTICATED)) {
-        // An answer from Teleport (access denied, bad certificate) says more than a failed dial.
-        kind = error.kind();
-        retryable = error.isRetryable();
-      }
-    }
-    message.append(
-        "\nCheck the address (the Auth Service, usually port 3025, or the Proxy Service's web"
-            + " address, usually port 443) and that the credentials belong to this cluster; behind"
-            + " a load balancer or a proxy, see \"Connecting\" in docs/running.md.");
-    return new TeleportException(kind, message.toString(), retryable, null, null);
+    return reasons.of(attempt.way(), status);
   }
 }
