@@ -3,6 +3,7 @@ package eventhandler.cli;
 import eventhandler.bench.BenchOptions;
 import eventhandler.bench.Benchmark;
 import eventhandler.config.GoDuration;
+import eventhandler.logging.JulBridge;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -164,6 +165,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    JulBridge.install();
     Optional<BenchOptions> options = options();
     if (options.isEmpty()) {
       return ExitCodes.USAGE;

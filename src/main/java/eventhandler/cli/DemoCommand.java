@@ -3,6 +3,7 @@ package eventhandler.cli;
 import eventhandler.config.GoDuration;
 import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
+import eventhandler.logging.JulBridge;
 import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.SimulatedCluster;
 import java.io.IOException;
@@ -81,6 +82,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    JulBridge.install();
     Duration follow;
     Duration progressInterval;
     try {

@@ -8,6 +8,7 @@ import eventhandler.config.Settings;
 import eventhandler.config.SettingsBinder;
 import eventhandler.config.SettingsReport;
 import eventhandler.config.SettingsResolver;
+import eventhandler.logging.JulBridge;
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.List;
@@ -70,6 +71,7 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    JulBridge.install(); // before gRPC or Netty log anything
     StartPrimer.startInBackground();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -346,8 +346,11 @@ public final class ExportJob {
           throw e;
         }
         Duration delay = retryDelays.next();
-        LOG.error(
-            "cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
+        // A warning: the program goes on trying, and a cluster that comes back is used at once.
+        LOG.warn(
+            "cannot connect to Teleport (retrying in {} s): {}",
+            Math.max(1, delay.toSeconds()),
+            e.getMessage());
         if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
           break;
         }

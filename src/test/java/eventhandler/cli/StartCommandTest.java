@@ -12,6 +12,7 @@ import eventhandler.config.Setting;
 import eventhandler.config.Settings;
 import eventhandler.config.Source;
 import eventhandler.config.TeleportCredentials;
+import eventhandler.logging.LogDetail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class StartCommandTest {
   @AfterEach
   void restoreLogging() {
     startLogger.detachAppender(logs);
-    rootLogger.setLevel(Level.INFO);
+    LogDetail.reset();
   }
 
   private String[] start(String... extra) {
