@@ -3,11 +3,13 @@ package eventhandler.cli;
 import eventhandler.config.GoDuration;
 import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
+import eventhandler.files.FileErrors;
 import eventhandler.logging.JulBridge;
 import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.SimulatedCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,9 +105,19 @@ final class DemoCommand implements Callable<Integer> {
               + " negative and --progress-every at least 10ms");
       return ExitCodes.USAGE;
     }
-    Path dir = directory != null ? directory : Files.createTempDirectory("event-handler-demo-");
-    Path received = dir.resolve("received");
-    Files.createDirectories(received);
+    Path dir;
+    Path received;
+    try {
+      dir = directory != null ? directory : Files.createTempDirectory("event-handler-demo-");
+      received = dir.resolve("received");
+      Files.createDirectories(received);
+    } catch (FileSystemException e) {
+      err.println(
+          "error: cannot create the demo's directory "
+              + FileErrors.describe(e)
+              + "; give --dir a directory you can write to");
+      return ExitCodes.FAILURE;
+    }
     SimulatedCluster cluster =
         SimulatedCluster.builder().seed(seed).events(events).sessionShare(sessionShare).build();
     out.printf("Starting a simulated Teleport cluster with %,d audit events%n", events);

@@ -2,10 +2,12 @@ package eventhandler.cli;
 
 import eventhandler.config.Setting;
 import eventhandler.config.ValueType;
+import eventhandler.files.FileErrors;
 import eventhandler.pipeline.ExportJob;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.FileSystemException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,6 +81,9 @@ public final class RootCommand implements Callable<Integer> {
     commandLine.addSubcommand("demo", new CommandLine(new DemoCommand(out, err)));
     commandLine.addSubcommand("bench", new CommandLine(new BenchCommand(out, err)));
     commandLine.addSubcommand(new CommandLine.HelpCommand());
+    // After the subcommands, so that demo's and bench's numbers get them too (picocli's own
+    // message, "'abc' is not a long", names a Java type).
+    NumberOptions.registerOn(commandLine);
     commandLine
         .setOut(out)
         .setErr(err)
@@ -134,7 +139,10 @@ public final class RootCommand implements Callable<Integer> {
   }
 
   private int unexpectedError(Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    String message =
+        e instanceof FileSystemException file
+            ? FileErrors.describe(file)
+            : e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     err.println("error: " + message);
     if (debugMode.enabled()) {
       e.printStackTrace(err);

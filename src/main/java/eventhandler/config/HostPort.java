@@ -18,19 +18,23 @@ public record HostPort(String host, int port) {
    * @throws IllegalArgumentException when the text is not a host and a port
    */
   public static HostPort parse(String text, boolean allowEmptyHost) {
+    return parse(text, allowEmptyHost, "teleport.example.com:443");
+  }
+
+  /**
+   * Parses {@code host:port} like {@link #parse(String, boolean)}, with {@code example} as the
+   * address that error messages show (a listen address is better shown as {@code 127.0.0.1:9090}).
+   */
+  public static HostPort parse(String text, boolean allowEmptyHost, String example) {
     String s = text.strip();
     if (s.contains("://")) {
       throw new IllegalArgumentException(
-          "expected host:port without a scheme, like teleport.example.com:443, got \""
-              + text
-              + "\"");
+          "expected host:port without a scheme, like " + example + ", got \"" + text + "\"");
     }
     int colon = s.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException(
-          "expected host:port with a port number, like teleport.example.com:443, got \""
-              + text
-              + "\"");
+          "expected host:port with a port number, like " + example + ", got \"" + text + "\"");
     }
     String host = s.substring(0, colon);
     String portText = s.substring(colon + 1);

@@ -278,7 +278,7 @@ public enum Setting {
       "How long a lock lasts; 0 keeps it until an administrator removes it."),
   METRICS_ADDR(
       "metrics-addr",
-      ValueType.HOST_PORT,
+      ValueType.LISTEN_ADDRESS,
       DefaultValue.none("off"),
       List.of("FDFWD_METRICS_ADDR"),
       "metrics-addr",

@@ -135,6 +135,13 @@ public enum ValueType {
       return HostPort.parse(text, true);
     }
   },
+  /** A {@code host:port} to listen on; an empty host listens on every interface. */
+  LISTEN_ADDRESS("<host:port>") {
+    @Override
+    public Object parse(String text) {
+      return HostPort.parse(text, true, "127.0.0.1:9090");
+    }
+  },
   LIST("<list>") {
     @Override
     public Object parse(String text) {

@@ -206,7 +206,7 @@ public final class ExportJob {
       }
       GrpcTeleportClient connected = client;
       InstallSignals.onReload(
-          () -> LOG.info("SIGHUP: reloading Teleport credentials: {}", connected.reload()));
+          () -> LOG.info("SIGHUP: Teleport credentials re-read: {}", connected.reload()));
       AuditEventHandler.FailedLoginObserver failedLogins =
           failedLoginObserver(settings.lock(), export.dryRun(), connected, scheduler, registry);
       ExportService service =

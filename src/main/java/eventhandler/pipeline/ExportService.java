@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.Counted;
 import eventhandler.retry.Backoff;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.EventSink;
@@ -178,8 +179,8 @@ public final class ExportService {
     try {
       if (!inFlight.awaitNone(timings.shutdownGrace())) {
         LOG.warn(
-            "{} batches were still in flight after {} s; they will be sent again on the next start",
-            inFlight.count(),
+            "{} still in flight after {} s; they will be sent again on the next start",
+            Counted.of(inFlight.count(), "batch was", "batches were"),
             timings.shutdownGrace().toSeconds());
       }
     } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.Counted;
 import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.RetryDelays;
 import eventhandler.state.LegacyCursor;
@@ -80,7 +81,9 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
           lane.flush();
           if (exitOnLastEvent) {
             while (!lane.drain(Duration.ofSeconds(10))) {
-              LOG.info("waiting for {} batches to be delivered", lane.batchesPending());
+              LOG.info(
+                  "waiting for {} to be delivered",
+                  Counted.of(lane.batchesPending(), "batch", "batches"));
             }
             return;
           }

@@ -27,7 +27,17 @@ public final class ReloadableCredentials implements AutoCloseable {
     /** The files hold the same credentials as before. */
     UNCHANGED,
     /** The files could not be used; the previous credentials stay in use. */
-    FAILED
+    FAILED;
+
+    /** How a log line says it, in words rather than the constant's capitals. */
+    @Override
+    public String toString() {
+      return switch (this) {
+        case CHANGED -> "changed, the new certificate is in use";
+        case UNCHANGED -> "unchanged";
+        case FAILED -> "failed, the previous certificate stays in use";
+      };
+    }
   }
 
   private final CredentialSource source;

@@ -129,4 +129,15 @@ class ValueTypesTest {
     assertThatThrownBy(() -> HostPort.parse("h:x", false)).hasMessageContaining("invalid port");
     assertThatThrownBy(() -> HostPort.parse("::1:3025", false)).hasMessageContaining("brackets");
   }
+
+  @Test
+  void addressErrorsShowAnExampleOfTheirKind() {
+    assertThatThrownBy(() -> ValueType.LISTEN_ADDRESS.parse("abc"))
+        .hasMessage("expected host:port with a port number, like 127.0.0.1:9090, got \"abc\"");
+    assertThatThrownBy(() -> ValueType.HOST_PORT.parse("abc"))
+        .hasMessage(
+            "expected host:port with a port number, like teleport.example.com:443, got \"abc\"");
+    assertThat(Setting.METRICS_ADDR.type()).isEqualTo(ValueType.LISTEN_ADDRESS);
+    assertThat(ValueType.LISTEN_ADDRESS.parse(":9090")).isEqualTo(new HostPort("", 9090));
+  }
 }

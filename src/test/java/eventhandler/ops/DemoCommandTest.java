@@ -92,4 +92,25 @@ class DemoCommandTest {
     assertThat(Long.parseLong(audit.group(1).replace(",", ""))).isGreaterThan(200);
     assertThat(run.out()).endsWith("Every event arrived." + System.lineSeparator());
   }
+
+  @Test
+  void aNumberThatIsNotOneSaysWhatIsExpected() {
+    DemoRun run = DemoRun.of("--events=abc");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("--events': expected a whole number, like 20000, got 'abc'")
+        .doesNotContain("long");
+  }
+
+  @Test
+  void aDirectoryThatCannotBeMadeIsNamedWithTheReason() {
+    DemoRun run = DemoRun.of("--dir=/proc/no-such-demo-dir");
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err().strip())
+        .isEqualTo(
+            "error: cannot create the demo's directory /proc/no-such-demo-dir: no such file or"
+                + " directory; give --dir a directory you can write to");
+  }
 }
