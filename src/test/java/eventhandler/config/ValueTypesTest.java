@@ -70,7 +70,7 @@ class ValueTypesTest {
   @Test
   void urlPasswordsAreMaskedEvenInErrors() {
     assertThat(ValueType.HTTPS_URL.mask("https://bob:s3cret@fluentd:8888/x?y=1"))
-        .isEqualTo("https://bob:***@fluentd:8888/x?y=1");
+        .isEqualTo("https://bob:***@fluentd:8888/x?y=***");
     assertThat(ValueType.HTTPS_URL.mask("https://tok3n@fluentd/x"))
         .isEqualTo("https://***@fluentd/x");
     assertThat(ValueType.HTTPS_URL.mask("https://fluentd/x@y")).isEqualTo("https://fluentd/x@y");
@@ -80,6 +80,16 @@ class ValueTypesTest {
         .hasMessageContaining("http://bob:***@fluentd/x")
         .message()
         .doesNotContain("s3cret");
+  }
+
+  @Test
+  void queryValuesAreMaskedNamesKept() {
+    assertThat(ValueType.HTTPS_URL.mask("https://fluentd:8888/test.log?token=s3cret&x=1#top"))
+        .isEqualTo("https://fluentd:8888/test.log?token=***&x=***#top");
+    assertThat(ValueType.HTTPS_URL.mask("https://fluentd/test.log?flag"))
+        .isEqualTo("https://fluentd/test.log?flag");
+    assertThat(ValueType.HTTPS_URL.format(ValueType.HTTPS_URL.parse("https://h/p?token=abc")))
+        .isEqualTo("https://h/p?token=***");
   }
 
   @ParameterizedTest
