@@ -35,9 +35,11 @@ public final class ExportMetrics {
   private final Timer auditBatches;
   private final Timer sessionBatches;
   private volatile boolean caughtUp;
+  private final ReadRecovery readRecovery;
 
   public ExportMetrics(MeterRegistry registry, Clock clock) {
     this.clock = clock;
+    this.readRecovery = new ReadRecovery(clock);
     exportedCounter(registry, "audit", auditExported);
     exportedCounter(registry, "session", sessionEventsExported);
     counter(registry, "eventhandler.events.failed", "audit", auditFailed, "events dead-lettered");
@@ -167,6 +169,7 @@ public final class ExportMetrics {
 
   void pollSucceeded() {
     lastPoll.set(clock.instant());
+    readRecovery.succeeded();
   }
 
   /** Set by the audit export: true when the last read found nothing newer to export. */
@@ -181,6 +184,7 @@ public final class ExportMetrics {
   void pollFailed() {
     pollErrors.increment();
     lastPollFailure.set(clock.instant());
+    readRecovery.failed();
   }
 
   /**
@@ -190,6 +194,7 @@ public final class ExportMetrics {
   void auditEventRead(Instant eventTime) {
     newestRead.accumulateAndGet(eventTime, ExportMetrics::later);
     lastPoll.set(clock.instant());
+    readRecovery.succeeded();
   }
 
   double lagSeconds() {

@@ -48,6 +48,10 @@ public final class ExportService {
   private final ExportTimings timings;
   private final RandomGenerator random = ThreadLocalRandom.current();
   private final InFlightBatches inFlight;
+
+  /** Whether this run continues an export that an earlier run began (a start time was stored). */
+  private boolean resumed;
+
   private volatile Thread runner;
   private volatile boolean stopping;
 
@@ -141,7 +145,15 @@ public final class ExportService {
       sessions.start();
       scheduler.scheduleAtFixedRate(progress::log, 1, 1, TimeUnit.MINUTES);
       AuditExport audit = chooseAuditExport(handler, checkpointer, startTime);
-      LOG.info("exporting audit events with {} from {}", audit.mode(), startTime);
+      if (resumed) {
+        LOG.info(
+            "exporting audit events with {}, {} (the export started at {})",
+            audit.mode(),
+            audit.resumePoint(),
+            startTime);
+      } else {
+        LOG.info("exporting audit events with {} from {}", audit.mode(), startTime);
+      }
       audit.run();
       if (config.exitOnLastEvent()) {
         LOG.info("all audit events up to now are delivered; finishing session recordings");
@@ -194,6 +206,7 @@ public final class ExportService {
     Optional<Instant> stored = state.startTime();
     Instant configured =
         config.startTime() == null ? null : config.startTime().truncatedTo(ChronoUnit.SECONDS);
+    resumed = stored.isPresent();
     if (stored.isPresent()) {
       if (configured != null && !configured.equals(stored.get())) {
         throw new StartTimeConflictException(

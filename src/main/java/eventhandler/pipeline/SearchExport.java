@@ -69,6 +69,14 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
   }
 
   @Override
+  public String resumePoint() {
+    SearchPosition from = lane.committed();
+    return "resuming in the window from "
+        + from.windowStart()
+        + (from.lastId().isEmpty() ? " at its saved page" : " after event " + from.lastId());
+  }
+
+  @Override
   public void run() throws InterruptedException {
     Thread fetcher = new Thread(this::fetchPages, "audit-search-fetch");
     fetcher.setDaemon(true);

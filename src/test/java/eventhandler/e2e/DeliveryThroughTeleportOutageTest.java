@@ -3,10 +3,12 @@ package eventhandler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import eventhandler.sim.Faults;
 import eventhandler.sim.Rpc;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.CapturedLogs;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -33,7 +35,8 @@ class DeliveryThroughTeleportOutageTest {
             .sessionShare(0.01)
             .bulkExport(bulkExport)
             .build();
-    try (E2eRun run = E2eRun.start(dir, cluster)) {
+    try (E2eRun run = E2eRun.start(dir, cluster);
+        CapturedLogs recovery = CapturedLogs.of("eventhandler.pipeline.ReadRecovery")) {
       run.receiver().latency(Duration.ofMillis(5));
       BackgroundStart export = run.startInProcess("--timeout=1s", "--batch=100");
       await().atMost(Duration.ofSeconds(30)).until(() -> run.receiver().totalRecords() >= 1_500);
@@ -60,6 +63,9 @@ class DeliveryThroughTeleportOutageTest {
           .until(() -> cluster.receivedCalls().size() > callsAfterDrop);
       assertThat(export.isDone()).isFalse();
       assertThat(export.stop(Duration.ofSeconds(15)).exitCode()).isZero();
+      // The outage's warnings are throttled; one line says that it ended.
+      assertThat(recovery.messagesAt(Level.INFO))
+          .anyMatch(line -> line.startsWith("reading audit events from Teleport works again"));
 
       DeliveryCheck check = run.check().assertExactlyOnce();
       System.out.printf(
