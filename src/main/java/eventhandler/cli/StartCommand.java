@@ -9,7 +9,9 @@ import eventhandler.config.SettingsBinder;
 import eventhandler.config.SettingsReport;
 import eventhandler.config.SettingsResolver;
 import eventhandler.logging.JulBridge;
+import eventhandler.preflight.LocalChecks;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +60,8 @@ final class StartCommand implements Callable<Integer> {
             .type(boolean.class)
             .arity("0")
             .description(
-                "Resolve and validate the settings without connecting anywhere, print each"
+                "Validate the settings and read the credential, certificate and state files they"
+                    + " name, without connecting anywhere or writing anything; print each"
                     + " effective setting and where it came from, and exit (0 if valid, 2 if"
                     + " not).")
             .build();
@@ -93,6 +96,12 @@ final class StartCommand implements Callable<Integer> {
       settings = SettingsBinder.bind(raw);
     } catch (InvalidSettingsException e) {
       printProblems(err, e.problems(), check);
+      return ExitCodes.USAGE;
+    }
+    // The files the settings name, read before any network use or storage directory is made.
+    List<Problem> local = new LocalChecks(Clock.systemUTC()).problems(settings);
+    if (!local.isEmpty()) {
+      printProblems(err, local, check);
       return ExitCodes.USAGE;
     }
     if (check) {

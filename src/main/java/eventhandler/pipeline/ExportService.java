@@ -209,19 +209,7 @@ public final class ExportService {
     resumed = stored.isPresent();
     if (stored.isPresent()) {
       if (configured != null && !configured.equals(stored.get())) {
-        throw new StartTimeConflictException(
-            "--start-time is "
-                + configured
-                + " but the export in "
-                + state.directory()
-                + " started at "
-                + stored.get()
-                + ". The start time is fixed at the first run. To continue, drop --start-time"
-                + " (or set it to "
-                + stored.get()
-                + "); to start over from the new time, stop the handler and remove "
-                + state.directory()
-                + " (everything will be exported again from that time).");
+        throw StartTimeConflictException.of(configured, stored.get(), state.directory());
       }
       return stored.get();
     }

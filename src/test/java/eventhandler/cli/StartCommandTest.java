@@ -135,6 +135,8 @@ class StartCommandTest {
             fixture.storage.toString(),
             "--teleport-identity",
             fixture.identity.toString(),
+            "--fluentd-cert=" + fixture.fluentdCert,
+            "--fluentd-key=" + fixture.fluentdKey,
             "--timeout=1m");
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
@@ -160,7 +162,8 @@ class StartCommandTest {
                 "https://fluentd.example.com/s?token=***",
                 "toml " + toml + " key forward.fluentd.session-url"),
             line("concurrency", "5", "default"),
-            line("fluentd-cert", "<unset>", "default"),
+            line("fluentd-cert", fixture.fluentdCert.toString(), "flag --fluentd-cert"),
+            line("fluentd-ca", "<unset>", "default"),
             line("config", toml.toString(), "flag --config"));
     assertThat(received.get()).isNull();
   }
