@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import eventhandler.configure.HostResolver;
 import eventhandler.configure.Terminal;
 import eventhandler.files.PrivateFiles;
+import eventhandler.sim.SimulatedCluster;
 import eventhandler.tls.CertificateIssuer;
 import eventhandler.tls.KeyStores;
 import eventhandler.tls.Pem;
@@ -551,7 +552,8 @@ class ConfigureCommandTest {
   void generatedPluginConfigurationLoadsIntoStartSettingsWithoutError() throws Exception {
     runOk(dir.toString(), "teleport.example.com:443", "--length=1024");
     // The TOML names a relative identity file; tctl/tbot write it later, so point at one here.
-    Path identity = Files.writeString(dir.resolve("identity"), "placeholder");
+    Path identity = dir.resolve("identity");
+    SimulatedCluster.builder().events(0).build().writeIdentity(identity);
 
     CommandLineRun check =
         CommandLineRun.run(
