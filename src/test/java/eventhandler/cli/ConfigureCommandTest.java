@@ -660,8 +660,8 @@ class ConfigureCommandTest {
                 + "  address: \"mytenant.teleport.sh:443\"\n"
                 + "  identitySecretName: teleport-event-handler-identity\n"
                 + "  identitySecretPath: identity\n")
-        .contains("  url: \"https://fluentd.fluentd.svc.cluster.local/events.log\"\n")
-        .contains("  sessionUrl: \"https://fluentd.fluentd.svc.cluster.local/session.log\"\n")
+        .contains("  url: \"https://fluentd.fluentd.svc.cluster.local:8888/test.log\"\n")
+        .contains("  sessionUrl: \"https://fluentd.fluentd.svc.cluster.local:8888/session\"\n")
         .contains(
             "  certificate:\n"
                 + "    secretName: \"teleport-event-handler-client-tls\"\n"
@@ -669,6 +669,52 @@ class ConfigureCommandTest {
                 + "    certPath: \"client.crt\"\n"
                 + "    keyPath: \"client.key\"\n")
         .contains("persistentVolumeClaim:\n  enabled: true\n");
+  }
+
+  /**
+   * The TOML, the Helm values and fluent.conf of one run agree: every URL the handler posts to
+   * (audit events, and a session's {@code <session-url>.<id>.log}) is on fluent.conf's port and has
+   * a tag that a {@code <match>} routes, audit and sessions to different ones.
+   */
+  @Test
+  void everyGeneratedFileAgreesWithEveryOther() throws Exception {
+    runOk(dir.toString(), "teleport.example.com:443", "--length=1024");
+    String fluentConf = read("fluent.conf");
+    List<String> matches = FluentdMatch.patterns(fluentConf);
+    int port = FluentdMatch.port(fluentConf);
+    JsonNode toml = new TomlMapper().readTree(read("teleport-event-handler.toml"));
+    JsonNode values =
+        new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+            .readTree(read("teleport-plugin-event-handler-values.yaml"));
+    String sessionId = "8a9a2e42-3d6c-4b1e-9f37-0a3e7c2b5d11";
+    Map<String, String[]> sources =
+        Map.of(
+            "teleport-event-handler.toml",
+            new String[] {
+              toml.at("/forward/fluentd/url").asText(),
+              toml.at("/forward/fluentd/session-url").asText()
+            },
+            "teleport-plugin-event-handler-values.yaml",
+            new String[] {
+              values.at("/fluentd/url").asText(), values.at("/fluentd/sessionUrl").asText()
+            });
+
+    assertThat(matches).hasSize(2);
+    for (var source : sources.entrySet()) {
+      java.net.URI audit = java.net.URI.create(source.getValue()[0]);
+      // As start builds it: <session-url>.<session id>.log
+      java.net.URI session = java.net.URI.create(source.getValue()[1] + "." + sessionId + ".log");
+      String file = source.getKey();
+      assertThat(audit.getPort()).as("audit port in %s", file).isEqualTo(port);
+      assertThat(session.getPort()).as("session port in %s", file).isEqualTo(port);
+      String auditRoute = FluentdMatch.route(matches, FluentdMatch.tagOf(audit));
+      String sessionRoute = FluentdMatch.route(matches, FluentdMatch.tagOf(session));
+      assertThat(auditRoute).as("<match> for %s of %s", audit, file).isEqualTo(matches.get(0));
+      assertThat(sessionRoute).as("<match> for %s of %s", session, file).isEqualTo(matches.get(1));
+    }
+    // The values' host must be in the server certificate when given to --dns-names: the file
+    // says so, since configure cannot know the Fluentd service's name.
+    assertThat(read("teleport-plugin-event-handler-values.yaml")).contains("--dns-names=");
   }
 
   @Test
