@@ -22,6 +22,25 @@ public record HostPort(String host, int port) {
   }
 
   /**
+   * A Teleport address as {@code start} takes it ({@code --teleport-addr}): {@code host:port} with
+   * a host and a port from 1 to 65535, no scheme. {@code configure} checks its argument with the
+   * same rule, so that it never writes an address {@code start} refuses.
+   *
+   * @throws IllegalArgumentException with the message {@code start} gives
+   */
+  public static HostPort teleportAddress(String text) {
+    HostPort address = parse(text, true);
+    if (address.host().isEmpty() || address.port() == 0) {
+      throw new IllegalArgumentException(
+          "expected host:port with a host and a port from 1 to 65535, like"
+              + " teleport.example.com:443, got \""
+              + address
+              + "\"");
+    }
+    return address;
+  }
+
+  /**
    * Parses {@code host:port} like {@link #parse(String, boolean)}, with {@code example} as the
    * address that error messages show (a listen address is better shown as {@code 127.0.0.1:9090}).
    */

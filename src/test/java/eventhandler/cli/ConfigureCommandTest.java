@@ -56,6 +56,8 @@ import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class ConfigureCommandTest {
@@ -571,6 +573,27 @@ class ConfigureCommandTest {
         .contains("https://localhost:8888/test.log")
         .contains("teleport.example.com:443")
         .contains(dir.resolve("client.crt").toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"teleport.example.com", "https://teleport.example.com:443", ":443", "t:0"})
+  void aTeleportAddressThatStartRefusesIsRefusedAndNothingIsWritten(String address)
+      throws Exception {
+    Result result = run(dir.toString(), address, "--length=1024");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("<addr> '" + address + "': expected host:port")
+        .contains("such as teleport.example.com:443");
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+    // the same words as start gives for --teleport-addr
+    CommandLineRun start =
+        CommandLineRun.run(Map.of(), "start", "--check", "--teleport-addr=" + address);
+    String startReason = result.err().substring(result.err().indexOf("expected host:port"));
+    assertThat(start.err()).contains(startReason.substring(0, startReason.indexOf('"')));
   }
 
   @Test
