@@ -1,12 +1,15 @@
 package eventhandler.files;
 
-import com.sun.security.auth.module.UnixSystem;
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Says in words what a failed file operation means. Java's file exceptions often carry only the
@@ -25,9 +28,14 @@ public final class FileErrors {
     return path + ": " + reason(e);
   }
 
-  private static String reason(FileSystemException e) {
+  /**
+   * Why {@code e} happened, in words; an access denied names the directory, its owner and mode, and
+   * the user id of this process (a container's non-root user meets a mounted directory it does not
+   * own).
+   */
+  public static String reason(FileSystemException e) {
     if (e instanceof AccessDeniedException) {
-      return "permission denied for user id " + userId() + " (it cannot write or read there)";
+      return "permission denied: user id " + userId() + " cannot write or read there" + owner(e);
     }
     if (e instanceof NoSuchFileException) {
       return "no such file or directory";
@@ -47,11 +55,29 @@ public final class FileErrors {
     return "cannot be used (" + e.getClass().getSimpleName() + ")";
   }
 
-  /** The user id of this process, or "unknown" off Unix. */
+  /** " (directory D belongs to user id U, mode rwxr-xr-x)", or "" when that cannot be read. */
+  private static String owner(FileSystemException e) {
+    if (e.getFile() == null) {
+      return "";
+    }
+    Path path = Path.of(e.getFile());
+    Path directory = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+    try {
+      Object uid = Files.getAttribute(directory, "unix:uid");
+      String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(directory));
+      return " (directory " + directory + " belongs to user id " + uid + ", mode " + mode + ")";
+    } catch (IOException | RuntimeException unreadable) {
+      return " (directory " + directory + ")";
+    }
+  }
+
+  /** The user id of this process, or "unknown" off Linux. */
   public static String userId() {
     try {
-      return Long.toString(new UnixSystem().getUid());
-    } catch (RuntimeException | LinkageError e) {
+      // The owner of /proc/self is this process's user id. (The JDK's UnixSystem was seen to
+      // report 0 in a process whose ids setpriv had changed.)
+      return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    } catch (IOException | RuntimeException e) {
       return "unknown";
     }
   }
