@@ -30,26 +30,31 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
+    header = "Run the whole export on this machine against a simulated cluster.",
     description = {
-      "Runs the export end to end on this machine: a simulated Teleport cluster and a",
-      "Fluentd-compatible receiver on loopback, the files of 'configure' in a directory, and the",
-      "real 'start' pipeline with session recordings and auto-lock. Ends with a summary."
+      "A simulated Teleport cluster and a Fluentd-compatible receiver start on loopback,"
+          + " 'configure' writes its files into a directory, and the real 'start' exports the"
+          + " cluster's audit events and session recordings, with auto-lock on. Ends with a"
+          + " summary that says what was delivered and which files were left where."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--events",
+      paramLabel = "<n>",
       defaultValue = "20000",
       description = "Audit events in the simulated cluster's history.")
   long events;
 
   @Option(
       names = "--session-share",
+      paramLabel = "<share>",
       defaultValue = "0.01",
       description = "Share of the events that are recorded sessions (0 to 0.5).")
   double sessionShare;
 
   @Option(
       names = "--duration",
+      paramLabel = "<duration>",
       defaultValue = "0s",
       description =
           "After the backlog, keep running this long (Go duration, e.g. 30s) while the cluster"
@@ -58,16 +63,22 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--dir",
+      paramLabel = "<path>",
       description =
           "Directory for the generated files, state and received records (default: a new"
               + " temporary directory). Kept after the demo.")
   Path directory;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated cluster.")
+  @Option(
+      names = "--seed",
+      paramLabel = "<n>",
+      defaultValue = "1",
+      description = "Seed of the simulated cluster.")
   long seed;
 
   @Option(
       names = "--progress-every",
+      paramLabel = "<duration>",
       defaultValue = "1s",
       description = "How often a progress line is printed (Go duration).")
   String progressEvery;

@@ -46,12 +46,15 @@ final class StartCommand implements Callable<Integer> {
         .mixinStandardHelpOptions(true)
         .versionProvider(new VersionCommand.Provider());
     spec.usageMessage()
+        .header("Export audit events and session recordings from Teleport to Fluentd.")
         .description(
-            "Export audit events and session recordings from Teleport to Fluentd.",
             "Each setting is taken from its flag, else its environment variable, else the TOML"
                 + " file (--config), else its default.")
         .sortOptions(false)
         .width(100);
+    for (Setting setting : Setting.inScope(Setting.Scope.GLOBAL)) {
+      spec.addOption(SettingOptions.optionFor(setting));
+    }
     for (Setting setting : Setting.inScope(Setting.Scope.START)) {
       spec.addOption(SettingOptions.optionFor(setting));
     }
@@ -115,17 +118,27 @@ final class StartCommand implements Callable<Integer> {
     return exportRunner.run(settings);
   }
 
-  /** The settings typed on the command line, including the global -c and -d. */
+  /**
+   * The settings typed on the command line, including -c and -d, which may also stand before the
+   * command ({@code teleport-event-handler -c file start}); after it they win.
+   */
   private Map<Setting, String> flagValues() {
     Map<Setting, String> flags = new EnumMap<>(Setting.class);
     for (Setting setting : Setting.values()) {
-      OptionSpec option = spec.findOption(setting.longOption());
-      String text = option == null ? null : SettingOptions.textOf(option);
+      String text = textOf(spec, setting);
+      if (text == null && spec.parent() != null) {
+        text = textOf(spec.parent(), setting);
+      }
       if (text != null) {
         flags.put(setting, text);
       }
     }
     return flags;
+  }
+
+  private static String textOf(CommandSpec command, Setting setting) {
+    OptionSpec option = command.findOption(setting.longOption());
+    return option == null ? null : SettingOptions.textOf(option);
   }
 
   /** Debug is known before validation so a broken configuration can still be debugged. */
