@@ -209,6 +209,11 @@ final class DemoCommand implements Callable<Integer> {
                 + " of event time");
     out.printf("  records received in:      %s (one JSON-lines file per tag)%n", received);
     out.printf("  state and dead letters:   %s%n", stack.directory().resolve("storage"));
+    // The directory stays for a look at what arrived; it holds private keys, so say so.
+    out.printf(
+        "  left on disk:             %s (configure's files with the CA and client private keys,"
+            + " the identity file, the records and the state); remove it with: rm -r %s%n",
+        stack.directory(), stack.directory());
     boolean complete = tally.complete();
     out.println(
         complete ? "Every event arrived." : "Some events did not arrive: see the log above.");

@@ -11,7 +11,6 @@ import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,8 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * arrives once.
  */
 class DeliveryThroughTeleportOutageTest {
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  // Always removed, on failure too: it holds private keys, and a failing test prints the
+  // child logs and deliveries it needs in its messages.
+  @TempDir Path dir;
 
   @ParameterizedTest(name = "bulk export: {0}")
   @ValueSource(booleans = {true, false})

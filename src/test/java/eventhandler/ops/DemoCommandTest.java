@@ -62,6 +62,12 @@ class DemoCommandTest {
             "(?m)^  session events delivered: +([1-9][\\d,]*) of \\1, from \\d+ recorded sessions")
         .contains("  records received in:      " + dir.resolve("received"))
         .contains("  state and dead letters:   " + dir.resolve("storage"))
+        .contains(
+            "  left on disk:             "
+                + dir
+                + " (configure's files with the CA and client private keys, the identity file, the"
+                + " records and the state); remove it with: rm -r "
+                + dir)
         .endsWith("Every event arrived." + System.lineSeparator());
 
     Matcher locked = LOCKED.matcher(output);
