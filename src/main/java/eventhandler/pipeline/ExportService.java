@@ -7,7 +7,6 @@ import eventhandler.sink.EventSink;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportException;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -67,6 +66,7 @@ public final class ExportService {
       DeadLetterFile deadLetters,
       AuditEventHandler.FailedLoginObserver failedLogins,
       MeterRegistry registry,
+      ExportMetrics metrics,
       Clock clock,
       ExportTimings timings) {
     this.config = config;
@@ -76,11 +76,8 @@ public final class ExportService {
     this.deadLetters = deadLetters;
     this.failedLogins = failedLogins;
     this.registry = registry;
-    this.metrics = new ExportMetrics(registry, clock);
-    this.inFlight = new InFlightBatches(clock);
-    Gauge.builder("eventhandler.batches.in.flight", inFlight, InFlightBatches::count)
-        .description("batches handed to Fluentd and not acknowledged yet")
-        .register(registry);
+    this.metrics = metrics;
+    this.inFlight = metrics.inFlight();
     this.clock = clock;
     this.timings = timings;
   }
