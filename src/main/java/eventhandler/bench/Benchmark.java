@@ -4,6 +4,7 @@ import eventhandler.cli.ExportRunner;
 import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
 import eventhandler.event.EventJson;
+import eventhandler.files.FileTrees;
 import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
@@ -58,10 +59,25 @@ public final class Benchmark {
    *     command line parser, so flags behave as for a user) and returns its exit code
    */
   public int run(StartCommandLine startCommand) throws IOException, InterruptedException {
+    boolean temporary = options.directory().isEmpty();
     Path dir =
-        options.directory().isPresent()
-            ? options.directory().get()
-            : Files.createTempDirectory("event-handler-bench-");
+        temporary ? Files.createTempDirectory("event-handler-bench-") : options.directory().get();
+    try {
+      return run(startCommand, dir);
+    } finally {
+      if (temporary) {
+        // Nothing in it is of use after the report, and it holds private keys.
+        FileTrees.deleteRecursively(dir);
+        out.printf("  removed the temporary directory %s (--dir keeps the files)%n", dir);
+      } else {
+        out.printf("  files left in %s (with the CA and client private keys)%n", dir);
+      }
+      out.flush();
+    }
+  }
+
+  private int run(StartCommandLine startCommand, Path dir)
+      throws IOException, InterruptedException {
     try (LocalStack stack = countingStack(dir, options.seed(), options.events())) {
       String target =
           options.fluentd().map(f -> f.url().toString()).orElse(stack.auditUrl() + " (built-in)");

@@ -3,6 +3,7 @@ package eventhandler.cli;
 import eventhandler.bench.BenchOptions;
 import eventhandler.bench.Benchmark;
 import eventhandler.config.GoDuration;
+import eventhandler.logging.JulBridge;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -26,19 +27,25 @@ import picocli.CommandLine.Parameters;
     name = "bench",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
+    header = "Measure the export's throughput, latency and memory against a simulated cluster.",
     description = {
-      "Measures the export: a simulated Teleport cluster with a backlog of audit events (and",
-      "recordings), the real 'start' pipeline, and the built-in receiver (counting only) or the",
-      "Fluentd given with --fluentd-url. Then measures the endpoint's raw capacity with a plain",
-      "poster of the same records, and the time a new 'start' process takes to deliver its first",
-      "event. Flags after '--' go to 'start' (e.g. -- --batch=1000)."
+      "A simulated Teleport cluster with a backlog of audit events (and recordings), the real"
+          + " 'start' pipeline, and the built-in receiver (counting only) or the Fluentd given"
+          + " with --fluentd-url. Then the endpoint's raw capacity is measured with a plain"
+          + " poster of the same records, and the time a new 'start' process takes to deliver"
+          + " its first event. Flags after '--' go to 'start' (e.g. -- --batch=1000)."
     })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--events", defaultValue = "200000", description = "Audit events in the backlog.")
+  @Option(
+      names = "--events",
+      paramLabel = "<n>",
+      defaultValue = "200000",
+      description = "Audit events in the backlog.")
   long events;
 
   @Option(
       names = "--warm-up",
+      paramLabel = "<n>",
       defaultValue = "0",
       description =
           "Audit events of another simulated cluster exported first, not counted, so the JIT"
@@ -47,35 +54,41 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--session-share",
+      paramLabel = "<share>",
       defaultValue = "0",
       description = "Share of the events that are recorded sessions (0 to 0.5).")
   double sessionShare;
 
   @Option(
       names = "--recording-length",
+      paramLabel = "<min..max>",
       defaultValue = "20..200",
       description = "Events in one recording: MIN..MAX.")
   String recordingLength;
 
   @Option(
       names = "--fluentd-batch-size",
+      paramLabel = "<n>",
       defaultValue = "500",
       description = "Events per request to Fluentd (start's --fluentd-batch-size).")
   int batchSize;
 
   @Option(
       names = "--concurrency",
+      paramLabel = "<n>",
       defaultValue = "5",
       description = "Recordings exported in parallel (start's --concurrency).")
   int concurrency;
 
   @Option(
       names = "--fluentd-max-connections",
+      paramLabel = "<n>",
       description = "Requests in flight to Fluentd (default: start's, 2 x concurrency).")
   Integer maxConnections;
 
   @Option(
       names = "--duration",
+      paramLabel = "<duration>",
       defaultValue = "0s",
       description =
           "0s: stop at the last event of the backlog. Otherwise keep running this long (Go"
@@ -84,29 +97,34 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--live-rate",
+      paramLabel = "<n>",
       defaultValue = "1000",
       description = "Audit events per second added during --duration.")
   int liveRate;
 
   @Option(
       names = "--report-every",
+      paramLabel = "<duration>",
       defaultValue = "60s",
       description = "Interval of progress lines (rate, heap after GC, RSS); 0s: none.")
   String reportEvery;
 
   @Option(
       names = "--raw-batch",
+      paramLabel = "<n>",
       defaultValue = "1000",
       description = "Records per request of the raw-capacity poster.")
   int rawBatch;
 
   @Option(
       names = "--raw-connections",
+      paramLabel = "<n>",
       description = "Connections of the raw-capacity poster (default: the pipeline's).")
   Integer rawConnections;
 
   @Option(
       names = "--raw-duration",
+      paramLabel = "<duration>",
       defaultValue = "5s",
       description = "Measured time of the raw-capacity poster, after 1 s of warm-up; 0s skips it.")
   String rawDuration;
@@ -121,34 +139,53 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--cold-start-java-option",
+      paramLabel = "<option>",
       description =
           "A JVM option for the new 'start' process of --cold-start (repeatable), e.g."
               + " -XX:SharedArchiveFile=app.jsa.")
   List<String> coldStartJavaOptions = new ArrayList<>();
 
-  @Option(names = "--fluentd-url", description = "A Fluentd in_http URL for audit events.")
+  @Option(
+      names = "--fluentd-url",
+      paramLabel = "<url>",
+      description = "A Fluentd in_http URL for audit events.")
   URI fluentdUrl;
 
   @Option(
       names = "--fluentd-session-url",
+      paramLabel = "<url>",
       description = "Its URL prefix for session recordings (default: <fluentd-url host>/session).")
   URI fluentdSessionUrl;
 
-  @Option(names = "--fluentd-ca", description = "CA (PEM) of that Fluentd's server certificate.")
+  @Option(
+      names = "--fluentd-ca",
+      paramLabel = "<path>",
+      description = "CA (PEM) of that Fluentd's server certificate.")
   Path fluentdCa;
 
-  @Option(names = "--fluentd-cert", description = "Client certificate (PEM) for that Fluentd.")
+  @Option(
+      names = "--fluentd-cert",
+      paramLabel = "<path>",
+      description = "Client certificate (PEM) for that Fluentd.")
   Path fluentdCert;
 
-  @Option(names = "--fluentd-key", description = "Client key (PEM) for that Fluentd.")
+  @Option(
+      names = "--fluentd-key",
+      paramLabel = "<path>",
+      description = "Client key (PEM) for that Fluentd.")
   Path fluentdKey;
 
   @Option(
       names = "--dir",
+      paramLabel = "<path>",
       description = "Directory for generated files and state (default: a new temporary one).")
   Path directory;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated cluster.")
+  @Option(
+      names = "--seed",
+      paramLabel = "<n>",
+      defaultValue = "1",
+      description = "Seed of the simulated cluster.")
   long seed;
 
   @Parameters(paramLabel = "START_FLAG", description = "Further flags for 'start', after '--'.")
@@ -164,6 +201,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    JulBridge.install();
     Optional<BenchOptions> options = options();
     if (options.isEmpty()) {
       return ExitCodes.USAGE;

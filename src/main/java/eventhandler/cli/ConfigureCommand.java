@@ -30,11 +30,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     sortOptions = false,
+    header = "Generate the Fluentd mTLS certificates and sample configuration files.",
     description = {
-      "Generate Fluentd mTLS certificates (CA, server, client) and sample files: the",
-      "Teleport role and user, fluent.conf, teleport-event-handler.toml, Helm values.",
-      "The server key is encrypted. Its passphrase is the first line of standard input",
-      "when that is not a terminal, else random; it is written into fluent.conf only."
+      "Writes the CA, server and client certificates, the Teleport role and user,"
+          + " fluent.conf, teleport-event-handler.toml and the Helm values. The server key is"
+          + " encrypted; its passphrase is the first line of standard input when that is not a"
+          + " terminal, else random, and is written into fluent.conf only."
     })
 public final class ConfigureCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -3,10 +3,13 @@ package eventhandler.cli;
 import eventhandler.config.GoDuration;
 import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
+import eventhandler.files.FileErrors;
+import eventhandler.logging.JulBridge;
 import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.SimulatedCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,26 +30,31 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
+    header = "Run the whole export on this machine against a simulated cluster.",
     description = {
-      "Runs the export end to end on this machine: a simulated Teleport cluster and a",
-      "Fluentd-compatible receiver on loopback, the files of 'configure' in a directory, and the",
-      "real 'start' pipeline with session recordings and auto-lock. Ends with a summary."
+      "A simulated Teleport cluster and a Fluentd-compatible receiver start on loopback,"
+          + " 'configure' writes its files into a directory, and the real 'start' exports the"
+          + " cluster's audit events and session recordings, with auto-lock on. Ends with a"
+          + " summary that says what was delivered and which files were left where."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--events",
+      paramLabel = "<n>",
       defaultValue = "20000",
       description = "Audit events in the simulated cluster's history.")
   long events;
 
   @Option(
       names = "--session-share",
+      paramLabel = "<share>",
       defaultValue = "0.01",
       description = "Share of the events that are recorded sessions (0 to 0.5).")
   double sessionShare;
 
   @Option(
       names = "--duration",
+      paramLabel = "<duration>",
       defaultValue = "0s",
       description =
           "After the backlog, keep running this long (Go duration, e.g. 30s) while the cluster"
@@ -55,16 +63,22 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--dir",
+      paramLabel = "<path>",
       description =
           "Directory for the generated files, state and received records (default: a new"
               + " temporary directory). Kept after the demo.")
   Path directory;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated cluster.")
+  @Option(
+      names = "--seed",
+      paramLabel = "<n>",
+      defaultValue = "1",
+      description = "Seed of the simulated cluster.")
   long seed;
 
   @Option(
       names = "--progress-every",
+      paramLabel = "<duration>",
       defaultValue = "1s",
       description = "How often a progress line is printed (Go duration).")
   String progressEvery;
@@ -81,6 +95,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    JulBridge.install();
     Duration follow;
     Duration progressInterval;
     try {
@@ -101,9 +116,19 @@ final class DemoCommand implements Callable<Integer> {
               + " negative and --progress-every at least 10ms");
       return ExitCodes.USAGE;
     }
-    Path dir = directory != null ? directory : Files.createTempDirectory("event-handler-demo-");
-    Path received = dir.resolve("received");
-    Files.createDirectories(received);
+    Path dir;
+    Path received;
+    try {
+      dir = directory != null ? directory : Files.createTempDirectory("event-handler-demo-");
+      received = dir.resolve("received");
+      Files.createDirectories(received);
+    } catch (FileSystemException e) {
+      err.println(
+          "error: cannot create the demo's directory "
+              + FileErrors.describe(e)
+              + "; give --dir a directory you can write to");
+      return ExitCodes.FAILURE;
+    }
     SimulatedCluster cluster =
         SimulatedCluster.builder().seed(seed).events(events).sessionShare(sessionShare).build();
     out.printf("Starting a simulated Teleport cluster with %,d audit events%n", events);
@@ -184,6 +209,11 @@ final class DemoCommand implements Callable<Integer> {
                 + " of event time");
     out.printf("  records received in:      %s (one JSON-lines file per tag)%n", received);
     out.printf("  state and dead letters:   %s%n", stack.directory().resolve("storage"));
+    // The directory stays for a look at what arrived; it holds private keys, so say so.
+    out.printf(
+        "  left on disk:             %s (configure's files with the CA and client private keys,"
+            + " the identity file, the records and the state); remove it with: rm -r %s%n",
+        stack.directory(), stack.directory());
     boolean complete = tally.complete();
     out.println(
         complete ? "Every event arrived." : "Some events did not arrive: see the log above.");

@@ -2,10 +2,12 @@ package eventhandler.cli;
 
 import eventhandler.config.Setting;
 import eventhandler.config.ValueType;
+import eventhandler.files.FileErrors;
 import eventhandler.pipeline.ExportJob;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.nio.file.FileSystemException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -76,9 +78,13 @@ public final class RootCommand implements Callable<Integer> {
     }
     commandLine.addSubcommand(
         "start", new CommandLine(new StartCommand(environment, exportRunner, debugMode).spec()));
-    commandLine.addSubcommand("demo", new CommandLine(new DemoCommand(out, err)));
-    commandLine.addSubcommand("bench", new CommandLine(new BenchCommand(out, err)));
+    commandLine.addSubcommand("demo", withDebugOption(new CommandLine(new DemoCommand(out, err))));
+    commandLine.addSubcommand(
+        "bench", withDebugOption(new CommandLine(new BenchCommand(out, err))));
     commandLine.addSubcommand(new CommandLine.HelpCommand());
+    // After the subcommands, so that demo's and bench's numbers get them too (picocli's own
+    // message, "'abc' is not a long", names a Java type).
+    NumberOptions.registerOn(commandLine);
     commandLine
         .setOut(out)
         .setErr(err)
@@ -93,6 +99,12 @@ public final class RootCommand implements Callable<Integer> {
     return code;
   }
 
+  /** demo and bench run the export in this process, so --debug acts on them (-c does not). */
+  private static CommandLine withDebugOption(CommandLine command) {
+    command.getCommandSpec().addOption(SettingOptions.optionFor(Setting.DEBUG, false));
+    return command;
+  }
+
   /** Without a subcommand: the usage, and a usage error, since there is nothing to do. */
   @Override
   public Integer call() {
@@ -101,16 +113,26 @@ public final class RootCommand implements Callable<Integer> {
   }
 
   private int executeWithGlobalOptions(ParseResult parseResult) {
-    if (debugFromFlagOrEnvironment()) {
+    ParseResult command = parseResult;
+    while (command.hasSubcommand()) {
+      command = command.subcommand();
+    }
+    if (debugFromFlagOrEnvironment(command.commandSpec())) {
       debugMode.enable();
     }
     return new CommandLine.RunLast().execute(parseResult);
   }
 
-  /** -d/--debug or FDFWD_DEBUG; {@code start} also reads {@code debug} from the TOML file. */
-  private boolean debugFromFlagOrEnvironment() {
-    OptionSpec debug = spec.findOption(Setting.DEBUG.longOption());
-    String text = SettingOptions.textOf(debug);
+  /**
+   * -d/--debug (on the top level, or on the command where it acts) or FDFWD_DEBUG; {@code start}
+   * also reads {@code debug} from the TOML file.
+   */
+  private boolean debugFromFlagOrEnvironment(CommandSpec command) {
+    OptionSpec own = command.findOption(Setting.DEBUG.longOption());
+    String text = own == null || command == spec ? null : SettingOptions.textOf(own);
+    if (text == null) {
+      text = SettingOptions.textOf(spec.findOption(Setting.DEBUG.longOption()));
+    }
     if (text == null) {
       text = environment.get(Setting.DEBUG.environmentVariables().get(0));
     }
@@ -134,7 +156,10 @@ public final class RootCommand implements Callable<Integer> {
   }
 
   private int unexpectedError(Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    String message =
+        e instanceof FileSystemException file
+            ? FileErrors.describe(file)
+            : e.getMessage() == null ? e.getClass().getName() : e.getMessage();
     err.println("error: " + message);
     if (debugMode.enabled()) {
       e.printStackTrace(err);

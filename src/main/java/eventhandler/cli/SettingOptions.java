@@ -5,7 +5,6 @@ import eventhandler.config.ValueType;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -15,18 +14,23 @@ import picocli.CommandLine.TypeConversionException;
 final class SettingOptions {
   private SettingOptions() {}
 
-  /** The option of a setting; global settings are inherited by every subcommand. */
+  /**
+   * The option of a setting. Not inherited by subcommands: each command lists only the options that
+   * act on it (-c and -d on the top level, as the Go plugin, and again where they act).
+   */
   static OptionSpec optionFor(Setting setting) {
+    return optionFor(setting, true);
+  }
+
+  /** The option of a setting; without {@code withTomlKey} for commands that read no TOML file. */
+  static OptionSpec optionFor(Setting setting, boolean withTomlKey) {
     List<String> names = new ArrayList<>();
     setting.shortOption().ifPresent(names::add);
     names.add(setting.longOption());
     OptionSpec.Builder builder =
         OptionSpec.builder(names.toArray(String[]::new))
             .paramLabel(setting.type().label())
-            .description(description(setting));
-    if (setting.scope() == Setting.Scope.GLOBAL) {
-      builder.scopeType(ScopeType.INHERIT);
-    }
+            .description(description(setting, withTomlKey));
     if (setting.type() == ValueType.BOOLEAN) {
       // Typed Boolean so that "-d start" does not take "start" as the value of -d.
       // The converter accepts the spellings of Go's strconv.ParseBool (1, t, TRUE...), as env.
@@ -64,7 +68,7 @@ final class SettingOptions {
   }
 
   /** The meaning, then the default and environment variables, then the TOML key. */
-  private static String[] description(Setting setting) {
+  private static String[] description(Setting setting, boolean withTomlKey) {
     Setting.DefaultValue d = setting.defaultValue();
     List<String> lines = new ArrayList<>();
     lines.add(setting.description());
@@ -72,7 +76,9 @@ final class SettingOptions {
         (d.required() ? "Required" : "Default: " + d.label())
             + "; env: "
             + String.join(", ", setting.environmentVariables()));
-    setting.tomlKey().ifPresent(key -> lines.add("TOML: " + key));
+    if (withTomlKey) {
+      setting.tomlKey().ifPresent(key -> lines.add("TOML: " + key));
+    }
     // Picocli formats descriptions, so a literal percent sign must be doubled.
     return lines.stream().map(SettingOptions::escape).toArray(String[]::new);
   }

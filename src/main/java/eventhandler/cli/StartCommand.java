@@ -8,7 +8,10 @@ import eventhandler.config.Settings;
 import eventhandler.config.SettingsBinder;
 import eventhandler.config.SettingsReport;
 import eventhandler.config.SettingsResolver;
+import eventhandler.logging.JulBridge;
+import eventhandler.preflight.LocalChecks;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +46,15 @@ final class StartCommand implements Callable<Integer> {
         .mixinStandardHelpOptions(true)
         .versionProvider(new VersionCommand.Provider());
     spec.usageMessage()
+        .header("Export audit events and session recordings from Teleport to Fluentd.")
         .description(
-            "Export audit events and session recordings from Teleport to Fluentd.",
             "Each setting is taken from its flag, else its environment variable, else the TOML"
                 + " file (--config), else its default.")
         .sortOptions(false)
         .width(100);
+    for (Setting setting : Setting.inScope(Setting.Scope.GLOBAL)) {
+      spec.addOption(SettingOptions.optionFor(setting));
+    }
     for (Setting setting : Setting.inScope(Setting.Scope.START)) {
       spec.addOption(SettingOptions.optionFor(setting));
     }
@@ -57,7 +63,8 @@ final class StartCommand implements Callable<Integer> {
             .type(boolean.class)
             .arity("0")
             .description(
-                "Resolve and validate the settings without connecting anywhere, print each"
+                "Validate the settings and read the credential, certificate and state files they"
+                    + " name, without connecting anywhere or writing anything; print each"
                     + " effective setting and where it came from, and exit (0 if valid, 2 if"
                     + " not).")
             .build();
@@ -70,6 +77,7 @@ final class StartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    JulBridge.install(); // before gRPC or Netty log anything
     StartPrimer.startInBackground();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -93,6 +101,12 @@ final class StartCommand implements Callable<Integer> {
       printProblems(err, e.problems(), check);
       return ExitCodes.USAGE;
     }
+    // The files the settings name, read before any network use or storage directory is made.
+    List<Problem> local = new LocalChecks(Clock.systemUTC()).problems(settings);
+    if (!local.isEmpty()) {
+      printProblems(err, local, check);
+      return ExitCodes.USAGE;
+    }
     if (check) {
       out.println("The configuration is valid.");
       out.flush();
@@ -104,17 +118,27 @@ final class StartCommand implements Callable<Integer> {
     return exportRunner.run(settings);
   }
 
-  /** The settings typed on the command line, including the global -c and -d. */
+  /**
+   * The settings typed on the command line, including -c and -d, which may also stand before the
+   * command ({@code teleport-event-handler -c file start}); after it they win.
+   */
   private Map<Setting, String> flagValues() {
     Map<Setting, String> flags = new EnumMap<>(Setting.class);
     for (Setting setting : Setting.values()) {
-      OptionSpec option = spec.findOption(setting.longOption());
-      String text = option == null ? null : SettingOptions.textOf(option);
+      String text = textOf(spec, setting);
+      if (text == null && spec.parent() != null) {
+        text = textOf(spec.parent(), setting);
+      }
       if (text != null) {
         flags.put(setting, text);
       }
     }
     return flags;
+  }
+
+  private static String textOf(CommandSpec command, Setting setting) {
+    OptionSpec option = command.findOption(setting.longOption());
+    return option == null ? null : SettingOptions.textOf(option);
   }
 
   /** Debug is known before validation so a broken configuration can still be debugged. */

@@ -37,9 +37,14 @@ public final class VersionCommand implements Runnable {
       throw new UncheckedIOException(e);
     }
     return "Teleport event handler "
-        + properties.getProperty("version", "unknown")
+        + known(properties.getProperty("version"))
         + " "
-        + properties.getProperty("git.ref", "unknown");
+        + known(properties.getProperty("git.ref"));
+  }
+
+  /** A value the build filled in, or "unknown" (built outside a git checkout: "${...}" stays). */
+  static String known(String value) {
+    return value == null || value.isBlank() || value.contains("${") ? "unknown" : value;
   }
 
   /** Lets {@code --version} on the root command print the same line. */

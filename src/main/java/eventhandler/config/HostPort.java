@@ -18,19 +18,42 @@ public record HostPort(String host, int port) {
    * @throws IllegalArgumentException when the text is not a host and a port
    */
   public static HostPort parse(String text, boolean allowEmptyHost) {
+    return parse(text, allowEmptyHost, "teleport.example.com:443");
+  }
+
+  /**
+   * A Teleport address as {@code start} takes it ({@code --teleport-addr}): {@code host:port} with
+   * a host and a port from 1 to 65535, no scheme. {@code configure} checks its argument with the
+   * same rule, so that it never writes an address {@code start} refuses.
+   *
+   * @throws IllegalArgumentException with the message {@code start} gives
+   */
+  public static HostPort teleportAddress(String text) {
+    HostPort address = parse(text, true);
+    if (address.host().isEmpty() || address.port() == 0) {
+      throw new IllegalArgumentException(
+          "expected host:port with a host and a port from 1 to 65535, like"
+              + " teleport.example.com:443, got \""
+              + address
+              + "\"");
+    }
+    return address;
+  }
+
+  /**
+   * Parses {@code host:port} like {@link #parse(String, boolean)}, with {@code example} as the
+   * address that error messages show (a listen address is better shown as {@code 127.0.0.1:9090}).
+   */
+  public static HostPort parse(String text, boolean allowEmptyHost, String example) {
     String s = text.strip();
     if (s.contains("://")) {
       throw new IllegalArgumentException(
-          "expected host:port without a scheme, like teleport.example.com:443, got \""
-              + text
-              + "\"");
+          "expected host:port without a scheme, like " + example + ", got \"" + text + "\"");
     }
     int colon = s.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException(
-          "expected host:port with a port number, like teleport.example.com:443, got \""
-              + text
-              + "\"");
+          "expected host:port with a port number, like " + example + ", got \"" + text + "\"");
     }
     String host = s.substring(0, colon);
     String portText = s.substring(colon + 1);

@@ -198,7 +198,9 @@ public enum Setting {
   SKIP_SESSION_TYPES(
       "skip-session-types",
       ValueType.LIST,
-      DefaultValue.of("print"),
+      // The Go plugin's default since September 2025 (also on its v16 line): binary desktop
+      // recordings are not forwarded unless asked for.
+      DefaultValue.of("print,desktop.recording"),
       List.of("FDFWD_SKIP_SESSION_TYPES"),
       "skip-session-types",
       "Comma-separated session recording event types not to export."),
@@ -276,7 +278,7 @@ public enum Setting {
       "How long a lock lasts; 0 keeps it until an administrator removes it."),
   METRICS_ADDR(
       "metrics-addr",
-      ValueType.HOST_PORT,
+      ValueType.LISTEN_ADDRESS,
       DefaultValue.none("off"),
       List.of("FDFWD_METRICS_ADDR"),
       "metrics-addr",

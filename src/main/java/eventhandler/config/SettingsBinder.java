@@ -108,14 +108,12 @@ public final class SettingsBinder {
       Duration fluentdTimeout = positive(FLUENTD_TIMEOUT);
 
       HostPort teleportAddress = value(TELEPORT_ADDR, HostPort.class).orElse(null);
-      if (teleportAddress != null
-          && (teleportAddress.host().isEmpty() || teleportAddress.port() == 0)) {
-        problem(
-            TELEPORT_ADDR,
-            "expected host:port with a host and a port from 1 to 65535, like"
-                + " teleport.example.com:443, got \""
-                + teleportAddress
-                + "\"");
+      if (teleportAddress != null) {
+        try {
+          HostPort.teleportAddress(teleportAddress.toString());
+        } catch (IllegalArgumentException e) {
+          problem(TELEPORT_ADDR, e.getMessage());
+        }
       }
       TeleportCredentials credentials = teleportCredentials();
       boolean refreshEnabled = bool(TELEPORT_REFRESH_ENABLED);

@@ -118,6 +118,10 @@ public enum ValueType {
 
     @Override
     public String mask(String text) {
+      return maskQuery(maskUserInfo(text));
+    }
+
+    private String maskUserInfo(String text) {
       Matcher m = URL_USERINFO.matcher(text);
       if (!m.find()) {
         return text;
@@ -128,11 +132,35 @@ public enum ValueType {
       String masked = colon >= 0 ? userInfo.substring(0, colon) + ":***" : "***";
       return m.group(1) + masked + "@" + text.substring(m.end());
     }
+
+    /**
+     * Every query value becomes {@code ***}, names kept: a query carries tokens ({@code
+     * ?token=...}, {@code ?sig=...}) as often as anything else, and no name list can tell which.
+     */
+    private String maskQuery(String text) {
+      int query = text.indexOf('?');
+      if (query < 0) {
+        return text;
+      }
+      int fragment = text.indexOf('#', query);
+      String end = fragment < 0 ? "" : text.substring(fragment);
+      String parameters = text.substring(query + 1, fragment < 0 ? text.length() : fragment);
+      return text.substring(0, query + 1)
+          + QUERY_VALUE.matcher(parameters).replaceAll("=***")
+          + end;
+    }
   },
   HOST_PORT("<host:port>") {
     @Override
     public Object parse(String text) {
       return HostPort.parse(text, true);
+    }
+  },
+  /** A {@code host:port} to listen on; an empty host listens on every interface. */
+  LISTEN_ADDRESS("<host:port>") {
+    @Override
+    public Object parse(String text) {
+      return HostPort.parse(text, true, "127.0.0.1:9090");
     }
   },
   LIST("<list>") {
@@ -165,6 +193,7 @@ public enum ValueType {
     }
   };
 
+  private static final Pattern QUERY_VALUE = Pattern.compile("=[^&;]*");
   private static final Pattern URL_USERINFO =
       Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#@]*)@");
 

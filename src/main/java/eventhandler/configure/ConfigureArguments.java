@@ -1,6 +1,7 @@
 package eventhandler.configure;
 
 import eventhandler.config.GoDuration;
+import eventhandler.config.HostPort;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -123,16 +124,23 @@ public record ConfigureArguments(
   }
 
   private String validTeleportAddress() throws ConfigureException {
+    String hint =
+        "give host:port of the Teleport Proxy Service (usually port 443) or Auth Service (usually"
+            + " 3025), such as teleport.example.com:443";
     if (teleportAddress == null
         || teleportAddress.isBlank()
         || teleportAddress
             .chars()
             .anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
       throw ConfigureException.userError(
-          "<addr> '"
-              + teleportAddress
-              + "' is not an address: give host:port of the Teleport Proxy or Auth Service, such as"
-              + " teleport.example.com:443");
+          "<addr> '" + teleportAddress + "' is not an address: " + hint);
+    }
+    try {
+      // start's own rule, so the TOML and the Helm values never carry an address start refuses
+      HostPort.teleportAddress(teleportAddress);
+    } catch (IllegalArgumentException e) {
+      throw ConfigureException.userError(
+          "<addr> '" + teleportAddress + "': " + e.getMessage() + "; " + hint);
     }
     return teleportAddress;
   }

@@ -1,10 +1,13 @@
 package eventhandler.configure;
 
+import eventhandler.files.FileErrors;
 import eventhandler.files.PrivateFiles;
 import eventhandler.tls.CertificateIssuer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -154,6 +157,14 @@ public final class SetupGenerator {
   }
 
   private static String describe(IOException e) {
+    if (e instanceof AccessDeniedException denied) {
+      return FileErrors.reason(denied)
+          + ". Run configure as a user who can write there; with Docker, add --user"
+          + " \"$(id -u):$(id -g)\" to docker run";
+    }
+    if (e instanceof FileSystemException file) {
+      return FileErrors.reason(file);
+    }
     String reason = e.getMessage();
     return e.getClass().getSimpleName() + (reason == null ? "" : " (" + reason + ")");
   }

@@ -10,4 +10,7 @@ interface AuditExport {
 
   /** A short name for logs: "search" or "bulk export". */
   String mode();
+
+  /** The saved position a restart resumes from, for the log: "resuming on 2025-11-03 ...". */
+  String resumePoint();
 }

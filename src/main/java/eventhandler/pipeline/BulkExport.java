@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.Counted;
 import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.Backoff;
 import eventhandler.retry.RetryDelays;
@@ -84,6 +85,22 @@ final class BulkExport implements AuditExport {
   }
 
   @Override
+  public String resumePoint() {
+    try {
+      TreeSet<LocalDate> saved = new TreeSet<>(state.dates());
+      LocalDate day =
+          saved.isEmpty() || saved.last().isBefore(startDate) ? startDate : saved.last();
+      return "resuming on "
+          + day
+          + " (UTC), with "
+          + Counted.of(state.completedChunks(day).size(), "chunk", "chunks")
+          + " of that day done";
+    } catch (IOException e) {
+      return "resuming on the saved day, from " + startDate + " (UTC) on";
+    }
+  }
+
+  @Override
   public void run() throws InterruptedException, IOException {
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -162,7 +179,8 @@ final class BulkExport implements AuditExport {
               lanes.apply(new ChunkPosition(cursor)),
               backoff,
               errors,
-              checkpointer);
+              checkpointer,
+              metrics);
       running.add(
           pool.submit(
               () -> {

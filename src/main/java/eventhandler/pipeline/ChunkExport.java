@@ -28,6 +28,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
   private final Backoff backoff;
   private final WarningThrottle errors;
   private final Checkpointer checkpointer;
+  private final ExportMetrics metrics;
   private ChunkPosition saved;
 
   ChunkExport(
@@ -39,7 +40,8 @@ final class ChunkExport implements Checkpointer.Checkpointable {
       DeliveryLane<ChunkPosition> lane,
       Backoff backoff,
       WarningThrottle errors,
-      Checkpointer checkpointer) {
+      Checkpointer checkpointer,
+      ExportMetrics metrics) {
     this.client = client;
     this.handler = handler;
     this.state = state;
@@ -49,6 +51,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
     this.backoff = backoff;
     this.errors = errors;
     this.checkpointer = checkpointer;
+    this.metrics = metrics;
     this.saved = lane.committed();
   }
 
@@ -84,6 +87,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
         if (progressed) {
           delays.reset(); // a stream that worked for a while is not a failing one
         }
+        metrics.pollFailed();
         RetryPause.warnAndSleep(
             errors,
             "export-chunk",

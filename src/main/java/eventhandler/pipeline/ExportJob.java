@@ -19,6 +19,7 @@ import eventhandler.sink.FluentdSinkConfig;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
+import eventhandler.teleport.ReloadableCredentials;
 import eventhandler.teleport.TeleportConnector;
 import eventhandler.teleport.TeleportException;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -215,15 +216,21 @@ public final class ExportJob {
         // The TLS handshake with Fluentd overlaps the connection to Teleport.
         fluentd.connectAhead(settings.fluentd().url());
       }
+      // Every series of the export exists from here on, at zero, while Teleport is still being
+      // reached: dashboards and absent() alerts see no gap at a restart.
+      ExportMetrics metrics = new ExportMetrics(registry, clock);
+      ReloadableCredentials.registerCounters(registry);
+      AtomicReference<GrpcTeleportClient> lockClient = new AtomicReference<>();
+      AuditEventHandler.FailedLoginObserver failedLogins =
+          failedLoginObserver(settings.lock(), export.dryRun(), lockClient, scheduler, registry);
       client = connect(settings, scheduler, registry);
       if (client == null) {
         return 0; // stopped while waiting for Teleport
       }
       GrpcTeleportClient connected = client;
+      lockClient.set(connected);
       InstallSignals.onReload(
-          () -> LOG.info("SIGHUP: reloading Teleport credentials: {}", connected.reload()));
-      AuditEventHandler.FailedLoginObserver failedLogins =
-          failedLoginObserver(settings.lock(), export.dryRun(), connected, scheduler, registry);
+          () -> LOG.info("SIGHUP: Teleport credentials re-read: {}", connected.reload()));
       ExportService service =
           new ExportService(
               pipelineConfig(settings),
@@ -233,6 +240,7 @@ public final class ExportJob {
               deadLetters,
               failedLogins,
               registry,
+              metrics,
               clock,
               timings);
       running.set(service);
@@ -361,8 +369,11 @@ public final class ExportJob {
           throw e;
         }
         Duration delay = retryDelays.next();
-        LOG.error(
-            "cannot connect to Teleport (retrying in {} s): {}", delay.toSeconds(), e.getMessage());
+        // A warning: the program goes on trying, and a cluster that comes back is used at once.
+        LOG.warn(
+            "cannot connect to Teleport (retrying in {} s): {}",
+            Math.max(1, delay.toSeconds()),
+            e.getMessage());
         if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
           break;
         }
@@ -382,16 +393,18 @@ public final class ExportJob {
   private AuditEventHandler.FailedLoginObserver failedLoginObserver(
       LockSettings lock,
       boolean dryRun,
-      GrpcTeleportClient client,
+      AtomicReference<GrpcTeleportClient> client,
       ScheduledExecutorService scheduler,
       PrometheusMeterRegistry registry) {
     if (!lock.enabled() || dryRun) {
       return AuditEventHandler.FailedLoginObserver.NONE;
     }
+    // Made before the connection, so its series exist from the start; it writes a lock only
+    // after a failed login was read, so only once connected.
     AutoLocker locker =
         new AutoLocker(
             new AutoLocker.Settings(lock.failedAttemptsCount(), lock.period(), lock.lockFor()),
-            client::upsertLock,
+            writtenLock -> client.get().upsertLock(writtenLock),
             clock,
             scheduler,
             registry);

@@ -35,9 +35,25 @@ public final class ExportMetrics {
   private final Timer auditBatches;
   private final Timer sessionBatches;
   private volatile boolean caughtUp;
+  private final ReadRecovery readRecovery;
+  private final InFlightBatches inFlight;
 
+  /**
+   * Registers every series of the export at zero. {@code start} makes this before it first connects
+   * to Teleport, so that dashboards and {@code absent()} alerts see no gap at a restart.
+   */
   public ExportMetrics(MeterRegistry registry, Clock clock) {
     this.clock = clock;
+    this.readRecovery = new ReadRecovery(clock);
+    this.inFlight = new InFlightBatches(clock);
+    Gauge.builder("eventhandler.batches.in.flight", inFlight, InFlightBatches::count)
+        .description("batches handed to Fluentd and not acknowledged yet")
+        .register(registry);
+    // StallCheck counts on the same counter (Micrometer hands it the one registered here); the
+    // search export that makes a StallCheck only exists once connected.
+    Counter.builder(StallCheck.SUSPECTED)
+        .description("times Teleport had newer events while paging found nothing new")
+        .register(registry);
     exportedCounter(registry, "audit", auditExported);
     exportedCounter(registry, "session", sessionEventsExported);
     counter(registry, "eventhandler.events.failed", "audit", auditFailed, "events dead-lettered");
@@ -165,8 +181,14 @@ public final class ExportMetrics {
     sessionsMissing.incrementAndGet();
   }
 
+  /** Batches handed to the sink and not settled yet. */
+  InFlightBatches inFlight() {
+    return inFlight;
+  }
+
   void pollSucceeded() {
     lastPoll.set(clock.instant());
+    readRecovery.succeeded();
   }
 
   /** Set by the audit export: true when the last read found nothing newer to export. */
@@ -181,6 +203,7 @@ public final class ExportMetrics {
   void pollFailed() {
     pollErrors.increment();
     lastPollFailure.set(clock.instant());
+    readRecovery.failed();
   }
 
   /**
@@ -190,6 +213,7 @@ public final class ExportMetrics {
   void auditEventRead(Instant eventTime) {
     newestRead.accumulateAndGet(eventTime, ExportMetrics::later);
     lastPoll.set(clock.instant());
+    readRecovery.succeeded();
   }
 
   double lagSeconds() {

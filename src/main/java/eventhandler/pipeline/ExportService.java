@@ -1,12 +1,12 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.Counted;
 import eventhandler.retry.Backoff;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.EventSink;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportException;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -47,6 +47,10 @@ public final class ExportService {
   private final ExportTimings timings;
   private final RandomGenerator random = ThreadLocalRandom.current();
   private final InFlightBatches inFlight;
+
+  /** Whether this run continues an export that an earlier run began (a start time was stored). */
+  private boolean resumed;
+
   private volatile Thread runner;
   private volatile boolean stopping;
 
@@ -62,6 +66,7 @@ public final class ExportService {
       DeadLetterFile deadLetters,
       AuditEventHandler.FailedLoginObserver failedLogins,
       MeterRegistry registry,
+      ExportMetrics metrics,
       Clock clock,
       ExportTimings timings) {
     this.config = config;
@@ -71,11 +76,8 @@ public final class ExportService {
     this.deadLetters = deadLetters;
     this.failedLogins = failedLogins;
     this.registry = registry;
-    this.metrics = new ExportMetrics(registry, clock);
-    this.inFlight = new InFlightBatches(clock);
-    Gauge.builder("eventhandler.batches.in.flight", inFlight, InFlightBatches::count)
-        .description("batches handed to Fluentd and not acknowledged yet")
-        .register(registry);
+    this.metrics = metrics;
+    this.inFlight = metrics.inFlight();
     this.clock = clock;
     this.timings = timings;
   }
@@ -140,7 +142,15 @@ public final class ExportService {
       sessions.start();
       scheduler.scheduleAtFixedRate(progress::log, 1, 1, TimeUnit.MINUTES);
       AuditExport audit = chooseAuditExport(handler, checkpointer, startTime);
-      LOG.info("exporting audit events with {} from {}", audit.mode(), startTime);
+      if (resumed) {
+        LOG.info(
+            "exporting audit events with {}, {} (the export started at {})",
+            audit.mode(),
+            audit.resumePoint(),
+            startTime);
+      } else {
+        LOG.info("exporting audit events with {} from {}", audit.mode(), startTime);
+      }
       audit.run();
       if (config.exitOnLastEvent()) {
         LOG.info("all audit events up to now are delivered; finishing session recordings");
@@ -178,8 +188,8 @@ public final class ExportService {
     try {
       if (!inFlight.awaitNone(timings.shutdownGrace())) {
         LOG.warn(
-            "{} batches were still in flight after {} s; they will be sent again on the next start",
-            inFlight.count(),
+            "{} still in flight after {} s; they will be sent again on the next start",
+            Counted.of(inFlight.count(), "batch was", "batches were"),
             timings.shutdownGrace().toSeconds());
       }
     } catch (InterruptedException e) {
@@ -193,21 +203,10 @@ public final class ExportService {
     Optional<Instant> stored = state.startTime();
     Instant configured =
         config.startTime() == null ? null : config.startTime().truncatedTo(ChronoUnit.SECONDS);
+    resumed = stored.isPresent();
     if (stored.isPresent()) {
       if (configured != null && !configured.equals(stored.get())) {
-        throw new StartTimeConflictException(
-            "--start-time is "
-                + configured
-                + " but the export in "
-                + state.directory()
-                + " started at "
-                + stored.get()
-                + ". The start time is fixed at the first run. To continue, drop --start-time"
-                + " (or set it to "
-                + stored.get()
-                + "); to start over from the new time, stop the handler and remove "
-                + state.directory()
-                + " (everything will be exported again from that time).");
+        throw StartTimeConflictException.of(configured, stored.get(), state.directory());
       }
       return stored.get();
     }

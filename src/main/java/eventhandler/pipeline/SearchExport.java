@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.Counted;
 import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.RetryDelays;
 import eventhandler.state.LegacyCursor;
@@ -68,6 +69,14 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
   }
 
   @Override
+  public String resumePoint() {
+    SearchPosition from = lane.committed();
+    return "resuming in the window from "
+        + from.windowStart()
+        + (from.lastId().isEmpty() ? " at its saved page" : " after event " + from.lastId());
+  }
+
+  @Override
   public void run() throws InterruptedException {
     Thread fetcher = new Thread(this::fetchPages, "audit-search-fetch");
     fetcher.setDaemon(true);
@@ -80,7 +89,9 @@ final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
           lane.flush();
           if (exitOnLastEvent) {
             while (!lane.drain(Duration.ofSeconds(10))) {
-              LOG.info("waiting for {} batches to be delivered", lane.batchesPending());
+              LOG.info(
+                  "waiting for {} to be delivered",
+                  Counted.of(lane.batchesPending(), "batch", "batches"));
             }
             return;
           }

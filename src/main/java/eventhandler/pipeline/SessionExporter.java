@@ -1,5 +1,6 @@
 package eventhandler.pipeline;
 
+import eventhandler.logging.Counted;
 import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.Backoff;
 import eventhandler.sink.DeadLetterFile;
@@ -98,7 +99,10 @@ final class SessionExporter implements AuditEventHandler.SessionRegistry, AutoCl
     }
     Map<String, Long> unfinished = state.sessions();
     if (!unfinished.isEmpty()) {
-      LOG.info("resuming {} unfinished session recordings", unfinished.size());
+      LOG.info(
+          "resuming {}",
+          Counted.of(
+              unfinished.size(), "unfinished session recording", "unfinished session recordings"));
       List<SessionJob> resumed = new ArrayList<>();
       for (var entry : unfinished.entrySet()) {
         if (known.add(entry.getKey())) {

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * any event exists after the newest one read; if so, it warns and counts it.
  */
 final class StallCheck {
+  static final String SUSPECTED = "eventhandler.stall.suspected";
+
   private static final Logger LOG = LoggerFactory.getLogger(StallCheck.class);
 
   private final TeleportClient client;
@@ -39,7 +41,7 @@ final class StallCheck {
     this.every = every;
     this.types = types;
     this.suspected =
-        Counter.builder("eventhandler.stall.suspected")
+        Counter.builder(SUSPECTED)
             .description("times Teleport had newer events while paging found nothing new")
             .register(registry);
   }

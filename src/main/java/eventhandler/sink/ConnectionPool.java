@@ -10,6 +10,8 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -219,6 +221,15 @@ final class ConnectionPool {
                           cause instanceof SslHandshakeTimeoutException
                               ? Failure.TIMEOUT
                               : Failure.TLS;
+                      if (cause instanceof ClosedChannelException) {
+                        // Closed before any TLS alert: Fluentd stopping (or restarting) closes
+                        // the connections it just accepted, which says nothing about
+                        // certificates; a refused certificate comes with an alert.
+                        failure = Failure.CLOSED;
+                        cause =
+                            new IOException(
+                                "Fluentd closed the connection during the TLS handshake", cause);
+                      }
                       if (first != null) {
                         first.complete(ExchangeResult.failed(failure, cause));
                       }

@@ -1,10 +1,15 @@
 package eventhandler.sink;
 
+import java.time.Duration;
+
 /**
  * How one HTTP request ended: with a response ({@code status > 0}) or with a failure before a
  * complete response.
+ *
+ * @param retryAfter the wait the response's {@code Retry-After} header asked for, or null
  */
-record ExchangeResult(int status, String responseBody, Failure failure, Throwable cause) {
+record ExchangeResult(
+    int status, String responseBody, Duration retryAfter, Failure failure, Throwable cause) {
 
   /** Why no response arrived. */
   enum Failure {
@@ -27,21 +32,29 @@ record ExchangeResult(int status, String responseBody, Failure failure, Throwabl
   }
 
   static ExchangeResult response(int status, String body) {
-    return new ExchangeResult(status, body, Failure.NONE, null);
+    return response(status, body, null);
+  }
+
+  static ExchangeResult response(int status, String body, Duration retryAfter) {
+    return new ExchangeResult(status, body, retryAfter, Failure.NONE, null);
   }
 
   static ExchangeResult failed(Failure failure, Throwable cause) {
-    return new ExchangeResult(0, "", failure, cause);
+    return new ExchangeResult(0, "", null, failure, cause);
   }
 
   boolean hasResponse() {
     return failure == Failure.NONE;
   }
 
-  /** A short description for logs: the status or the failure and its message. */
+  /**
+   * A short description for logs: the status with Fluentd's reason (the gist of its body, such as
+   * "buffer space has too many data"), or the failure and its message.
+   */
   String describe() {
     if (hasResponse()) {
-      return "HTTP " + status;
+      String reason = responseBody == null ? "" : FluentdVerdict.gist(responseBody);
+      return "HTTP " + status + (reason.isEmpty() ? "" : ": " + reason);
     }
     String message = cause == null ? null : rootMessage(cause);
     return failure.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')

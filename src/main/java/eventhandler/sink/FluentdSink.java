@@ -1,5 +1,6 @@
 package eventhandler.sink;
 
+import eventhandler.logging.Counted;
 import eventhandler.logging.WarningThrottle;
 import eventhandler.retry.Backoff;
 import eventhandler.sink.ExchangeResult.Failure;
@@ -352,6 +353,10 @@ public final class FluentdSink implements EventSink {
       String error = result.describe();
       long failures = recordFailure(error);
       long delay = backoff.delayNanos(failuresInARow);
+      if (result.retryAfter() != null) {
+        // Whoever answered (often a proxy in front of Fluentd) said how long to wait.
+        delay = Math.max(delay, result.retryAfter().toNanos());
+      }
       warnings.warn(
           cause,
           "Fluentd request to "
@@ -362,8 +367,8 @@ public final class FluentdSink implements EventSink {
               + "); retrying in "
               + TimeUnit.NANOSECONDS.toMillis(delay)
               + " ms, events are kept ("
-              + failures
-              + " failed requests in a row)");
+              + Counted.of(failures, "failed request", "failed requests in a row")
+              + ")");
       schedule(this::next, delay);
     }
 
@@ -434,10 +439,18 @@ public final class FluentdSink implements EventSink {
       return switch (result.failure()) {
         case CONNECT -> "; is Fluentd running and the URL right?";
         case TLS -> "; check --fluentd-ca, --fluentd-cert, --fluentd-key and the host name";
-        default ->
-            result.hasResponse() && result.status() >= 400 && result.status() < 500
-                ? "; check the Fluentd URL and configuration"
-                : "";
+        case CLOSED -> "; is Fluentd stopping or restarting?";
+        default -> {
+          if (!result.hasResponse()) {
+            yield "";
+          }
+          if (result.status() == 429) {
+            yield "; Fluentd, or a proxy in front of it, asks to send more slowly";
+          }
+          yield result.status() >= 400 && result.status() < 500
+              ? "; check the Fluentd URL and configuration"
+              : "";
+        }
       };
     }
   }

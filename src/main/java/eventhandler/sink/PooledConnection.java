@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +43,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> timeout;
   private long startNanos;
   private int status;
+  private Duration retryAfter;
   private boolean responseStarted;
   private boolean keepAlive = true;
   private final StringBuilder responseBody = new StringBuilder();
@@ -90,6 +93,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     }
     current = exchange;
     status = 0;
+    retryAfter = null;
     responseStarted = false;
     keepAlive = true;
     responseBody.setLength(0);
@@ -139,6 +143,9 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
         }
         responseStarted = true;
         status = response.status().code();
+        retryAfter =
+            RetryAfter.parse(
+                response.headers().get(HttpHeaderNames.RETRY_AFTER), Clock.systemUTC());
         // in_http closes the connection after a 413, without saying so in a header.
         keepAlive = HttpUtil.isKeepAlive(response) && status != 413;
       }
@@ -168,7 +175,7 @@ final class PooledConnection extends ChannelInboundHandlerAdapter {
     timeout.cancel(false);
     metrics.inFlight.decrementAndGet();
     metrics.latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-    ExchangeResult result = ExchangeResult.response(status, responseBody.toString());
+    ExchangeResult result = ExchangeResult.response(status, responseBody.toString(), retryAfter);
     if (!keepAlive) {
       channel.close();
     }

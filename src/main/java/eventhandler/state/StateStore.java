@@ -100,6 +100,19 @@ public final class StateStore {
             .resolve(HexFormat.of().formatHex(bytes)));
   }
 
+  /**
+   * The start time stored for {@code teleportAddr}, read without creating anything (for {@code
+   * start --check}); empty when there is no state yet.
+   */
+  public static Optional<Instant> storedStartTime(Path storage, String teleportAddr)
+      throws IOException {
+    Path dir = storage.resolve(directoryName(teleportAddr));
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    return new StateStore(dir).startTime();
+  }
+
   /** Opens (creating if needed) a store in exactly {@code dir}. */
   public static StateStore openDirectory(Path dir) throws IOException {
     PrivateFiles.createDirectories(dir);

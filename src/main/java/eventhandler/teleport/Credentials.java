@@ -1,10 +1,8 @@
 package eventhandler.teleport;
 
+import eventhandler.tls.KeyMatch;
 import eventhandler.tls.KeyStores;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
@@ -55,7 +53,7 @@ public final class Credentials {
       throw new TeleportException(
           TeleportException.Kind.CREDENTIALS, source + ": no CA certificates found");
     }
-    if (!keyMatches(privateKey, certificate)) {
+    if (!KeyMatch.matches(privateKey, certificate)) {
       throw new TeleportException(
           TeleportException.Kind.CREDENTIALS,
           source
@@ -116,33 +114,6 @@ public final class Credentials {
 
   public Instant notAfter() {
     return certificate.getNotAfter().toInstant();
-  }
-
-  private static boolean keyMatches(PrivateKey key, X509Certificate certificate) {
-    String algorithm =
-        switch (key.getAlgorithm()) {
-          case "RSA" -> "SHA256withRSA";
-          case "EC" -> "SHA256withECDSA";
-          case "Ed25519", "EdDSA" -> "Ed25519";
-          default -> null;
-        };
-    if (algorithm == null) {
-      return false;
-    }
-    try {
-      byte[] probe = new byte[32];
-      new SecureRandom().nextBytes(probe);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(certificate.getPublicKey());
-      verifier.update(probe);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
   }
 
   private static String clusterNameOf(X509Certificate leaf, List<X509Certificate> authorities) {

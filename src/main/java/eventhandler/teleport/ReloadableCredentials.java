@@ -27,7 +27,17 @@ public final class ReloadableCredentials implements AutoCloseable {
     /** The files hold the same credentials as before. */
     UNCHANGED,
     /** The files could not be used; the previous credentials stay in use. */
-    FAILED
+    FAILED;
+
+    /** How a log line says it, in words rather than the constant's capitals. */
+    @Override
+    public String toString() {
+      return switch (this) {
+        case CHANGED -> "changed, the new certificate is in use";
+        case UNCHANGED -> "unchanged";
+        case FAILED -> "failed, the previous certificate stays in use";
+      };
+    }
   }
 
   private final CredentialSource source;
@@ -51,23 +61,33 @@ public final class ReloadableCredentials implements AutoCloseable {
     Credentials initial = source.load();
     CertificateValidity.check(initial, clock);
     this.current = initial;
-    String name = "eventhandler.teleport.credentials.reloads";
-    String description = "Reloads of the Teleport identity, by result";
-    this.changed =
-        Counter.builder(name).description(description).tag("result", "changed").register(registry);
-    this.unchanged =
-        Counter.builder(name)
-            .description(description)
-            .tag("result", "unchanged")
-            .register(registry);
-    this.failed =
-        Counter.builder(name).description(description).tag("result", "failed").register(registry);
+    this.changed = reloads(registry, "changed");
+    this.unchanged = reloads(registry, "unchanged");
+    this.failed = reloads(registry, "failed");
     TimeGauge.builder(
             "eventhandler.teleport.certificate.expiry",
             this,
             TimeUnit.SECONDS,
             self -> Duration.between(clock.instant(), self.current.notAfter()).toSeconds())
         .description("Time until the Teleport client certificate in use expires")
+        .register(registry);
+  }
+
+  /**
+   * Registers the reload counters at zero. {@code start} calls it before the first connection, so
+   * that the series exist before there are credentials in use; the instance made on connecting then
+   * counts on the same counters.
+   */
+  public static void registerCounters(MeterRegistry registry) {
+    for (String result : new String[] {"changed", "unchanged", "failed"}) {
+      reloads(registry, result);
+    }
+  }
+
+  private static Counter reloads(MeterRegistry registry, String result) {
+    return Counter.builder("eventhandler.teleport.credentials.reloads")
+        .description("Reloads of the Teleport identity, by result")
+        .tag("result", result)
         .register(registry);
   }
 

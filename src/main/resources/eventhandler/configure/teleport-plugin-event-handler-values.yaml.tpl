@@ -16,8 +16,12 @@ teleport:
   identitySecretPath: identity
 
 fluentd:
-  url: "https://fluentd.fluentd.svc.cluster.local/events.log"
-  sessionUrl: "https://fluentd.fluentd.svc.cluster.local/session.log"
+  # The same port and tags as fluent.conf: audit events go to the tag test.log
+  # (<match test.log>), each session to session.<session id>.log (<match session.*.log>).
+  # The host must be a name in server.crt: run configure with
+  # --dns-names=fluentd.fluentd.svc.cluster.local (or your Fluentd service's name).
+  url: "https://fluentd.fluentd.svc.cluster.local:8888/test.log"
+  sessionUrl: "https://fluentd.fluentd.svc.cluster.local:8888/session"
   certificate:
     secretName: "teleport-event-handler-client-tls"
     caPath: "ca.crt"

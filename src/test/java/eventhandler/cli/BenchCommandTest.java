@@ -17,6 +17,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchCommandTest {
   @Test
+  void withoutDirItRemovesTheTemporaryDirectoryItMade() {
+    CommandLineRun run =
+        CommandLineRun.run(
+            Map.of(),
+            "bench",
+            "--events=300",
+            "--raw-duration=0s",
+            "--no-cold-start",
+            "--report-every=0s");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    Matcher removed = found(run.out(), "removed the temporary directory (\\S+) \\(--dir keeps");
+    Path made = Path.of(removed.group(1));
+    assertThat(made.getFileName().toString()).startsWith("event-handler-bench-");
+    assertThat(made).doesNotExist();
+  }
+
+  @Test
   void tinyBenchDeliversEverythingAndReportsEveryFigure(@TempDir Path dir) {
     CommandLineRun run =
         CommandLineRun.run(

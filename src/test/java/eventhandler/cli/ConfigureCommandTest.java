@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import eventhandler.configure.HostResolver;
 import eventhandler.configure.Terminal;
 import eventhandler.files.PrivateFiles;
+import eventhandler.sim.SimulatedCluster;
 import eventhandler.tls.CertificateIssuer;
 import eventhandler.tls.KeyStores;
 import eventhandler.tls.Pem;
@@ -55,6 +56,8 @@ import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class ConfigureCommandTest {
@@ -551,7 +554,8 @@ class ConfigureCommandTest {
   void generatedPluginConfigurationLoadsIntoStartSettingsWithoutError() throws Exception {
     runOk(dir.toString(), "teleport.example.com:443", "--length=1024");
     // The TOML names a relative identity file; tctl/tbot write it later, so point at one here.
-    Path identity = Files.writeString(dir.resolve("identity"), "placeholder");
+    Path identity = dir.resolve("identity");
+    SimulatedCluster.builder().events(0).build().writeIdentity(identity);
 
     CommandLineRun check =
         CommandLineRun.run(
@@ -569,6 +573,27 @@ class ConfigureCommandTest {
         .contains("https://localhost:8888/test.log")
         .contains("teleport.example.com:443")
         .contains(dir.resolve("client.crt").toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"teleport.example.com", "https://teleport.example.com:443", ":443", "t:0"})
+  void aTeleportAddressThatStartRefusesIsRefusedAndNothingIsWritten(String address)
+      throws Exception {
+    Result result = run(dir.toString(), address, "--length=1024");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("<addr> '" + address + "': expected host:port")
+        .contains("such as teleport.example.com:443");
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+    // the same words as start gives for --teleport-addr
+    CommandLineRun start =
+        CommandLineRun.run(Map.of(), "start", "--check", "--teleport-addr=" + address);
+    String startReason = result.err().substring(result.err().indexOf("expected host:port"));
+    assertThat(start.err()).contains(startReason.substring(0, startReason.indexOf('"')));
   }
 
   @Test
@@ -658,8 +683,8 @@ class ConfigureCommandTest {
                 + "  address: \"mytenant.teleport.sh:443\"\n"
                 + "  identitySecretName: teleport-event-handler-identity\n"
                 + "  identitySecretPath: identity\n")
-        .contains("  url: \"https://fluentd.fluentd.svc.cluster.local/events.log\"\n")
-        .contains("  sessionUrl: \"https://fluentd.fluentd.svc.cluster.local/session.log\"\n")
+        .contains("  url: \"https://fluentd.fluentd.svc.cluster.local:8888/test.log\"\n")
+        .contains("  sessionUrl: \"https://fluentd.fluentd.svc.cluster.local:8888/session\"\n")
         .contains(
             "  certificate:\n"
                 + "    secretName: \"teleport-event-handler-client-tls\"\n"
@@ -667,6 +692,52 @@ class ConfigureCommandTest {
                 + "    certPath: \"client.crt\"\n"
                 + "    keyPath: \"client.key\"\n")
         .contains("persistentVolumeClaim:\n  enabled: true\n");
+  }
+
+  /**
+   * The TOML, the Helm values and fluent.conf of one run agree: every URL the handler posts to
+   * (audit events, and a session's {@code <session-url>.<id>.log}) is on fluent.conf's port and has
+   * a tag that a {@code <match>} routes, audit and sessions to different ones.
+   */
+  @Test
+  void everyGeneratedFileAgreesWithEveryOther() throws Exception {
+    runOk(dir.toString(), "teleport.example.com:443", "--length=1024");
+    String fluentConf = read("fluent.conf");
+    List<String> matches = FluentdMatch.patterns(fluentConf);
+    int port = FluentdMatch.port(fluentConf);
+    JsonNode toml = new TomlMapper().readTree(read("teleport-event-handler.toml"));
+    JsonNode values =
+        new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+            .readTree(read("teleport-plugin-event-handler-values.yaml"));
+    String sessionId = "8a9a2e42-3d6c-4b1e-9f37-0a3e7c2b5d11";
+    Map<String, String[]> sources =
+        Map.of(
+            "teleport-event-handler.toml",
+            new String[] {
+              toml.at("/forward/fluentd/url").asText(),
+              toml.at("/forward/fluentd/session-url").asText()
+            },
+            "teleport-plugin-event-handler-values.yaml",
+            new String[] {
+              values.at("/fluentd/url").asText(), values.at("/fluentd/sessionUrl").asText()
+            });
+
+    assertThat(matches).hasSize(2);
+    for (var source : sources.entrySet()) {
+      java.net.URI audit = java.net.URI.create(source.getValue()[0]);
+      // As start builds it: <session-url>.<session id>.log
+      java.net.URI session = java.net.URI.create(source.getValue()[1] + "." + sessionId + ".log");
+      String file = source.getKey();
+      assertThat(audit.getPort()).as("audit port in %s", file).isEqualTo(port);
+      assertThat(session.getPort()).as("session port in %s", file).isEqualTo(port);
+      String auditRoute = FluentdMatch.route(matches, FluentdMatch.tagOf(audit));
+      String sessionRoute = FluentdMatch.route(matches, FluentdMatch.tagOf(session));
+      assertThat(auditRoute).as("<match> for %s of %s", audit, file).isEqualTo(matches.get(0));
+      assertThat(sessionRoute).as("<match> for %s of %s", session, file).isEqualTo(matches.get(1));
+    }
+    // The values' host must be in the server certificate when given to --dns-names: the file
+    // says so, since configure cannot know the Fluentd service's name.
+    assertThat(read("teleport-plugin-event-handler-values.yaml")).contains("--dns-names=");
   }
 
   @Test

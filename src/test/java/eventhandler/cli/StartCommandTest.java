@@ -12,6 +12,7 @@ import eventhandler.config.Setting;
 import eventhandler.config.Settings;
 import eventhandler.config.Source;
 import eventhandler.config.TeleportCredentials;
+import eventhandler.logging.LogDetail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class StartCommandTest {
   @AfterEach
   void restoreLogging() {
     startLogger.detachAppender(logs);
-    rootLogger.setLevel(Level.INFO);
+    LogDetail.reset();
   }
 
   private String[] start(String... extra) {
@@ -88,7 +89,7 @@ class StartCommandTest {
 
   @Test
   void startupSettingsAreLoggedWithSecretsMasked() {
-    runRecording(start("--fluentd-url", "https://bob:hunter2@fluentd.example.com/a"));
+    runRecording(start("--fluentd-url", "https://bob:hunter2@fluentd.example.com/a?token=t0ken"));
     List<String> messages = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     assertThat(messages).contains("Starting with these settings:");
     assertThat(messages)
@@ -96,8 +97,9 @@ class StartCommandTest {
             m ->
                 m.matches(
                     "  fluentd-url +="
-                        + " https://bob:\\*\\*\\*@fluentd.example.com/a  \\[flag --fluentd-url]"));
-    assertThat(String.join("\n", messages)).doesNotContain("hunter2");
+                        + " https://bob:\\*\\*\\*@fluentd.example.com/a\\?token=\\*\\*\\*"
+                        + "  \\[flag --fluentd-url]"));
+    assertThat(String.join("\n", messages)).doesNotContain("hunter2").doesNotContain("t0ken");
   }
 
   @Test
@@ -118,7 +120,8 @@ class StartCommandTest {
         Files.writeString(
             dir.resolve("handler.toml"),
             "batch = 50\n[teleport]\naddr = \"teleport.example.com:443\"\n"
-                + "[forward.fluentd]\nurl = \"https://bob:hunter2@fluentd.example.com/a\"\n");
+                + "[forward.fluentd]\nurl = \"https://bob:hunter2@fluentd.example.com/a\"\n"
+                + "session-url = \"https://fluentd.example.com/s?token=t0ken\"\n");
     env.put("FDFWD_WINDOW_SIZE", "6h");
     env.put("FDWRD_MAX_CONNECTIONS", "4");
     CommandLineRun run =
@@ -132,15 +135,16 @@ class StartCommandTest {
             fixture.storage.toString(),
             "--teleport-identity",
             fixture.identity.toString(),
-            "--fluentd-session-url",
-            "https://fluentd.example.com/s",
+            "--fluentd-cert=" + fixture.fluentdCert,
+            "--fluentd-key=" + fixture.fluentdKey,
             "--timeout=1m");
     assertThat(run.exitCode()).isZero();
     assertThat(run.err()).isEmpty();
     assertThat(run.out())
         .startsWith("Effective settings (flag > environment variable > TOML file > default):\n")
         .endsWith("The configuration is valid.\n")
-        .doesNotContain("hunter2");
+        .doesNotContain("hunter2")
+        .doesNotContain("t0ken");
     assertThat(run.out().lines())
         .contains(
             line("timeout", "1m0s", "flag --timeout"),
@@ -153,8 +157,13 @@ class StartCommandTest {
                 "fluentd-url",
                 "https://bob:***@fluentd.example.com/a",
                 "toml " + toml + " key forward.fluentd.url"),
+            line(
+                "fluentd-session-url",
+                "https://fluentd.example.com/s?token=***",
+                "toml " + toml + " key forward.fluentd.session-url"),
             line("concurrency", "5", "default"),
-            line("fluentd-cert", "<unset>", "default"),
+            line("fluentd-cert", fixture.fluentdCert.toString(), "flag --fluentd-cert"),
+            line("fluentd-ca", "<unset>", "default"),
             line("config", toml.toString(), "flag --config"));
     assertThat(received.get()).isNull();
   }

@@ -192,7 +192,7 @@ class StartValidationTest {
         "teleport-addr|t:0|expected host:port with a host and a port from 1 to 65535, like"
             + " teleport.example.com:443, got \"t:0\"",
         "metrics-addr|localhost|expected host:port with a port number, like"
-            + " teleport.example.com:443, got \"localhost\"",
+            + " 127.0.0.1:9090, got \"localhost\"",
         "start-time|2021-05-05|expected an RFC 3339 time like 2021-05-05T00:00:00Z, got"
             + " \"2021-05-05\"",
         "storage|''|expected a path, got an empty value",

@@ -1,5 +1,7 @@
 package eventhandler.config;
 
+import eventhandler.sim.FluentdPki;
+import eventhandler.sim.SimulatedCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,8 +9,27 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Files a valid configuration points at (contents do not matter to validation). */
+/**
+ * Files a valid configuration points at: a Teleport identity file valid for hours, and a Fluentd
+ * CA, client certificate and key that belong together (start reads them all before it runs).
+ */
 public final class ConfigFixture {
+  /** One identity for the whole test run: writing one makes a cluster's authorities. */
+  private static String identityText;
+
+  private static synchronized String identityText() throws IOException {
+    if (identityText == null) {
+      Path file = Files.createTempFile("config-fixture-", ".identity");
+      try {
+        SimulatedCluster.builder().events(0).build().writeIdentity(file);
+        identityText = Files.readString(file);
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    }
+    return identityText;
+  }
+
   public final Path dir;
   public final Path identity;
   public final Path fluentdCa;
@@ -19,10 +40,11 @@ public final class ConfigFixture {
   public ConfigFixture(Path dir) {
     this.dir = dir;
     try {
-      identity = Files.writeString(dir.resolve("identity"), "identity");
-      fluentdCa = Files.writeString(dir.resolve("ca.crt"), "ca");
-      fluentdCert = Files.writeString(dir.resolve("client.crt"), "cert");
-      fluentdKey = Files.writeString(dir.resolve("client.key"), "key");
+      identity = Files.writeString(dir.resolve("identity"), identityText());
+      FluentdPki pki = new FluentdPki(dir);
+      fluentdCa = pki.caFile;
+      fluentdCert = pki.clientCertFile;
+      fluentdKey = pki.clientKeyFile;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -71,7 +71,7 @@ class SettingsBinderTest {
                 20,
                 List.of(),
                 List.of(),
-                List.of("print"),
+                List.of("print", "desktop.recording"),
                 Optional.empty(),
                 Duration.ofSeconds(5),
                 false,

@@ -47,7 +47,7 @@ class SettingsReportTest {
             line("fluentd-max-connections", "8 (2 x concurrency)", "default"),
             line("batch", "x (invalid)", "flag --batch"),
             line("window-size", "24h0m0s", "default"),
-            line("skip-session-types", "print", "default"),
+            line("skip-session-types", "print,desktop.recording", "default"),
             line("skip-event-types", "<none>", "default"),
             line("storage", "<unset>", "default"),
             line("config", toml.toString(), "flag --config"));

@@ -70,7 +70,7 @@ class ValueTypesTest {
   @Test
   void urlPasswordsAreMaskedEvenInErrors() {
     assertThat(ValueType.HTTPS_URL.mask("https://bob:s3cret@fluentd:8888/x?y=1"))
-        .isEqualTo("https://bob:***@fluentd:8888/x?y=1");
+        .isEqualTo("https://bob:***@fluentd:8888/x?y=***");
     assertThat(ValueType.HTTPS_URL.mask("https://tok3n@fluentd/x"))
         .isEqualTo("https://***@fluentd/x");
     assertThat(ValueType.HTTPS_URL.mask("https://fluentd/x@y")).isEqualTo("https://fluentd/x@y");
@@ -80,6 +80,16 @@ class ValueTypesTest {
         .hasMessageContaining("http://bob:***@fluentd/x")
         .message()
         .doesNotContain("s3cret");
+  }
+
+  @Test
+  void queryValuesAreMaskedNamesKept() {
+    assertThat(ValueType.HTTPS_URL.mask("https://fluentd:8888/test.log?token=s3cret&x=1#top"))
+        .isEqualTo("https://fluentd:8888/test.log?token=***&x=***#top");
+    assertThat(ValueType.HTTPS_URL.mask("https://fluentd/test.log?flag"))
+        .isEqualTo("https://fluentd/test.log?flag");
+    assertThat(ValueType.HTTPS_URL.format(ValueType.HTTPS_URL.parse("https://h/p?token=abc")))
+        .isEqualTo("https://h/p?token=***");
   }
 
   @ParameterizedTest
@@ -128,5 +138,16 @@ class ValueTypesTest {
     assertThatThrownBy(() -> HostPort.parse("h:70000", false)).hasMessageContaining("0..65535");
     assertThatThrownBy(() -> HostPort.parse("h:x", false)).hasMessageContaining("invalid port");
     assertThatThrownBy(() -> HostPort.parse("::1:3025", false)).hasMessageContaining("brackets");
+  }
+
+  @Test
+  void addressErrorsShowAnExampleOfTheirKind() {
+    assertThatThrownBy(() -> ValueType.LISTEN_ADDRESS.parse("abc"))
+        .hasMessage("expected host:port with a port number, like 127.0.0.1:9090, got \"abc\"");
+    assertThatThrownBy(() -> ValueType.HOST_PORT.parse("abc"))
+        .hasMessage(
+            "expected host:port with a port number, like teleport.example.com:443, got \"abc\"");
+    assertThat(Setting.METRICS_ADDR.type()).isEqualTo(ValueType.LISTEN_ADDRESS);
+    assertThat(ValueType.LISTEN_ADDRESS.parse(":9090")).isEqualTo(new HostPort("", 9090));
   }
 }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,8 +21,9 @@ class CrashTest {
   private static final int KILLS = 4;
   private static final Duration CHECKPOINT_SLACK = Duration.ofMillis(1000);
 
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  // Always removed, on failure too: it holds private keys, and a failing test prints the
+  // child logs and deliveries it needs in its messages.
+  @TempDir Path dir;
 
   @Test
   void killedSeveralTimesThenRunToTheEndLosesNothing() throws Exception {

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code start} delivers every event once, exactly as Teleport has it, to the right URL. */
 class DeliveryTest {
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  // Always removed, on failure too: it holds private keys, and a failing test prints the
+  // child logs and deliveries it needs in its messages.
+  @TempDir Path dir;
 
   @Test
   void bulkExportDeliversEveryEventOnceAndEachRecordingInOrder() throws Exception {

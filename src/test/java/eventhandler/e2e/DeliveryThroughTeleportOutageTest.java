@@ -3,13 +3,14 @@ package eventhandler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import eventhandler.sim.Faults;
 import eventhandler.sim.Rpc;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.CapturedLogs;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,8 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * arrives once.
  */
 class DeliveryThroughTeleportOutageTest {
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  // Always removed, on failure too: it holds private keys, and a failing test prints the
+  // child logs and deliveries it needs in its messages.
+  @TempDir Path dir;
 
   @ParameterizedTest(name = "bulk export: {0}")
   @ValueSource(booleans = {true, false})
@@ -33,7 +35,8 @@ class DeliveryThroughTeleportOutageTest {
             .sessionShare(0.01)
             .bulkExport(bulkExport)
             .build();
-    try (E2eRun run = E2eRun.start(dir, cluster)) {
+    try (E2eRun run = E2eRun.start(dir, cluster);
+        CapturedLogs recovery = CapturedLogs.of("eventhandler.pipeline.ReadRecovery")) {
       run.receiver().latency(Duration.ofMillis(5));
       BackgroundStart export = run.startInProcess("--timeout=1s", "--batch=100");
       await().atMost(Duration.ofSeconds(30)).until(() -> run.receiver().totalRecords() >= 1_500);
@@ -60,6 +63,9 @@ class DeliveryThroughTeleportOutageTest {
           .until(() -> cluster.receivedCalls().size() > callsAfterDrop);
       assertThat(export.isDone()).isFalse();
       assertThat(export.stop(Duration.ofSeconds(15)).exitCode()).isZero();
+      // The outage's warnings are throttled; one line says that it ended.
+      assertThat(recovery.messagesAt(Level.INFO))
+          .anyMatch(line -> line.startsWith("reading audit events from Teleport works again"));
 
       DeliveryCheck check = run.check().assertExactlyOnce();
       System.out.printf(

@@ -2,9 +2,11 @@ package eventhandler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.CapturedLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +41,16 @@ class FeatureStartTimeTest {
       Instant start = cluster.from().plus(Duration.ofHours(31)).truncatedTo(ChronoUnit.SECONDS);
       String startFlag = "--start-time=" + start;
 
-      BackgroundStart.Result first = run.run("--exit-on-last-event=true", startFlag);
+      BackgroundStart.Result first;
+      try (CapturedLogs log = CapturedLogs.of("eventhandler.pipeline.ExportService")) {
+        first = run.run("--exit-on-last-event=true", startFlag);
+        assertThat(log.messagesAt(Level.INFO))
+            .contains(
+                "exporting audit events with "
+                    + (bulkExport ? "bulk export" : "search")
+                    + " from "
+                    + start);
+      }
 
       assertThat(first.exitCode()).as(first.err()).isZero();
       List<String> expected = run.expectedAuditUids(event -> !timeOf(event).isBefore(start));
@@ -77,7 +88,18 @@ class FeatureStartTimeTest {
 
       // The same start time resumes where the first run stopped: nothing is sent again.
       cluster.appendLiveEvents(5);
-      BackgroundStart.Result same = run.run("--exit-on-last-event=true", startFlag);
+      BackgroundStart.Result same;
+      try (CapturedLogs log = CapturedLogs.of("eventhandler.pipeline.ExportService")) {
+        same = run.run("--exit-on-last-event=true", startFlag);
+        // A restart names the point it resumes from, not the first run's start time.
+        assertThat(log.messagesAt(Level.INFO))
+            .anyMatch(
+                line ->
+                    line.startsWith(
+                            "exporting audit events with "
+                                + (bulkExport ? "bulk export, resuming on " : "search, resuming"))
+                        && line.endsWith("(the export started at " + start + ")"));
+      }
 
       assertThat(same.exitCode()).as(same.err()).isZero();
       assertThat(run.receivedAuditUids())

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,8 +28,9 @@ class PoisonEventTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BODY_LIMIT = 1024 * 1024;
 
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  // Always removed, on failure too: it holds private keys, and a failing test prints the
+  // child logs and deliveries it needs in its messages.
+  @TempDir Path dir;
 
   @Test
   void refusedEventsAreDeadLetteredAndEveryOtherEventArrives() throws Exception {

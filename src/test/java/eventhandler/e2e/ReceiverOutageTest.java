@@ -8,7 +8,6 @@ import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * it out without exiting, then delivers everything, once.
  */
 class ReceiverOutageTest {
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  // Always removed, on failure too: it holds private keys, and a failing test prints the
+  // child logs and deliveries it needs in its messages.
+  @TempDir Path dir;
 
   @Test
   void waitsOutFailuresAndRefusedConnectionsThenDeliversEverythingOnce() throws Exception {

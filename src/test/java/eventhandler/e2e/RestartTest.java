@@ -7,7 +7,6 @@ import eventhandler.sim.SimulatedCluster;
 import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,8 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * nothing arrives twice.
  */
 class RestartTest {
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-  Path dir;
+  // Always removed, on failure too: it holds private keys, and a failing test prints the
+  // child logs and deliveries it needs in its messages.
+  @TempDir Path dir;
 
   @ParameterizedTest(name = "bulk export: {0}")
   @ValueSource(booleans = {true, false})

@@ -52,4 +52,26 @@ class ConsoleLogSetupTest {
         .isEqualTo(ConsoleLogSetup.PATTERN);
     assertThat(root.getLevel()).isEqualTo(Level.INFO);
   }
+
+  @Test
+  void debugRaisesTheLevelsAndShowsStackTracesUntilReset() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    try {
+      LogDetail.enableDebug();
+      assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.DEBUG);
+      assertThat(context.getLogger("io.grpc").getLevel()).isEqualTo(Level.INFO);
+      assertThat(context.getLogger(ConsoleLogSetup.CHANNEL_LOGGER).getEffectiveLevel())
+          .isEqualTo(Level.INFO);
+      assertThat(java.util.logging.Logger.getLogger("io.grpc").getLevel())
+          .as("copied to java.util.logging")
+          .isEqualTo(java.util.logging.Level.INFO);
+    } finally {
+      LogDetail.reset();
+    }
+    assertThat(LogDetail.enabled()).isFalse();
+    assertThat(context.getLogger("io.netty").getLevel()).isEqualTo(Level.WARN);
+    assertThat(context.getLogger(ConsoleLogSetup.CHANNEL_LOGGER).getLevel()).isEqualTo(Level.ERROR);
+    assertThat(java.util.logging.Logger.getLogger("io.netty").getLevel())
+        .isEqualTo(java.util.logging.Level.WARNING);
+  }
 }

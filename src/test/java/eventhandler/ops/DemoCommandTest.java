@@ -62,6 +62,12 @@ class DemoCommandTest {
             "(?m)^  session events delivered: +([1-9][\\d,]*) of \\1, from \\d+ recorded sessions")
         .contains("  records received in:      " + dir.resolve("received"))
         .contains("  state and dead letters:   " + dir.resolve("storage"))
+        .contains(
+            "  left on disk:             "
+                + dir
+                + " (configure's files with the CA and client private keys, the identity file, the"
+                + " records and the state); remove it with: rm -r "
+                + dir)
         .endsWith("Every event arrived." + System.lineSeparator());
 
     Matcher locked = LOCKED.matcher(output);
@@ -91,5 +97,26 @@ class DemoCommandTest {
     assertThat(audit.find()).as("audit line in%n%s", run.out()).isTrue();
     assertThat(Long.parseLong(audit.group(1).replace(",", ""))).isGreaterThan(200);
     assertThat(run.out()).endsWith("Every event arrived." + System.lineSeparator());
+  }
+
+  @Test
+  void aNumberThatIsNotOneSaysWhatIsExpected() {
+    DemoRun run = DemoRun.of("--events=abc");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("--events': expected a whole number, like 20000, got 'abc'")
+        .doesNotContain("long");
+  }
+
+  @Test
+  void aDirectoryThatCannotBeMadeIsNamedWithTheReason() {
+    DemoRun run = DemoRun.of("--dir=/proc/no-such-demo-dir");
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err().strip())
+        .isEqualTo(
+            "error: cannot create the demo's directory /proc/no-such-demo-dir: no such file or"
+                + " directory; give --dir a directory you can write to");
   }
 }

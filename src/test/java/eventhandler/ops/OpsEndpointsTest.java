@@ -178,14 +178,51 @@ class OpsEndpointsTest {
       throws IOException {
     SimulatedCluster cluster = SimulatedCluster.builder().seed(13).events(10).build();
     try (RunningStart run =
-        RunningStart.startAfter(stack -> stack.cluster().close(), dir, cluster, QUICK)) {
+        RunningStart.startAfter(
+            stack -> stack.cluster().close(), dir, cluster, QUICK, "--lock-enabled=true")) {
       assertThat(run.get("/healthz")).isEqualTo(new Answer(200, "ok\n"));
       Answer readiness = run.get("/readyz");
       assertThat(readiness.status()).isEqualTo(503);
       assertThat(readiness.body()).contains("Teleport: connecting to " + cluster.authAddress());
       assertThat(run.get("/metrics").status()).isEqualTo(200);
+
+      // The export's series exist at zero before the first connection, so dashboards and
+      // absent() alerts see no gap at a restart.
+      PrometheusText metrics = run.metrics();
+      assertThat(exposedMetrics(metrics))
+          .containsAll(
+              documentedMetrics().stream().filter(m -> !AFTER_CONNECTING.contains(m)).toList());
+      for (String zero :
+          List.of(
+              "eventhandler_events_exported_total{kind=\"audit\"}",
+              "eventhandler_events_exported_total{kind=\"session\"}",
+              "eventhandler_events_failed_total{kind=\"audit\"}",
+              "eventhandler_events_skipped_total{kind=\"session\"}",
+              "eventhandler_sessions_started_total",
+              "eventhandler_batch_latency_seconds_count{kind=\"audit\"}",
+              "eventhandler_batches_in_flight",
+              "eventhandler_export_caught_up",
+              "eventhandler_stall_suspected_total",
+              "eventhandler_teleport_errors_total",
+              "eventhandler_teleport_credentials_reloads_total{result=\"failed\"}",
+              "eventhandler_fluentd_requests_total{outcome=\"accepted\"}",
+              "eventhandler_autolock_locks_upserted_total",
+              "eventhandler_autolock_tracked_users")) {
+        assertThat(metrics.value(zero)).as(zero).isZero();
+      }
     }
   }
+
+  /**
+   * Gauges that need a connection: the streams open and the expiry of the certificate in use (the
+   * client and its credentials are made on connecting), and the retry causes, each of which appears
+   * with its first retry.
+   */
+  private static final Set<String> AFTER_CONNECTING =
+      Set.of(
+          "eventhandler_teleport_streams_open",
+          "eventhandler_teleport_certificate_expiry_seconds",
+          "eventhandler_fluentd_retries_total");
 
   @Test
   void aMetricsAddressInUseIsAClearErrorBeforeAnythingIsExported(@TempDir Path dir)

@@ -86,9 +86,10 @@ final class RunningStart implements AutoCloseable {
       Consumer<LocalStack> beforeStart,
       Path directory,
       SimulatedCluster cluster,
-      ExportReadiness.Thresholds thresholds)
+      ExportReadiness.Thresholds thresholds,
+      String... extraFlags)
       throws IOException {
-    return new RunningStart(directory, cluster, thresholds, beforeStart);
+    return new RunningStart(directory, cluster, thresholds, beforeStart, extraFlags);
   }
 
   LocalStack stack() {
