@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import eventhandler.cli.RootCommand;
 import eventhandler.demo.LocalStack;
 import eventhandler.ops.RunningStart.Answer;
-import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.startup.Launcher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -221,6 +221,8 @@ class OpsEndpointsTest {
   private static final Set<String> AFTER_CONNECTING =
       Set.of(
           "eventhandler_teleport_streams_open",
+          // labelled with the way found, so there is none before a connection
+          "eventhandler_teleport_connection_way",
           "eventhandler_teleport_certificate_expiry_seconds",
           "eventhandler_fluentd_retries_total");
 
@@ -238,7 +240,7 @@ class OpsEndpointsTest {
                   Map.of(),
                   new PrintWriter(new StringWriter()),
                   errWriter,
-                  settings -> new ExportJob(Clock.systemUTC(), errWriter).run(settings))
+                  settings -> new Launcher(Clock.systemUTC(), errWriter).run(settings))
               .execute(
                   stack
                       .startArguments(dir.resolve("storage"), "--metrics-addr=" + address)
