@@ -1,14 +1,14 @@
 package eventhandler.bench;
 
-import eventhandler.cli.ExportRunner;
 import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
 import eventhandler.event.EventJson;
 import eventhandler.files.FileTrees;
-import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.sink.ClientTls;
+import eventhandler.startup.ExportRunner;
+import eventhandler.startup.Launcher;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -147,7 +147,7 @@ public final class Benchmark {
     registry.config().meterFilter(wholeRunPercentiles());
     try (InProcessStart start =
             new InProcessStart(
-                "bench-timer", ExportJob.Options.defaults().withRegistry(registry), err);
+                "bench-timer", Launcher.Options.defaults().withRegistry(registry), err);
         MemoryWatch memory = new MemoryWatch();
         CpuWatch cpu = new CpuWatch();
         DeliveryWatch deliveries = new DeliveryWatch(registry)) {

@@ -5,8 +5,8 @@ import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
 import eventhandler.files.FileErrors;
 import eventhandler.logging.JulBridge;
-import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.startup.Launcher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
@@ -161,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
       arguments.add("--timeout=1s");
     }
     try (InProcessStart start =
-        new InProcessStart("demo-timer", ExportJob.Options.defaults(), err)) {
+        new InProcessStart("demo-timer", Launcher.Options.defaults(), err)) {
       DemoProgress progress = new DemoProgress(stack, start, started, out);
       start
           .timer()

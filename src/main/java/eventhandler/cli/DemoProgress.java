@@ -2,8 +2,8 @@ package eventhandler.cli;
 
 import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
-import eventhandler.pipeline.ExportJob;
 import eventhandler.pipeline.ExportMetrics;
+import eventhandler.startup.Launcher;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ final class DemoProgress {
     Instant position =
         start
             .job()
-            .flatMap(ExportJob::metrics)
+            .flatMap(Launcher::metrics)
             .map(ExportMetrics::newestExportedEventTime)
             .orElse(null);
     out.printf(

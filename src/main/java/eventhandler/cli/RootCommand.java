@@ -3,7 +3,8 @@ package eventhandler.cli;
 import eventhandler.config.Setting;
 import eventhandler.config.ValueType;
 import eventhandler.files.FileErrors;
-import eventhandler.pipeline.ExportJob;
+import eventhandler.startup.ExportRunner;
+import eventhandler.startup.Launcher;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -66,7 +67,7 @@ public final class RootCommand implements Callable<Integer> {
             System.getenv(),
             out,
             err,
-            settings -> new ExportJob(Clock.systemUTC(), err).run(settings))
+            settings -> new Launcher(Clock.systemUTC(), err).run(settings))
         .execute(args);
   }
 

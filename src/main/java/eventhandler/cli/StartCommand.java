@@ -10,6 +10,7 @@ import eventhandler.config.SettingsReport;
 import eventhandler.config.SettingsResolver;
 import eventhandler.logging.JulBridge;
 import eventhandler.preflight.LocalChecks;
+import eventhandler.startup.ExportRunner;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.EnumMap;

@@ -1,7 +1,6 @@
 package eventhandler.pipeline;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Struct;
 import eventhandler.event.EventJson;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.teleport.TeleportEvent;
@@ -18,7 +17,7 @@ import java.util.Map;
  */
 final class AuditEventHandler {
   static final String SESSION_UPLOAD = "session.upload";
-  static final String USER_LOGIN = "user.login";
+  static final String USER_LOGIN = FailedLoginObserver.USER_LOGIN;
 
   private final EventFilter filter;
   private final Instant startTime;
@@ -26,14 +25,6 @@ final class AuditEventHandler {
   private final FailedLoginObserver failedLogins;
   private final DeadLetterFile deadLetters;
   private final ExportMetrics metrics;
-
-  /** Receives every exported {@code user.login} event (the auto-locker). */
-  interface FailedLoginObserver {
-    /** Ignores logins (auto-lock off): their bodies then need not be decoded at all. */
-    FailedLoginObserver NONE = (event, eventTime) -> {};
-
-    void onLogin(Struct event, Instant eventTime);
-  }
 
   /** Takes a recording to export after its {@code session.upload} event. */
   interface SessionRegistry {

@@ -40,7 +40,7 @@ public final class ExportService {
   private final EventSink sink;
   private final StateStore state;
   private final DeadLetterFile deadLetters;
-  private final AuditEventHandler.FailedLoginObserver failedLogins;
+  private final FailedLoginObserver failedLogins;
   private final ExportMetrics metrics;
   private final MeterRegistry registry;
   private final Clock clock;
@@ -64,7 +64,7 @@ public final class ExportService {
       EventSink sink,
       StateStore state,
       DeadLetterFile deadLetters,
-      AuditEventHandler.FailedLoginObserver failedLogins,
+      FailedLoginObserver failedLogins,
       MeterRegistry registry,
       ExportMetrics metrics,
       Clock clock,

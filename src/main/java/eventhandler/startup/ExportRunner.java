@@ -1,4 +1,4 @@
-package eventhandler.cli;
+package eventhandler.startup;
 
 import eventhandler.config.Settings;
 
@@ -12,9 +12,9 @@ public interface ExportRunner {
    * Runs the export.
    *
    * @param settings resolved and validated settings; files existed and were readable when checked
-   * @return the process exit code: {@link ExitCodes#OK} after a clean stop (for example {@code
-   *     --exit-on-last-event} or a signal), {@link ExitCodes#FAILURE} when the export failed.
-   *     Unchecked exceptions are reported as {@code error: <message>} with exit code 1.
+   * @return the process exit code: {@code 0} after a clean stop (for example {@code
+   *     --exit-on-last-event} or a signal), {@code 1} when the export failed. Unchecked exceptions
+   *     are reported as {@code error: <message>} with exit code 1.
    */
   int run(Settings settings);
 }

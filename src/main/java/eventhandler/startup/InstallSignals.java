@@ -1,4 +1,4 @@
-package eventhandler.pipeline;
+package eventhandler.startup;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package eventhandler.pipeline;
+package eventhandler.startup;
 
 import eventhandler.config.ExportSettings;
 import eventhandler.config.FluentdSettings;
@@ -9,6 +9,13 @@ import eventhandler.config.TeleportCredentials;
 import eventhandler.ops.ExportReadiness;
 import eventhandler.ops.OpsServer;
 import eventhandler.ops.Readiness;
+import eventhandler.pipeline.AutoLocker;
+import eventhandler.pipeline.ExportMetrics;
+import eventhandler.pipeline.ExportService;
+import eventhandler.pipeline.ExportTimings;
+import eventhandler.pipeline.FailedLoginObserver;
+import eventhandler.pipeline.PipelineConfig;
+import eventhandler.pipeline.StartTimeConflictException;
 import eventhandler.retry.Backoff;
 import eventhandler.retry.RetryDelays;
 import eventhandler.sink.DeadLetterFile;
@@ -55,8 +62,8 @@ import org.slf4j.LoggerFactory;
  * <p>Exit codes: 0 after a clean stop or the last event; 2 for problems the user must fix
  * (credentials, start-time conflict, missing client certificate); 1 for other failures.
  */
-public final class ExportJob {
-  private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
+public final class Launcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
   private static final Duration CONNECT_RETRY_MAX = Duration.ofMinutes(1);
 
   private final Clock clock;
@@ -126,11 +133,11 @@ public final class ExportJob {
 
   private final Map<String, String> environment;
 
-  public ExportJob(Clock clock, PrintWriter err) {
+  public Launcher(Clock clock, PrintWriter err) {
     this(clock, err, Options.defaults());
   }
 
-  public ExportJob(Clock clock, PrintWriter err, Options options) {
+  public Launcher(Clock clock, PrintWriter err, Options options) {
     this.clock = clock;
     this.err = err;
     this.timings = options.timings();
@@ -221,7 +228,7 @@ public final class ExportJob {
       ExportMetrics metrics = new ExportMetrics(registry, clock);
       ReloadableCredentials.registerCounters(registry);
       AtomicReference<GrpcTeleportClient> lockClient = new AtomicReference<>();
-      AuditEventHandler.FailedLoginObserver failedLogins =
+      FailedLoginObserver failedLogins =
           failedLoginObserver(settings.lock(), export.dryRun(), lockClient, scheduler, registry);
       client = connect(settings, scheduler, registry);
       if (client == null) {
@@ -390,14 +397,14 @@ public final class ExportJob {
     return CredentialSource.identityFile(((TeleportCredentials.IdentityFile) credentials).path());
   }
 
-  private AuditEventHandler.FailedLoginObserver failedLoginObserver(
+  private FailedLoginObserver failedLoginObserver(
       LockSettings lock,
       boolean dryRun,
       AtomicReference<GrpcTeleportClient> client,
       ScheduledExecutorService scheduler,
       PrometheusMeterRegistry registry) {
     if (!lock.enabled() || dryRun) {
-      return AuditEventHandler.FailedLoginObserver.NONE;
+      return FailedLoginObserver.NONE;
     }
     // Made before the connection, so its series exist from the start; it writes a lock only
     // after a failed login was read, so only once connected.
@@ -408,7 +415,7 @@ public final class ExportJob {
             clock,
             scheduler,
             registry);
-    return (body, time) -> locker.onEvent(AuditEventHandler.USER_LOGIN, body, time);
+    return (body, time) -> locker.onEvent(FailedLoginObserver.USER_LOGIN, body, time);
   }
 
   static PipelineConfig pipelineConfig(Settings settings) {

@@ -1,5 +1,6 @@
 package eventhandler.cli;
 
+import eventhandler.startup.ExportRunner;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;

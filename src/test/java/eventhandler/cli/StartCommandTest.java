@@ -13,6 +13,7 @@ import eventhandler.config.Settings;
 import eventhandler.config.Source;
 import eventhandler.config.TeleportCredentials;
 import eventhandler.logging.LogDetail;
+import eventhandler.startup.ExportRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

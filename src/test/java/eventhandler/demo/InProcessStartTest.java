@@ -2,7 +2,7 @@ package eventhandler.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eventhandler.pipeline.ExportJob;
+import eventhandler.startup.Launcher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class InProcessStartTest {
   private final InProcessStart start =
       new InProcessStart(
-          "test-timer", ExportJob.Options.defaults(), new PrintWriter(new StringWriter()));
+          "test-timer", Launcher.Options.defaults(), new PrintWriter(new StringWriter()));
 
   @Test
   void beforeTheExportBeganThereIsNoJobAndNothingToStop() {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import eventhandler.demo.LocalStack;
-import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.startup.Launcher;
 import eventhandler.testing.BackgroundStart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +92,7 @@ final class E2eRun implements AutoCloseable {
 
   /** Runs {@code start} in a thread of this JVM, through the real command line. */
   BackgroundStart startInProcess(String... extra) {
-    return BackgroundStart.launch(ExportJob.Options.defaults(), arguments(extra));
+    return BackgroundStart.launch(Launcher.Options.defaults(), arguments(extra));
   }
 
   /** Runs {@code start --exit-on-last-event} in this JVM to its end; returns the exit code. */

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import eventhandler.demo.LocalStack;
-import eventhandler.pipeline.ExportJob;
 import eventhandler.pipeline.ExportTimings;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.startup.Launcher;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
 import eventhandler.teleport.TeleportClient;
@@ -87,8 +87,7 @@ final class FeatureRun implements AutoCloseable {
   BackgroundStart launch(String... flags) {
     BackgroundStart running =
         BackgroundStart.launch(
-            ExportJob.Options.defaults().withTimings(timings),
-            stack.startArguments(storage, flags));
+            Launcher.Options.defaults().withTimings(timings), stack.startArguments(storage, flags));
     launched.add(running);
     return running;
   }
@@ -101,7 +100,7 @@ final class FeatureRun implements AutoCloseable {
       String teleportAddress, Map<String, String> environment, String... flags) {
     BackgroundStart running =
         BackgroundStart.launch(
-            ExportJob.Options.defaults().withTimings(timings).withEnvironment(environment),
+            Launcher.Options.defaults().withTimings(timings).withEnvironment(environment),
             stack.startArgumentsVia(storage, teleportAddress, flags));
     launched.add(running);
     return running.await();

@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import eventhandler.cli.RootCommand;
 import eventhandler.demo.LocalStack;
-import eventhandler.pipeline.ExportJob;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.startup.Launcher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  */
 final class RunningStart implements AutoCloseable {
   private final LocalStack stack;
-  private final ExportJob job;
+  private final Launcher job;
   private final CompletableFuture<Integer> exitCode;
   private final StringWriter err = new StringWriter();
   private final HttpClient http =
@@ -50,10 +50,10 @@ final class RunningStart implements AutoCloseable {
     beforeStart.accept(stack);
     PrintWriter errWriter = new PrintWriter(err, true);
     job =
-        new ExportJob(
+        new Launcher(
             Clock.systemUTC(),
             errWriter,
-            ExportJob.Options.defaults().withReadinessThresholds(pollInterval -> thresholds));
+            Launcher.Options.defaults().withReadinessThresholds(pollInterval -> thresholds));
     List<String> flags = new ArrayList<>(List.of("--metrics-addr=127.0.0.1:0", "--timeout=1s"));
     flags.addAll(List.of(extraFlags));
     String[] arguments =
@@ -96,7 +96,7 @@ final class RunningStart implements AutoCloseable {
     return stack;
   }
 
-  ExportJob job() {
+  Launcher job() {
     return job;
   }
 

@@ -1,19 +1,20 @@
-package eventhandler.pipeline;
+package eventhandler.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventhandler.ops.ExportReadiness;
+import eventhandler.pipeline.ExportTimings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class ExportJobOptionsTest {
+class LauncherOptionsTest {
   private static final Duration POLL = Duration.ofSeconds(5);
 
   @Test
   void defaultsAreThoseOfARealStartWithAFreshRegistryPerRun() {
-    ExportJob.Options options = ExportJob.Options.defaults();
+    Launcher.Options options = Launcher.Options.defaults();
 
     assertThat(options.timings()).isEqualTo(ExportTimings.DEFAULT);
     assertThat(options.readinessThresholds().apply(POLL))
@@ -30,8 +31,8 @@ class ExportJobOptionsTest {
         new ExportReadiness.Thresholds(Duration.ofSeconds(1), Duration.ofSeconds(2), POLL);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    ExportJob.Options options =
-        ExportJob.Options.defaults()
+    Launcher.Options options =
+        Launcher.Options.defaults()
             .withTimings(fast)
             .withReadinessThresholds(poll -> strict)
             .withRegistry(registry);
@@ -39,7 +40,7 @@ class ExportJobOptionsTest {
     assertThat(options.timings()).isEqualTo(fast);
     assertThat(options.readinessThresholds().apply(POLL)).isEqualTo(strict);
     assertThat(options.registries().get()).isSameAs(registry);
-    assertThat(ExportJob.Options.defaults().withRegistry(registry).timings())
+    assertThat(Launcher.Options.defaults().withRegistry(registry).timings())
         .isEqualTo(ExportTimings.DEFAULT);
   }
 }

@@ -1,7 +1,7 @@
 package eventhandler.testing;
 
 import eventhandler.cli.RootCommand;
-import eventhandler.pipeline.ExportJob;
+import eventhandler.startup.Launcher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The real {@code start} command line running in a daemon thread of the test JVM. Its {@link
- * ExportJob} is made before the command line runs (unlike {@code eventhandler.demo.InProcessStart},
+ * Launcher} is made before the command line runs (unlike {@code eventhandler.demo.InProcessStart},
  * which makes it when the export begins), so a stop at any moment ends the run, even one a failing
  * test leaves behind.
  */
@@ -26,14 +26,14 @@ public final class BackgroundStart {
   /** What a run of {@code start} ended with. */
   public record Result(int exitCode, String out, String err) {}
 
-  private final ExportJob job;
+  private final Launcher job;
   private final StringWriter err = new StringWriter();
   private final CompletableFuture<Result> result;
 
-  private BackgroundStart(ExportJob.Options options, List<String> arguments) {
+  private BackgroundStart(Launcher.Options options, List<String> arguments) {
     StringWriter out = new StringWriter();
     PrintWriter errWriter = new PrintWriter(err, true);
-    job = new ExportJob(Clock.systemUTC(), errWriter, options);
+    job = new Launcher(Clock.systemUTC(), errWriter, options);
     result =
         CompletableFuture.supplyAsync(
             () -> {
@@ -50,7 +50,7 @@ public final class BackgroundStart {
   }
 
   /** Runs {@code start arguments...} with an export made with {@code options}. */
-  public static BackgroundStart launch(ExportJob.Options options, List<String> arguments) {
+  public static BackgroundStart launch(Launcher.Options options, List<String> arguments) {
     return new BackgroundStart(options, arguments);
   }
 
