@@ -82,6 +82,28 @@ when relative (the guide's values file uses "./storage"). The state volume is mo
 /run/teleport-event-handler/fluentd
 {{- end }}
 
+{{/*
+The Teleport address: teleport.address, or with tbot on and teleport.address empty, the address
+the bot joins (as the Go chart does).
+*/}}
+{{- define "teleport-plugin-event-handler.teleportAddress" -}}
+{{- if .Values.teleport.address }}
+{{- .Values.teleport.address }}
+{{- else if .Values.tbot.enabled }}
+{{- .Values.tbot.teleportProxyAddress | default .Values.tbot.teleportAuthAddress }}
+{{- end }}
+{{- end }}
+
+{{/* The identity file's name in the identity directory: tbot's identity output writes "identity". */}}
+{{- define "teleport-plugin-event-handler.identityFile" -}}
+{{- if .Values.tbot.enabled }}identity{{ else }}{{ .Values.teleport.identitySecretPath }}{{ end }}
+{{- end }}
+
+{{/* tbot's diagnostics port (/livez, /readyz) inside the pod. */}}
+{{- define "teleport-plugin-event-handler.tbotDiagPort" -}}
+3001
+{{- end }}
+
 {{/* A list value (or a comma-separated string) as one comma-separated string. */}}
 {{- define "teleport-plugin-event-handler.commaList" -}}
 {{- if kindIs "slice" . }}{{ join "," . }}{{ else }}{{ toString . }}{{ end }}

@@ -95,7 +95,9 @@ class HelmChartTest {
     assertThat(deployment)
         .contains("replicas: 1\n")
         .contains("type: Recreate")
-        .contains("--teleport-refresh-enabled={{ .Values.teleport.refreshEnabled }}")
+        .contains(
+            "--teleport-refresh-enabled={{ or .Values.teleport.refreshEnabled .Values.tbot.enabled"
+                + " }}")
         .contains("path: /healthz")
         .contains("path: /readyz")
         .contains("mountPath: {{ include \"teleport-plugin-event-handler.storageDir\" . }}");
