@@ -231,6 +231,35 @@ class HelmRenderTest {
   }
 
   @Test
+  void aPrivateCaBundleIsMountedAndNamedBySslCertFile() throws Exception {
+    Path configured = configureValues();
+    Path values =
+        Files.writeString(
+            dir.resolve("ca-values.yaml"),
+            Files.readString(configured)
+                + "\ntls:\n  existingCASecretName: corp-ca\n  existingCASecretKeyName: bundle.pem\n",
+            StandardCharsets.UTF_8);
+    JsonNode pod =
+        object(render(values), "Deployment", "t-teleport-plugin-event-handler")
+            .at("/spec/template/spec");
+    JsonNode handler = named(pod.path("containers"), "event-handler");
+    assertThat(named(handler.path("env"), "SSL_CERT_FILE").path("value").asText())
+        .isEqualTo("/etc/teleport-tls-ca/bundle.pem");
+    JsonNode mount = named(handler.path("volumeMounts"), "teleport-tls-ca");
+    assertThat(mount.path("mountPath").asText()).isEqualTo("/etc/teleport-tls-ca");
+    assertThat(mount.path("readOnly").asBoolean()).isTrue();
+    assertThat(named(pod.path("volumes"), "teleport-tls-ca").at("/secret/secretName").asText())
+        .isEqualTo("corp-ca");
+
+    JsonNode without =
+        named(
+            object(render(configured), "Deployment", "t-teleport-plugin-event-handler")
+                .at("/spec/template/spec/containers"),
+            "event-handler");
+    assertThat(without.path("env").findValuesAsText("name")).doesNotContain("SSL_CERT_FILE");
+  }
+
+  @Test
   void withTbotAMachineIdSidecarWritesTheIdentityTheHandlerReloads() throws Exception {
     List<JsonNode> objects = render(tbotValues());
 
