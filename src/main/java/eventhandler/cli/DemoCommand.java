@@ -1,6 +1,9 @@
 package eventhandler.cli;
 
 import eventhandler.config.GoDuration;
+import eventhandler.demo.DemoFollow;
+import eventhandler.demo.DemoProgress;
+import eventhandler.demo.DemoTally;
 import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
 import eventhandler.files.FileErrors;

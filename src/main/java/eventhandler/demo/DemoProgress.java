@@ -1,7 +1,5 @@
-package eventhandler.cli;
+package eventhandler.demo;
 
-import eventhandler.demo.InProcessStart;
-import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.startup.Launcher;
 import java.io.PrintWriter;
@@ -13,7 +11,7 @@ import java.time.temporal.ChronoUnit;
  * The progress line {@code demo} prints while {@code start} runs: what the receiver got so far, the
  * rate since the last line, and how far in the cluster's history the export is.
  */
-final class DemoProgress {
+public final class DemoProgress {
   private final LocalStack stack;
   private final InProcessStart start;
   private final PrintWriter out;
@@ -25,7 +23,7 @@ final class DemoProgress {
    * @param start the running {@code start}
    * @param started {@link System#nanoTime()} when the demo's export began
    */
-  DemoProgress(LocalStack stack, InProcessStart start, long started, PrintWriter out) {
+  public DemoProgress(LocalStack stack, InProcessStart start, long started, PrintWriter out) {
     this.stack = stack;
     this.start = start;
     this.out = out;
@@ -33,7 +31,7 @@ final class DemoProgress {
     this.lastNanos = started;
   }
 
-  synchronized void print() {
+  public synchronized void print() {
     long now = System.nanoTime();
     long audit = stack.receiver().received(LocalStack.auditTag());
     long total = stack.receiver().totalRecords();

@@ -1,7 +1,5 @@
-package eventhandler.cli;
+package eventhandler.demo;
 
-import eventhandler.demo.InProcessStart;
-import eventhandler.demo.LocalStack;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -12,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * delivered the export follows them for the given time, then the cluster stops producing, the last
  * events are awaited (a minute at most), and {@code start} is stopped as with SIGTERM.
  */
-final class DemoFollow implements Runnable {
+public final class DemoFollow implements Runnable {
   private static final int EVENTS_PER_SECOND = 50;
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(1);
 
@@ -30,13 +28,13 @@ final class DemoFollow implements Runnable {
   private Phase phase = Phase.BACKLOG;
   private long phaseStarted;
 
-  DemoFollow(LocalStack stack, InProcessStart start, Duration follow) {
+  public DemoFollow(LocalStack stack, InProcessStart start, Duration follow) {
     this.stack = stack;
     this.start = start;
     this.follow = follow;
   }
 
-  void start(ScheduledExecutorService timer) {
+  public void start(ScheduledExecutorService timer) {
     producer =
         timer.scheduleAtFixedRate(
             () -> stack.cluster().appendLiveEvents(EVENTS_PER_SECOND), 1, 1, TimeUnit.SECONDS);

@@ -1,6 +1,5 @@
-package eventhandler.cli;
+package eventhandler.demo;
 
-import eventhandler.demo.LocalStack;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
 
@@ -8,10 +7,10 @@ import eventhandler.sim.SimulatedCluster;
  * What the receiver got against what the simulated cluster holds (session {@code print} events are
  * skipped by default, so they are not expected).
  */
-record DemoTally(
+public record DemoTally(
     long audit, long expectedAudit, long sessionEvents, long expectedSessionEvents, int sessions) {
 
-  static DemoTally of(LocalStack stack) {
+  public static DemoTally of(LocalStack stack) {
     SimulatedCluster cluster = stack.cluster();
     FluentdReceiver receiver = stack.receiver();
     long expectedAudit = cluster.auditEventCount();
@@ -30,7 +29,7 @@ record DemoTally(
         audit, expectedAudit, sessionEvents, expectedSessionEvents, sessionIds.size());
   }
 
-  boolean complete() {
+  public boolean complete() {
     return audit >= expectedAudit && sessionEvents >= expectedSessionEvents;
   }
 }
