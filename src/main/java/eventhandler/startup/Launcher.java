@@ -1,5 +1,6 @@
 package eventhandler.startup;
 
+import eventhandler.autolock.AutoLocker;
 import eventhandler.config.ExportSettings;
 import eventhandler.config.FluentdSettings;
 import eventhandler.config.HostPort;
@@ -9,7 +10,6 @@ import eventhandler.config.TeleportCredentials;
 import eventhandler.ops.ExportReadiness;
 import eventhandler.ops.OpsServer;
 import eventhandler.ops.Readiness;
-import eventhandler.pipeline.AutoLocker;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.pipeline.ExportService;
 import eventhandler.pipeline.ExportTimings;

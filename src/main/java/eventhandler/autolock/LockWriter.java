@@ -1,4 +1,4 @@
-package eventhandler.pipeline;
+package eventhandler.autolock;
 
 import eventhandler.teleport.proto.types.LockV2;
 

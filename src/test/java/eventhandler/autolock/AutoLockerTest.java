@@ -1,4 +1,4 @@
-package eventhandler.pipeline;
+package eventhandler.autolock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 class AutoLockerTest {
   private static final Instant T0 = Instant.parse("2024-10-16T10:00:00Z");
-  private static final AutoLocker.RetryPolicy FAST_RETRIES =
-      new AutoLocker.RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20));
+  private static final RetryPolicy FAST_RETRIES =
+      new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20));
 
   private final TestClock clock = new TestClock(T0);
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
@@ -306,7 +306,7 @@ class AutoLockerTest {
         locker,
         "latecomer",
         "",
-        T0.plus(AutoLocker.OUT_OF_ORDER_TOLERANCE).plus(Duration.ofMinutes(1)));
+        T0.plus(FailureCount.OUT_OF_ORDER_TOLERANCE).plus(Duration.ofMinutes(1)));
 
     assertThat(locker.trackedUsers()).isEqualTo(1);
     assertThat(registry.get("eventhandler.autolock.tracked.users").gauge().value()).isEqualTo(1);
