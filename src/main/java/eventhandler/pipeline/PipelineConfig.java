@@ -26,10 +26,6 @@ public record PipelineConfig(
     int concurrency,
     boolean exitOnLastEvent,
     boolean dryRun,
-    boolean lockEnabled,
-    int lockFailedAttempts,
-    Duration lockPeriod,
-    Duration lockFor,
     int fluentdBatchSize,
     int fluentdBatchBytes,
     int fluentdMaxConnections) {

@@ -421,7 +421,6 @@ public final class Launcher {
   static PipelineConfig pipelineConfig(Settings settings) {
     ExportSettings export = settings.export();
     FluentdSettings fluentd = settings.fluentd();
-    LockSettings lock = settings.lock();
     return new PipelineConfig(
         fluentd.url(),
         fluentd.sessionUrl(),
@@ -435,10 +434,6 @@ public final class Launcher {
         export.concurrency(),
         export.exitOnLastEvent(),
         export.dryRun(),
-        lock.enabled(),
-        lock.failedAttemptsCount(),
-        lock.period(),
-        lock.lockFor(),
         fluentd.batchSize(),
         fluentd.batchBytes(),
         fluentd.maxConnections());
