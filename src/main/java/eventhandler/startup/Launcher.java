@@ -29,6 +29,7 @@ import eventhandler.teleport.GrpcTeleportClient;
 import eventhandler.teleport.ReloadableCredentials;
 import eventhandler.teleport.TeleportConnector;
 import eventhandler.teleport.TeleportException;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -179,6 +180,7 @@ public final class Launcher {
               + " (configure writes client.crt and client.key)");
     }
     GrpcTeleportClient client = null;
+    ReloadableCredentials credentials = null;
     EventSink sink = null;
     DeadLetterFile deadLetters = null;
     OpsServer ops = null;
@@ -226,11 +228,20 @@ public final class Launcher {
       // Every series of the export exists from here on, at zero, while Teleport is still being
       // reached: dashboards and absent() alerts see no gap at a restart.
       ExportMetrics metrics = new ExportMetrics(registry, clock);
-      ReloadableCredentials.registerCounters(registry);
+      // Loaded once (preflight has read them), so their gauge and counters exist from here on.
+      credentials =
+          new ReloadableCredentials(
+              credentialSource(settings.teleport().credentials()), clock, registry);
       AtomicReference<GrpcTeleportClient> lockClient = new AtomicReference<>();
+      Gauge.builder(
+              "eventhandler.teleport.streams.open",
+              lockClient,
+              held -> held.get() == null ? 0 : held.get().openStreamCount())
+          .description("Server streams from Teleport currently open")
+          .register(registry);
       FailedLoginObserver failedLogins =
           failedLoginObserver(settings.lock(), export.dryRun(), lockClient, scheduler, registry);
-      client = connect(settings, scheduler, registry);
+      client = connect(settings, credentials, scheduler, registry);
       if (client == null) {
         return 0; // stopped while waiting for Teleport
       }
@@ -295,7 +306,9 @@ public final class Launcher {
         sink.close();
       }
       if (client != null) {
-        client.close();
+        client.close(); // closes the credentials too
+      } else if (credentials != null) {
+        credentials.close();
       }
       closeQuietly(deadLetters);
       scheduler.shutdownNow();
@@ -354,13 +367,16 @@ public final class Launcher {
    * retried with backoff for as long as it takes, so a Teleport outage at start loses nothing.
    */
   private GrpcTeleportClient connect(
-      Settings settings, ScheduledExecutorService scheduler, PrometheusMeterRegistry registry)
+      Settings settings,
+      ReloadableCredentials credentials,
+      ScheduledExecutorService scheduler,
+      PrometheusMeterRegistry registry)
       throws InterruptedException {
     TeleportConnector connector = new TeleportConnector(clock, scheduler, registry, environment);
     var teleport = settings.teleport();
-    CredentialSource credentials = credentialSource(teleport.credentials());
     eventhandler.teleport.TeleportSettings connectSettings =
-        eventhandler.teleport.TeleportSettings.of(teleport.address().toString(), credentials)
+        eventhandler.teleport.TeleportSettings.of(
+                teleport.address().toString(), credentials.source())
             .withRefresh(teleport.refreshEnabled(), teleport.refreshInterval())
             .withDialTimeout(teleport.dialTimeout())
             .withMaxInboundMessageSize(teleport.maxMessageBytes(), "--teleport-max-message-size");
@@ -370,7 +386,7 @@ public final class Launcher {
     while (stopRequested.getCount() > 0) {
       try {
         // The connector logs which cluster it reached and how.
-        return connector.connect(connectSettings);
+        return connector.connect(connectSettings, credentials);
       } catch (TeleportException e) {
         if (e.kind() != TeleportException.Kind.CONNECTION) {
           throw e;

@@ -90,9 +90,6 @@ public final class GrpcTeleportClient implements TeleportClient {
     this.callTimeout = callTimeout;
     this.clock = clock;
     this.registry = registry;
-    Gauge.builder("eventhandler.teleport.streams.open", openStreams, Set::size)
-        .description("Server streams from Teleport currently open")
-        .register(registry);
     registerWay(way);
   }
 
@@ -151,7 +148,7 @@ public final class GrpcTeleportClient implements TeleportClient {
     return credentials.reload();
   }
 
-  /** Server streams currently open (for tests and diagnostics). */
+  /** Server streams currently open (the {@code eventhandler_teleport_streams_open} gauge). */
   public int openStreamCount() {
     return openStreams.size();
   }

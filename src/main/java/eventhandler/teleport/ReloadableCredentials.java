@@ -73,17 +73,6 @@ public final class ReloadableCredentials implements AutoCloseable {
         .register(registry);
   }
 
-  /**
-   * Registers the reload counters at zero. {@code start} calls it before the first connection, so
-   * that the series exist before there are credentials in use; the instance made on connecting then
-   * counts on the same counters.
-   */
-  public static void registerCounters(MeterRegistry registry) {
-    for (String result : new String[] {"changed", "unchanged", "failed"}) {
-      reloads(registry, result);
-    }
-  }
-
   private static Counter reloads(MeterRegistry registry, String result) {
     return Counter.builder("eventhandler.teleport.credentials.reloads")
         .description("Reloads of the Teleport identity, by result")

@@ -56,38 +56,45 @@ public final class TeleportConnector {
    * most telling attempt (usually CONNECTION) with every attempt's reason in the message.
    */
   public GrpcTeleportClient connect(TeleportSettings settings) {
-    TeleportAddress address = TeleportAddress.parse(settings.address(), WayChooser.ADDRESS_SETTING);
     ReloadableCredentials credentials =
         new ReloadableCredentials(settings.credentials(), clock, registry);
     try {
-      StatusTranslator translator =
-          new StatusTranslator(settings.maxInboundMessageSize(), settings.maxMessageSizeSetting());
-      WayChooser.Connected connected =
-          new WayChooser(settings, address, credentials, environment, translator).choose();
-      LOG.info(
-          "connected to Teleport cluster {} (Teleport {}) at {}, {}",
-          connected.pong().getClusterName(),
-          connected.pong().getServerVersion(),
-          address,
-          connected.way().description());
-      GrpcTeleportClient client =
-          new GrpcTeleportClient(
-              connected,
-              () ->
-                  new WayChooser(settings, address, credentials, environment, translator).choose(),
-              address,
-              credentials,
-              translator,
-              settings.callTimeout(),
-              clock,
-              registry);
-      if (settings.refreshEnabled()) {
-        credentials.startRefreshing(scheduler, settings.refreshInterval());
-      }
-      return client;
+      return connect(settings, credentials);
     } catch (RuntimeException e) {
       credentials.close();
       throw e;
     }
+  }
+
+  /**
+   * The same with credentials the caller loaded (and still owns when this fails), so that their
+   * metrics exist before the first connection and stay the same instance across attempts.
+   */
+  public GrpcTeleportClient connect(TeleportSettings settings, ReloadableCredentials credentials) {
+    TeleportAddress address = TeleportAddress.parse(settings.address(), WayChooser.ADDRESS_SETTING);
+    StatusTranslator translator =
+        new StatusTranslator(settings.maxInboundMessageSize(), settings.maxMessageSizeSetting());
+    WayChooser.Connected connected =
+        new WayChooser(settings, address, credentials, environment, translator).choose();
+    LOG.info(
+        "connected to Teleport cluster {} (Teleport {}) at {}, {}",
+        connected.pong().getClusterName(),
+        connected.pong().getServerVersion(),
+        address,
+        connected.way().description());
+    GrpcTeleportClient client =
+        new GrpcTeleportClient(
+            connected,
+            () -> new WayChooser(settings, address, credentials, environment, translator).choose(),
+            address,
+            credentials,
+            translator,
+            settings.callTimeout(),
+            clock,
+            registry);
+    if (settings.refreshEnabled()) {
+      credentials.startRefreshing(scheduler, settings.refreshInterval());
+    }
+    return client;
   }
 }

@@ -220,10 +220,8 @@ class OpsEndpointsTest {
    */
   private static final Set<String> AFTER_CONNECTING =
       Set.of(
-          "eventhandler_teleport_streams_open",
           // labelled with the way found, so there is none before a connection
           "eventhandler_teleport_connection_way",
-          "eventhandler_teleport_certificate_expiry_seconds",
           "eventhandler_fluentd_retries_total");
 
   @Test
