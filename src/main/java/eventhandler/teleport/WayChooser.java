@@ -70,6 +70,7 @@ final class WayChooser {
       Collections.synchronizedList(new ArrayList<>());
   private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
   private final CompletableFuture<Attempt> winner = new CompletableFuture<>();
+  private CompletableFuture<Void> directLane = CompletableFuture.completedFuture(null);
 
   WayChooser(
       TeleportSettings settings,
@@ -104,7 +105,8 @@ final class WayChooser {
               new Way(ConnectionMode.DIRECT, new Front(path, Upgrade.NONE, null)),
               "",
               VersionHeader.choose(Optional.empty()));
-      lanes.add(settle(direct));
+      directLane = settle(direct);
+      lanes.add(directLane);
     }
     if (settings.modes().contains(ConnectionMode.PROXY)) {
       lanes.add(CompletableFuture.runAsync(() -> proxyLane(path), WayChooser::daemon));
@@ -159,6 +161,14 @@ final class WayChooser {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
+    }
+    if (info.isEmpty()) {
+      // Not a Proxy's web port, or one this program cannot verify. An Auth Service also answers
+      // the Proxy route (it selects h2), so let the direct way speak first: no misnamed way.
+      directLane.join();
+      if (winner.isDone()) {
+        return;
+      }
     }
     Optional<String> clusterName = credentials.current().clusterName();
     if (clusterName.isEmpty()) {

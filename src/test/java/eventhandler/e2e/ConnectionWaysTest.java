@@ -348,6 +348,21 @@ class ConnectionWaysTest {
   }
 
   @Test
+  void anAuthServiceAddressIsAlwaysNamedDirect() throws Exception {
+    // An Auth Service also answers the Proxy route's ALPN (it selects h2); the direct way must win
+    // every time, so the log never says "through the Proxy Service" for it.
+    try (SimulatedCluster cluster = cluster().build().start()) {
+      for (int i = 0; i < 12; i++) {
+        try (GrpcTeleportClient client = connect(cluster, cluster.authAddress(), Map.of())) {
+          assertThat(client.way().description())
+              .as("attempt %d", i)
+              .isEqualTo("direct to the Auth Service");
+        }
+      }
+    }
+  }
+
+  @Test
   void anAuthServiceRefusingOldClientsAcceptsTheVersionSent() throws Exception {
     try (SimulatedCluster cluster =
         cluster().serverVersion("19.2.1").rejectOldClients(true).build().start()) {

@@ -221,8 +221,7 @@ class OpsEndpointsTest {
   private static final Set<String> AFTER_CONNECTING =
       Set.of(
           // labelled with the way found, so there is none before a connection
-          "eventhandler_teleport_connection_way",
-          "eventhandler_fluentd_retries_total");
+          "eventhandler_teleport_connection_way", "eventhandler_fluentd_retries_total");
 
   @Test
   void aMetricsAddressInUseIsAClearErrorBeforeAnythingIsExported(@TempDir Path dir)
