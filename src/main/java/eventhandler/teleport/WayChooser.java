@@ -162,6 +162,18 @@ final class WayChooser {
       Thread.currentThread().interrupt();
       return;
     }
+    if (info.isPresent() && !info.get().tlsRoutingEnabled()) {
+      // Shown only if nothing connects: the web port may still route to Auth, so it is tried.
+      failures.add(
+          new AttemptReasons.Failure(
+              "the Proxy Service",
+              "reports TLS routing off (separate listener ports); there the Go plugin reaches Auth"
+                  + " through the SSH reverse tunnel"
+                  + info.get().tunnelAddress().map(a -> " at " + a).orElse("")
+                  + ", which this program does not do yet: give the Auth Service's address (port"
+                  + " 3025) instead",
+              null));
+    }
     if (info.isEmpty()) {
       // Not a Proxy's web port, or one this program cannot verify. An Auth Service also answers
       // the Proxy route (it selects h2), so let the direct way speak first: no misnamed way.

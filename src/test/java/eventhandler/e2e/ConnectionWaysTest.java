@@ -348,6 +348,28 @@ class ConnectionWaysTest {
   }
 
   @Test
+  void aProxyWithoutTlsRoutingIsNamedWhenNothingConnects() throws Exception {
+    try (SimulatedCluster cluster = cluster().tlsRouting(false).build().start()) {
+      Path foreign = dir.resolve("foreign-identity");
+      cluster.writeIdentity(
+          foreign, eventhandler.sim.IdentityOptions.defaults().signedByForeignCa());
+      Map<String, String> env = Map.of("SSL_CERT_FILE", webCaFile(cluster).toString());
+      String address = "localhost:" + cluster.proxySocketAddress().getPort();
+      assertThatThrownBy(
+              () ->
+                  new TeleportConnector(
+                          Clock.systemUTC(), scheduler, new SimpleMeterRegistry(), env)
+                      .connect(
+                          TeleportSettings.of(address, CredentialSource.identityFile(foreign))
+                              .withDialTimeout(Duration.ofSeconds(5))))
+          .isInstanceOf(TeleportException.class)
+          .hasMessageContaining("the Proxy Service: reports TLS routing off")
+          .hasMessageContaining("SSH reverse tunnel at 127.0.0.1:3024")
+          .hasMessageContaining("give the Auth Service's address");
+    }
+  }
+
+  @Test
   void anAuthServiceAddressIsAlwaysNamedDirect() throws Exception {
     // An Auth Service also answers the Proxy route's ALPN (it selects h2); the direct way must win
     // every time, so the log never says "through the Proxy Service" for it.
