@@ -8,16 +8,18 @@ import java.util.Set;
  * path the types are also sent to Teleport; applying them here as well makes bulk export honour
  * them too (the Go plugin forgot them there).
  */
-record EventFilter(Set<String> types, Set<String> skipEventTypes, Set<String> skipSessionTypes) {
-  static EventFilter of(List<String> types, List<String> skipEvents, List<String> skipSession) {
+public record EventFilter(
+    Set<String> types, Set<String> skipEventTypes, Set<String> skipSessionTypes) {
+  public static EventFilter of(
+      List<String> types, List<String> skipEvents, List<String> skipSession) {
     return new EventFilter(Set.copyOf(types), Set.copyOf(skipEvents), Set.copyOf(skipSession));
   }
 
-  boolean exportsAuditEvent(String type) {
+  public boolean exportsAuditEvent(String type) {
     return (types.isEmpty() || types.contains(type)) && !skipEventTypes.contains(type);
   }
 
-  boolean exportsSessionEvent(String type) {
+  public boolean exportsSessionEvent(String type) {
     return !skipSessionTypes.contains(type);
   }
 }

@@ -1,5 +1,7 @@
 package eventhandler.pipeline;
 
+import eventhandler.pipeline.delivery.DeliveredBatch;
+import eventhandler.pipeline.delivery.InFlightBatches;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * readiness check read. Kinds are {@code audit} and {@code session}.
  */
 public final class ExportMetrics {
+  /** Counted by the audit sources' stall check; registered here so it exists from the start. */
+  public static final String STALL_SUSPECTED = "eventhandler.stall.suspected";
+
   private final Clock clock;
   private final AtomicLong auditExported = new AtomicLong();
   private final AtomicLong sessionEventsExported = new AtomicLong();
@@ -51,7 +56,7 @@ public final class ExportMetrics {
         .register(registry);
     // StallCheck counts on the same counter (Micrometer hands it the one registered here); the
     // search export that makes a StallCheck only exists once connected.
-    Counter.builder(StallCheck.SUSPECTED)
+    Counter.builder(STALL_SUSPECTED)
         .description("times Teleport had newer events while paging found nothing new")
         .register(registry);
     exportedCounter(registry, "audit", auditExported);
@@ -132,7 +137,7 @@ public final class ExportMetrics {
     return instant == null ? Double.NaN : instant.toEpochMilli() / 1000.0;
   }
 
-  void auditDelivered(DeliveredBatch batch) {
+  public void auditDelivered(DeliveredBatch batch) {
     auditExported.addAndGet(batch.report().delivered());
     auditFailed.addAndGet(batch.report().deadLettered());
     auditBatches.record(batch.took());
@@ -142,7 +147,7 @@ public final class ExportMetrics {
     lastDelivery.set(clock.instant());
   }
 
-  void sessionDelivered(DeliveredBatch batch) {
+  public void sessionDelivered(DeliveredBatch batch) {
     sessionEventsExported.addAndGet(batch.report().delivered());
     sessionFailed.addAndGet(batch.report().deadLettered());
     sessionBatches.record(batch.took());
@@ -153,46 +158,46 @@ public final class ExportMetrics {
     return old == null || candidate.isAfter(old) ? candidate : old;
   }
 
-  void recordAuditFailed(int count) {
+  public void recordAuditFailed(int count) {
     auditFailed.addAndGet(count);
   }
 
-  void recordSessionEventFailed(int count) {
+  public void recordSessionEventFailed(int count) {
     sessionFailed.addAndGet(count);
   }
 
-  void recordAuditSkipped() {
+  public void recordAuditSkipped() {
     auditSkipped.incrementAndGet();
   }
 
-  void recordSessionEventSkipped() {
+  public void recordSessionEventSkipped() {
     sessionEventsSkipped.incrementAndGet();
   }
 
-  void sessionStarted() {
+  public void sessionStarted() {
     sessionsStarted.incrementAndGet();
   }
 
-  void sessionFinished() {
+  public void sessionFinished() {
     sessionsFinished.incrementAndGet();
   }
 
-  void sessionMissing() {
+  public void sessionMissing() {
     sessionsMissing.incrementAndGet();
   }
 
   /** Batches handed to the sink and not settled yet. */
-  InFlightBatches inFlight() {
+  public InFlightBatches inFlight() {
     return inFlight;
   }
 
-  void pollSucceeded() {
+  public void pollSucceeded() {
     lastPoll.set(clock.instant());
     readRecovery.succeeded();
   }
 
   /** Set by the audit export: true when the last read found nothing newer to export. */
-  void caughtUp(boolean value) {
+  public void caughtUp(boolean value) {
     caughtUp = value;
   }
 
@@ -200,7 +205,7 @@ public final class ExportMetrics {
     return caughtUp;
   }
 
-  void pollFailed() {
+  public void pollFailed() {
     pollErrors.increment();
     lastPollFailure.set(clock.instant());
     readRecovery.failed();
@@ -210,7 +215,7 @@ public final class ExportMetrics {
    * Called with the time of each audit event read from Teleport, whatever its fate: an event read
    * is a successful read (bulk export streams chunks for minutes between polls).
    */
-  void auditEventRead(Instant eventTime) {
+  public void auditEventRead(Instant eventTime) {
     newestRead.accumulateAndGet(eventTime, ExportMetrics::later);
     lastPoll.set(clock.instant());
     readRecovery.succeeded();

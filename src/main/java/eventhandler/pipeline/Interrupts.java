@@ -5,10 +5,10 @@ package eventhandler.pipeline;
  * leaves the thread's interrupt set. Retry loops call this first so a stop ends them at once
  * instead of being logged as a Teleport failure and retried.
  */
-final class Interrupts {
+public final class Interrupts {
   private Interrupts() {}
 
-  static void throwIfInterrupted() throws InterruptedException {
+  public static void throwIfInterrupted() throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException("stopping");
     }

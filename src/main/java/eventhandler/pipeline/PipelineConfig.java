@@ -31,7 +31,7 @@ public record PipelineConfig(
     int fluentdMaxConnections) {
 
   /** The URL a session's events go to: {@code <session-url>.<sid>.log}, as the Go plugin. */
-  URI sessionUrl(String sessionId) {
+  public URI sessionUrl(String sessionId) {
     return URI.create(fluentdSessionUrl + "." + sessionId + ".log");
   }
 }

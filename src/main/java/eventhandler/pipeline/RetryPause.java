@@ -9,14 +9,14 @@ import java.util.concurrent.TimeUnit;
  * failed, how it goes on and when, then the sleep. Every loop words it the same way so the log
  * reads alike whichever export failed.
  */
-final class RetryPause {
+public final class RetryPause {
   private RetryPause() {}
 
   /**
    * Warns {@code "<failedAndNext> in <n> ms: <cause>"} under {@code key}, then sleeps {@code
    * delay}.
    */
-  static void warnAndSleep(
+  public static void warnAndSleep(
       WarningThrottle errors, String key, String failedAndNext, Duration delay, Exception cause)
       throws InterruptedException {
     errors.warn(key, failedAndNext + " in " + delay.toMillis() + " ms: " + cause.getMessage());

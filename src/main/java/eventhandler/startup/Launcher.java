@@ -11,7 +11,6 @@ import eventhandler.ops.ExportReadiness;
 import eventhandler.ops.OpsServer;
 import eventhandler.ops.Readiness;
 import eventhandler.pipeline.ExportMetrics;
-import eventhandler.pipeline.ExportService;
 import eventhandler.pipeline.ExportTimings;
 import eventhandler.pipeline.FailedLoginObserver;
 import eventhandler.pipeline.PipelineConfig;

@@ -70,7 +70,7 @@ class FeatureGoStateTest {
       write(state.resolve("id"), lastExported.getId());
       Sessions sessions = writeSessionState(run, state, resumeAfter);
 
-      CapturedLogs stallLogs = CapturedLogs.of("eventhandler.pipeline.StallCheck");
+      CapturedLogs stallLogs = CapturedLogs.of("eventhandler.pipeline.audit.StallCheck");
       // Slow deliveries: reading runs ahead of delivery and catches up first.
       run.receiver().latency(Duration.ofMillis(50));
       BackgroundStart running =

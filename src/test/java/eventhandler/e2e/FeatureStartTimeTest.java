@@ -42,7 +42,7 @@ class FeatureStartTimeTest {
       String startFlag = "--start-time=" + start;
 
       BackgroundStart.Result first;
-      try (CapturedLogs log = CapturedLogs.of("eventhandler.pipeline.ExportService")) {
+      try (CapturedLogs log = CapturedLogs.of("eventhandler.startup.ExportService")) {
         first = run.run("--exit-on-last-event=true", startFlag);
         assertThat(log.messagesAt(Level.INFO))
             .contains(
@@ -89,7 +89,7 @@ class FeatureStartTimeTest {
       // The same start time resumes where the first run stopped: nothing is sent again.
       cluster.appendLiveEvents(5);
       BackgroundStart.Result same;
-      try (CapturedLogs log = CapturedLogs.of("eventhandler.pipeline.ExportService")) {
+      try (CapturedLogs log = CapturedLogs.of("eventhandler.startup.ExportService")) {
         same = run.run("--exit-on-last-event=true", startFlag);
         // A restart names the point it resumes from, not the first run's start time.
         assertThat(log.messagesAt(Level.INFO))

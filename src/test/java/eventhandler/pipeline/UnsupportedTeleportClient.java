@@ -12,7 +12,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 /** A Teleport client for unit tests: override the calls a test needs; the rest fail loudly. */
-class UnsupportedTeleportClient implements TeleportClient {
+public class UnsupportedTeleportClient implements TeleportClient {
   @Override
   public EventPage searchEvents(
       Instant from, Instant to, List<String> types, int limit, String startKey) {

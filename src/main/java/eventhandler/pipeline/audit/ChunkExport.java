@@ -1,0 +1,117 @@
+package eventhandler.pipeline.audit;
+
+import eventhandler.logging.WarningThrottle;
+import eventhandler.pipeline.ExportMetrics;
+import eventhandler.pipeline.Interrupts;
+import eventhandler.pipeline.RetryPause;
+import eventhandler.pipeline.delivery.Checkpointer;
+import eventhandler.pipeline.delivery.DeliveryLane;
+import eventhandler.retry.Backoff;
+import eventhandler.retry.RetryDelays;
+import eventhandler.state.StateStore;
+import eventhandler.teleport.EventStream;
+import eventhandler.teleport.ExportedEvent;
+import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * Exports one chunk of one day with {@code ExportUnstructuredEvents}, resuming from the chunk's
+ * saved cursor, and marks the chunk completed once every event of it is delivered. A broken stream
+ * is resumed from the last delivered cursor, after a backoff, for as long as it takes.
+ */
+final class ChunkExport implements Checkpointer.Checkpointable {
+  private final TeleportClient client;
+  private final AuditEventHandler handler;
+  private final StateStore state;
+  private final LocalDate date;
+  private final String chunk;
+  private final DeliveryLane<ChunkPosition> lane;
+  private final Backoff backoff;
+  private final WarningThrottle errors;
+  private final Checkpointer checkpointer;
+  private final ExportMetrics metrics;
+  private ChunkPosition saved;
+
+  ChunkExport(
+      TeleportClient client,
+      AuditEventHandler handler,
+      StateStore state,
+      LocalDate date,
+      String chunk,
+      DeliveryLane<ChunkPosition> lane,
+      Backoff backoff,
+      WarningThrottle errors,
+      Checkpointer checkpointer,
+      ExportMetrics metrics) {
+    this.client = client;
+    this.handler = handler;
+    this.state = state;
+    this.date = date;
+    this.chunk = chunk;
+    this.lane = lane;
+    this.backoff = backoff;
+    this.errors = errors;
+    this.checkpointer = checkpointer;
+    this.metrics = metrics;
+    this.saved = lane.committed();
+  }
+
+  /** Exports the chunk to its end; returns only when it is completed (or on interrupt). */
+  void run() throws InterruptedException, IOException {
+    checkpointer.add(this);
+    // Interrupted (a stop), the chunk stays with the checkpointer: its batches in flight settle
+    // during the shutdown, and the final checkpoint, written after that, must include them.
+    try {
+      export(backoff.delays());
+    } catch (InterruptedException e) {
+      lane.flushOnStop();
+      throw e;
+    }
+    checkpointer.remove(this);
+    state.markChunkCompleted(date, chunk);
+  }
+
+  private void export(RetryDelays delays) throws InterruptedException {
+    while (true) {
+      String cursor = lane.committed().cursor();
+      boolean progressed = false;
+      try (EventStream<ExportedEvent> stream = client.exportChunkEvents(date, chunk, cursor)) {
+        while (stream.hasNext()) {
+          ExportedEvent item = stream.next();
+          progressed = true;
+          handler.handle(item.event(), new ChunkPosition(item.cursor()), lane);
+        }
+      } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
+        // Deliver what was read, then resume after the last delivered item.
+        lane.drain(Duration.ofDays(1));
+        if (progressed) {
+          delays.reset(); // a stream that worked for a while is not a failing one
+        }
+        metrics.pollFailed();
+        RetryPause.warnAndSleep(
+            errors,
+            "export-chunk",
+            "exporting chunk " + chunk + " of " + date + " failed, resuming",
+            delays.next(),
+            e);
+        continue;
+      }
+      lane.drainUntilDelivered();
+      return;
+    }
+  }
+
+  @Override
+  public synchronized void checkpoint() throws IOException {
+    ChunkPosition committed = lane.committed();
+    if (!Objects.equals(committed, saved) && !committed.cursor().isEmpty()) {
+      state.setChunkCursor(date, chunk, committed.cursor());
+      saved = committed;
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package eventhandler.pipeline.audit;
+
+import eventhandler.logging.Counted;
+import eventhandler.logging.WarningThrottle;
+import eventhandler.pipeline.ExportMetrics;
+import eventhandler.pipeline.Interrupts;
+import eventhandler.pipeline.RetryPause;
+import eventhandler.pipeline.delivery.Checkpointer;
+import eventhandler.pipeline.delivery.DeliveryLane;
+import eventhandler.retry.RetryDelays;
+import eventhandler.state.LegacyCursor;
+import eventhandler.state.StateStore;
+import eventhandler.teleport.TeleportException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Audit export through search paging. A fetcher thread reads pages ahead into a small queue while
+ * the caller's thread hands the events of the current page to delivery; the delivered position
+ * ({@code window_time}, {@code cursor}, {@code id}) is checkpointed in the Go plugin's format.
+ */
+public final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchExport.class);
+  private static final int PAGES_AHEAD = 4;
+
+  private final SearchPager pager;
+  private final AuditEventHandler handler;
+  private final DeliveryLane<SearchPosition> lane;
+  private final StateStore state;
+  private final ExportMetrics metrics;
+  private final Duration pollInterval;
+  private final boolean exitOnLastEvent;
+  private final RetryDelays retryDelays;
+  private final WarningThrottle errors;
+  private final StallCheck stallCheck;
+  private final BlockingQueue<SearchPager.Page> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
+  private SearchPosition saved;
+
+  public SearchExport(
+      SearchPager pager,
+      AuditEventHandler handler,
+      DeliveryLane<SearchPosition> lane,
+      StateStore state,
+      ExportMetrics metrics,
+      Clock clock,
+      Duration pollInterval,
+      boolean exitOnLastEvent,
+      RetryDelays retryDelays,
+      StallCheck stallCheck) {
+    this.pager = pager;
+    this.handler = handler;
+    this.lane = lane;
+    this.state = state;
+    this.metrics = metrics;
+    this.pollInterval = pollInterval;
+    this.exitOnLastEvent = exitOnLastEvent;
+    this.retryDelays = retryDelays;
+    this.stallCheck = stallCheck;
+    this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
+    this.saved = lane.committed();
+  }
+
+  @Override
+  public String mode() {
+    return "search";
+  }
+
+  @Override
+  public String resumePoint() {
+    SearchPosition from = lane.committed();
+    return "resuming in the window from "
+        + from.windowStart()
+        + (from.lastId().isEmpty() ? " at its saved page" : " after event " + from.lastId());
+  }
+
+  @Override
+  public void run() throws InterruptedException {
+    Thread fetcher = new Thread(this::fetchPages, "audit-search-fetch");
+    fetcher.setDaemon(true);
+    fetcher.start();
+    try {
+      while (true) {
+        SearchPager.Page page = pages.take();
+        metrics.caughtUp(page.events().isEmpty());
+        if (page.events().isEmpty()) {
+          lane.flush();
+          if (exitOnLastEvent) {
+            while (!lane.drain(Duration.ofSeconds(10))) {
+              LOG.info(
+                  "waiting for {} to be delivered",
+                  Counted.of(lane.batchesPending(), "batch", "batches"));
+            }
+            return;
+          }
+          continue;
+        }
+        for (var event : page.events()) {
+          handler.handle(event, page.positionOf(event), lane);
+        }
+        if (pages.isEmpty()) {
+          lane.flush(); // nothing more is ready: do not hold a partial batch back
+        }
+      }
+    } catch (InterruptedException e) {
+      lane.flushOnStop();
+      throw e;
+    } finally {
+      fetcher.interrupt();
+    }
+  }
+
+  private void fetchPages() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        SearchPager.Page page;
+        try {
+          page = pager.next();
+          metrics.pollSucceeded();
+          retryDelays.reset();
+        } catch (TeleportException e) {
+          Interrupts.throwIfInterrupted();
+          metrics.pollFailed();
+          RetryPause.warnAndSleep(
+              errors,
+              "search",
+              "reading audit events from Teleport failed, retrying",
+              retryDelays.next(),
+              e);
+          continue;
+        }
+        pages.put(page);
+        if (page.events().isEmpty()) {
+          stallCheck.caughtUp(pager.lastId(), pager.lastTime());
+          TimeUnit.MILLISECONDS.sleep(pollInterval.toMillis());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Synchronized: the final checkpoint at shutdown can run while a periodic one is still writing,
+   * and the three files of the legacy cursor must come from one position, or the next start finds a
+   * cursor whose page does not hold the saved id and sends the whole page again.
+   */
+  @Override
+  public synchronized void checkpoint() throws IOException {
+    SearchPosition committed = lane.committed();
+    if (!Objects.equals(committed, saved)) {
+      state.setLegacyCursor(
+          new LegacyCursor(
+              committed.cursor(), committed.lastId(), Optional.of(committed.windowStart())));
+      saved = committed;
+    }
+  }
+}

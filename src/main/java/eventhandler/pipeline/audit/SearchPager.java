@@ -1,0 +1,118 @@
+package eventhandler.pipeline.audit;
+
+import eventhandler.teleport.EventPage;
+import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Reads audit events with the search API ({@code GetUnstructuredEvents}), as the Go plugin's legacy
+ * watcher does: time windows of {@code windowSize} from the window start to now, pages of {@code
+ * pageSize} within a window, and after a restart the already exported events of the re-fetched page
+ * skipped by id. Unlike the Go plugin it resets the page cursor when it moves to the next window (a
+ * cursor belongs to one query).
+ */
+public final class SearchPager {
+  /** Events read by one call, with the position each one resumes from. */
+  record Page(List<EventUnstructured> events, Instant windowStart, String requestCursor) {
+    SearchPosition positionOf(EventUnstructured event) {
+      return new SearchPosition(windowStart, requestCursor, event.getId());
+    }
+  }
+
+  private final TeleportClient client;
+  private final Clock clock;
+  private final Duration windowSize;
+  private final int pageSize;
+  private final List<String> types;
+
+  private Instant windowStart;
+  private String cursor;
+  private String lastId;
+  private volatile Instant lastTime;
+
+  public SearchPager(
+      TeleportClient client,
+      Clock clock,
+      Duration windowSize,
+      int pageSize,
+      List<String> types,
+      SearchPosition resumeFrom) {
+    this.client = client;
+    this.clock = clock;
+    this.windowSize = windowSize;
+    this.pageSize = pageSize;
+    this.types = types;
+    this.windowStart = resumeFrom.windowStart();
+    this.cursor = resumeFrom.cursor() == null ? "" : resumeFrom.cursor();
+    this.lastId = resumeFrom.lastId() == null ? "" : resumeFrom.lastId();
+  }
+
+  /**
+   * The next events not read yet. An empty page means caught up: nothing newer than what was read
+   * exists now; call again after the poll interval.
+   */
+  Page next() {
+    while (true) {
+      Instant now = clock.instant();
+      if (!windowStart.isBefore(now)) {
+        return new Page(List.of(), windowStart, cursor);
+      }
+      Instant windowEnd = windowStart.plus(windowSize);
+      boolean lastWindow = !windowEnd.isBefore(now);
+      Instant end = lastWindow ? now : windowEnd;
+      String requestCursor = cursor;
+      EventPage page = client.searchEvents(windowStart, end, types, pageSize, requestCursor);
+      List<EventUnstructured> fresh = afterLastId(page.events());
+      boolean moreInWindow = !page.nextKey().isEmpty();
+      if (moreInWindow) {
+        cursor = page.nextKey();
+      }
+      if (!fresh.isEmpty()) {
+        EventUnstructured last = fresh.get(fresh.size() - 1);
+        lastId = last.getId();
+        lastTime = Instant.ofEpochSecond(last.getTime().getSeconds(), last.getTime().getNanos());
+        return new Page(fresh, windowStart, requestCursor);
+      }
+      if (moreInWindow) {
+        continue;
+      }
+      if (lastWindow) {
+        return new Page(List.of(), windowStart, cursor);
+      }
+      // This window is complete: move on to the next one with a fresh query.
+      windowStart = windowEnd;
+      cursor = "";
+    }
+  }
+
+  /** The events after the last occurrence of the last read id (all of them if it is absent). */
+  private List<EventUnstructured> afterLastId(List<EventUnstructured> events) {
+    if (lastId.isEmpty()) {
+      return events;
+    }
+    for (int i = events.size() - 1; i >= 0; i--) {
+      if (events.get(i).getId().equals(lastId)) {
+        return events.subList(i + 1, events.size());
+      }
+    }
+    return events;
+  }
+
+  Instant windowStart() {
+    return windowStart;
+  }
+
+  /** The id of the last event read, for the stall check. */
+  String lastId() {
+    return lastId;
+  }
+
+  /** The time of the last event read in this run, or null before the first one. */
+  Instant lastTime() {
+    return lastTime;
+  }
+}

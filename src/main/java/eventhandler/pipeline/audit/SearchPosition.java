@@ -1,0 +1,10 @@
+package eventhandler.pipeline.audit;
+
+import java.time.Instant;
+
+/**
+ * Where search paging resumes, in the Go plugin's terms: the start of the time window, the page
+ * cursor of the request that returned the last exported event, and that event's id (events up to it
+ * in the re-fetched page are skipped).
+ */
+public record SearchPosition(Instant windowStart, String cursor, String lastId) {}

@@ -1,0 +1,195 @@
+package eventhandler.pipeline.session;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import eventhandler.logging.WarningThrottle;
+import eventhandler.pipeline.EventFilter;
+import eventhandler.pipeline.ExportMetrics;
+import eventhandler.pipeline.Interrupts;
+import eventhandler.pipeline.RetryPause;
+import eventhandler.pipeline.delivery.Checkpointer;
+import eventhandler.pipeline.delivery.DeliveryLane;
+import eventhandler.retry.RetryDelays;
+import eventhandler.sink.DeadLetterFile;
+import eventhandler.state.StateStore;
+import eventhandler.teleport.EventStream;
+import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportEvent;
+import eventhandler.teleport.TeleportException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Streams one recording from its saved index to the end and delivers its events, in order, to
+ * {@code <session-url>.<sid>.log}. The delivered index is checkpointed as {@code session<sid>} (the
+ * index to resume from); at the end the session's state is removed. A broken stream resumes from
+ * the last delivered event: without end while Teleport is unreachable, and up to {@value
+ * #ATTEMPTS_WITHOUT_PROGRESS} times in a row without progress for other errors (a damaged
+ * recording), after which the recording is reported as failed.
+ */
+final class SessionExport implements Checkpointer.Checkpointable {
+  /** How the export of a recording ended. */
+  enum Outcome {
+    FINISHED,
+    NOT_FOUND,
+    FAILED
+  }
+
+  /** Failed streams in a row that delivered nothing new before the recording is given up. */
+  static final int ATTEMPTS_WITHOUT_PROGRESS = 3;
+
+  private final TeleportClient client;
+  private final StateStore state;
+  private final EventFilter filter;
+  private final ExportMetrics metrics;
+  private final SessionJob job;
+  private final DeliveryLane<Long> lane;
+  private final RetryDelays retryDelays;
+  private final WarningThrottle errors;
+  private final DeadLetterFile deadLetters;
+  private long saved;
+  private String failure = "";
+
+  SessionExport(
+      TeleportClient client,
+      StateStore state,
+      EventFilter filter,
+      ExportMetrics metrics,
+      SessionJob job,
+      DeliveryLane<Long> lane,
+      RetryDelays retryDelays,
+      WarningThrottle errors,
+      DeadLetterFile deadLetters) {
+    this.client = client;
+    this.state = state;
+    this.filter = filter;
+    this.metrics = metrics;
+    this.job = job;
+    this.lane = lane;
+    this.retryDelays = retryDelays;
+    this.errors = errors;
+    this.deadLetters = deadLetters;
+    this.saved = job.index();
+  }
+
+  /** The index up to which the recording was delivered (the next one to export). */
+  long deliveredUpTo() {
+    return lane.committed();
+  }
+
+  /** Why the export failed, when it did. */
+  String failure() {
+    return failure;
+  }
+
+  Outcome run() throws InterruptedException {
+    try {
+      return export();
+    } catch (InterruptedException e) {
+      lane.flushOnStop();
+      throw e;
+    }
+  }
+
+  private Outcome export() throws InterruptedException {
+    int failuresWithoutProgress = 0;
+    while (true) {
+      long from = lane.committed();
+      boolean progressed = false;
+      try (EventStream<TeleportEvent> stream =
+          client.streamSessionEvents(job.sessionId(), (int) from)) {
+        while (stream.hasNext()) {
+          TeleportEvent event = stream.next();
+          progressed = true;
+          long next = event.index() + 1;
+          if (!filter.exportsSessionEvent(event.type())) {
+            metrics.recordSessionEventSkipped();
+            lane.skip(next);
+          } else if (!event.hasBody()) {
+            deadLetterSessionEvent(
+                "session event without a JSON body (unstructured is empty)", event);
+            lane.skip(next);
+          } else {
+            byte[] json;
+            try {
+              json = event.json();
+            } catch (InvalidProtocolBufferException e) {
+              deadLetterSessionEvent(
+                  "session event whose JSON body (unstructured) is not a valid protobuf Struct: "
+                      + e.getMessage(),
+                  event);
+              lane.skip(next);
+              continue;
+            }
+            lane.add(json, next);
+          }
+        }
+      } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
+        lane.drain(Duration.ofDays(1));
+        if (e.kind() == TeleportException.Kind.CANCELLED
+            || Thread.currentThread().isInterrupted()) {
+          throw new InterruptedException("stopped while streaming session " + job.sessionId());
+        }
+        if (e.kind() == TeleportException.Kind.NOT_FOUND) {
+          return Outcome.NOT_FOUND;
+        }
+        if (progressed) {
+          failuresWithoutProgress = 0; // a flaky stream that moves on is not a broken recording
+          retryDelays.reset(); // a stream that worked for a while is not a failing one
+        }
+        // An outage is waited out however long it lasts; any other error that keeps coming back
+        // at the same place means this recording cannot be read, and it must not hold a worker
+        // forever.
+        if (!isOutage(e) && ++failuresWithoutProgress >= ATTEMPTS_WITHOUT_PROGRESS) {
+          failure = e.getMessage();
+          return Outcome.FAILED;
+        }
+        RetryPause.warnAndSleep(
+            errors,
+            "session-stream",
+            "streaming session "
+                + job.sessionId()
+                + " failed, resuming from index "
+                + lane.committed(),
+            retryDelays.next(),
+            e);
+        continue;
+      }
+      lane.drainUntilDelivered();
+      return Outcome.FINISHED;
+    }
+  }
+
+  private void deadLetterSessionEvent(String reason, TeleportEvent event) {
+    metrics.recordSessionEventFailed(1);
+    appendDeadLetter(
+        reason,
+        SessionDeadLetterDetails.of(job.sessionId(), event.index(), "type", event.type()),
+        null);
+  }
+
+  /** Teleport unreachable or rate limiting: it says nothing about the recording itself. */
+  private static boolean isOutage(TeleportException e) {
+    return e.isRetryable()
+        && (e.kind() == TeleportException.Kind.CONNECTION
+            || e.kind() == TeleportException.Kind.LIMIT_EXCEEDED);
+  }
+
+  private void appendDeadLetter(String reason, Map<String, ?> details, byte[] event) {
+    try {
+      deadLetters.append(reason, details, event);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the dead-letter file", e);
+    }
+  }
+
+  @Override
+  public synchronized void checkpoint() throws IOException {
+    long committed = lane.committed();
+    if (committed != saved) {
+      state.setSessionIndex(job.sessionId(), committed);
+      saved = committed;
+    }
+  }
+}

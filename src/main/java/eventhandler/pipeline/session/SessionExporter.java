@@ -1,0 +1,318 @@
+package eventhandler.pipeline.session;
+
+import eventhandler.logging.Counted;
+import eventhandler.logging.WarningThrottle;
+import eventhandler.pipeline.EventFilter;
+import eventhandler.pipeline.ExportMetrics;
+import eventhandler.pipeline.ExportTimings;
+import eventhandler.pipeline.SessionRegistry;
+import eventhandler.pipeline.delivery.Checkpointer;
+import eventhandler.pipeline.delivery.DeliveryLane;
+import eventhandler.retry.Backoff;
+import eventhandler.sink.DeadLetterFile;
+import eventhandler.state.MissingRecording;
+import eventhandler.state.StateStore;
+import eventhandler.teleport.TeleportClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports session recordings. {@code session.upload} events register sessions (persisted before
+ * they are queued); a bounded queue of 16 x concurrency pushes back on the audit flow when the
+ * workers fall behind; {@code concurrency} workers stream recordings. Unfinished sessions resume at
+ * start from their saved index. Recordings not found yet are retried in the background (as the Go
+ * plugin: up to 48 h after the upload, 3 attempts), then dropped with a log line.
+ */
+public final class SessionExporter implements SessionRegistry, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionExporter.class);
+  static final Duration GIVE_UP_AFTER = Duration.ofHours(48);
+  static final int MAX_NOT_FOUND_ATTEMPTS = 3;
+
+  private final TeleportClient client;
+  private final StateStore state;
+  private final EventFilter filter;
+  private final ExportMetrics metrics;
+  private final DeadLetterFile deadLetters;
+  private final Clock clock;
+  private final Function<SessionJob, DeliveryLane<Long>> lanes;
+  private final Checkpointer checkpointer;
+  private final ScheduledExecutorService scheduler;
+  private final int concurrency;
+  private final ExportTimings timings;
+  private final RandomGenerator random;
+  private final BlockingQueue<SessionJob> queue;
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+  /** Jobs queued or being exported; counted before they are queued so idle() cannot miss one. */
+  private final AtomicInteger outstanding = new AtomicInteger();
+
+  private final WarningThrottle errors;
+  private final List<Thread> workers = new ArrayList<>();
+
+  public SessionExporter(
+      TeleportClient client,
+      StateStore state,
+      EventFilter filter,
+      ExportMetrics metrics,
+      DeadLetterFile deadLetters,
+      Clock clock,
+      Function<SessionJob, DeliveryLane<Long>> lanes,
+      Checkpointer checkpointer,
+      ScheduledExecutorService scheduler,
+      int concurrency,
+      ExportTimings timings,
+      RandomGenerator random) {
+    this.client = client;
+    this.state = state;
+    this.filter = filter;
+    this.metrics = metrics;
+    this.deadLetters = deadLetters;
+    this.clock = clock;
+    this.lanes = lanes;
+    this.checkpointer = checkpointer;
+    this.scheduler = scheduler;
+    this.concurrency = concurrency;
+    this.timings = timings;
+    this.random = random;
+    this.queue = new ArrayBlockingQueue<>(16 * concurrency);
+    this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
+  }
+
+  /** Starts the workers, re-queues unfinished sessions and schedules missing-recording retries. */
+  public void start() throws IOException {
+    for (int i = 0; i < concurrency; i++) {
+      Thread worker = new Thread(this::work, "session-export-" + (i + 1));
+      worker.setDaemon(true);
+      workers.add(worker);
+      worker.start();
+    }
+    Map<String, Long> unfinished = state.sessions();
+    if (!unfinished.isEmpty()) {
+      LOG.info(
+          "resuming {}",
+          Counted.of(
+              unfinished.size(), "unfinished session recording", "unfinished session recordings"));
+      List<SessionJob> resumed = new ArrayList<>();
+      for (var entry : unfinished.entrySet()) {
+        if (known.add(entry.getKey())) {
+          outstanding.incrementAndGet();
+          resumed.add(new SessionJob(entry.getKey(), entry.getValue(), clock.instant(), 0));
+        }
+      }
+      Thread resumer =
+          new Thread(
+              () -> {
+                try {
+                  for (SessionJob job : resumed) {
+                    queue.put(job);
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "session-resume");
+      resumer.setDaemon(true);
+      resumer.start();
+    }
+    scheduler.schedule(
+        this::retryMissingRecordings,
+        timings.missingRecordingFirstRetry().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void register(String sessionId, Instant uploadTime) throws InterruptedException {
+    if (!known.add(sessionId)) {
+      return; // already queued or being exported (e.g. the upload event was read twice)
+    }
+    try {
+      // One file checked: listing every session here made each upload cost O(sessions).
+      if (!state.hasSession(sessionId)) {
+        state.setSessionIndex(sessionId, 0);
+      }
+    } catch (IOException e) {
+      known.remove(sessionId);
+      throw new UncheckedIOException("cannot save session " + sessionId + " to the state", e);
+    }
+    outstanding.incrementAndGet();
+    SessionJob job = new SessionJob(sessionId, 0, uploadTime, 0);
+    if (!queue.offer(job)) {
+      errors.warn(
+          "queue-full",
+          queue.size()
+              + " recordings are waiting for export; reading audit events pauses until one"
+              + " finishes (raise --concurrency to export more recordings at once)");
+      try {
+        queue.put(job);
+      } catch (InterruptedException e) {
+        outstanding.decrementAndGet(); // saved in the state: the next start resumes it
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * True when no recording is queued or being exported. Recordings waiting for a missing-recording
+   * retry do not count: they may take hours.
+   */
+  public boolean idle() {
+    return outstanding.get() == 0;
+  }
+
+  private void work() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        SessionJob job = queue.take();
+        try {
+          export(job);
+        } catch (IOException | RuntimeException e) {
+          errors.warn(
+              "session", "exporting session " + job.sessionId() + " stopped: " + e.getMessage());
+        } finally {
+          outstanding.decrementAndGet();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void export(SessionJob job) throws InterruptedException, IOException {
+    metrics.sessionStarted();
+    SessionExport export =
+        new SessionExport(
+            client,
+            state,
+            filter,
+            metrics,
+            job,
+            lanes.apply(job),
+            new Backoff(timings.sessionStreamRetry(), Duration.ofMinutes(1), random::nextLong)
+                .delays(),
+            errors,
+            deadLetters);
+    checkpointer.add(export);
+    // Interrupted (a stop), the export stays with the checkpointer: its batch in flight settles
+    // during the shutdown, and the final checkpoint, written after that, must include it.
+    SessionExport.Outcome outcome = export.run();
+    checkpointer.remove(export);
+    switch (outcome) {
+      case FINISHED -> {
+        state.removeSession(job.sessionId());
+        state.removeMissingRecording(job.sessionId());
+        metrics.sessionFinished();
+        known.remove(job.sessionId());
+      }
+      case NOT_FOUND -> recordingNotFound(job);
+      case FAILED -> {
+        LOG.warn(
+            "session {} dropped after repeated errors (recorded in the dead-letter file): {}",
+            job.sessionId(),
+            export.failure());
+        deadLetters.append(
+            "session recording could not be exported: " + export.failure(),
+            SessionDeadLetterDetails.of(job.sessionId(), export.deliveredUpTo()),
+            (byte[]) null);
+        metrics.recordSessionEventFailed(1);
+        state.removeSession(job.sessionId());
+        state.removeMissingRecording(job.sessionId());
+        known.remove(job.sessionId());
+      }
+    }
+  }
+
+  private void recordingNotFound(SessionJob job) throws IOException {
+    metrics.sessionMissing();
+    int attempts = job.notFoundAttempts() + 1;
+    boolean tooOld = job.uploadTime().plus(GIVE_UP_AFTER).isBefore(clock.instant());
+    state.removeSession(job.sessionId());
+    if (tooOld || attempts >= MAX_NOT_FOUND_ATTEMPTS) {
+      String reason =
+          "recording of session "
+              + job.sessionId()
+              + " was not found after "
+              + attempts
+              + " attempts"
+              + (tooOld ? ", more than 48 h after its upload" : "")
+              + "; given up";
+      LOG.warn("{} (recorded in the dead-letter file)", reason);
+      // The dead letter is the user's record that this recording was never exported.
+      deadLetters.append(
+          reason,
+          SessionDeadLetterDetails.of(
+              job.sessionId(), job.index(), "upload_time", job.uploadTime().toString()),
+          (byte[]) null);
+      state.removeMissingRecording(job.sessionId());
+    } else {
+      LOG.info(
+          "recording of session {} not found yet (attempt {} of {}); will retry later",
+          job.sessionId(),
+          attempts,
+          MAX_NOT_FOUND_ATTEMPTS);
+      state.setMissingRecording(
+          job.sessionId(), new MissingRecording(job.index(), attempts, job.uploadTime()));
+    }
+    known.remove(job.sessionId());
+  }
+
+  private void retryMissingRecordings() {
+    try {
+      int budget = 2 * concurrency;
+      for (var entry : state.missingRecordings().entrySet()) {
+        if (budget-- == 0) {
+          break;
+        }
+        String sid = entry.getKey();
+        MissingRecording missing = entry.getValue();
+        if (!known.add(sid)) {
+          continue;
+        }
+        outstanding.incrementAndGet();
+        if (!queue.offer(
+            new SessionJob(sid, missing.index(), missing.uploadTime(), missing.attempt()))) {
+          outstanding.decrementAndGet();
+          known.remove(sid);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      errors.warn("missing", "retrying missing recordings failed: " + e.getMessage());
+    } finally {
+      // About every few minutes, with jitter so restarts do not line up.
+      long base = timings.missingRecordingRetryEvery().toMillis();
+      long delay = base - base / 7 + random.nextLong(Math.max(1, base / 7 * 2));
+      if (!scheduler.isShutdown()) {
+        scheduler.schedule(this::retryMissingRecordings, delay, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    workers.forEach(Thread::interrupt);
+    for (Thread worker : workers) {
+      try {
+        worker.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}
