@@ -1,8 +1,7 @@
-package eventhandler.ops;
+package eventhandler.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eventhandler.cli.RootCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
