@@ -23,7 +23,7 @@ final class Connections {
   private final Set<Channel> proxyChannels = ConcurrentHashMap.newKeySet();
 
   /** The local address of each proxy connection to Auth, and how its client came in. */
-  private final Map<SocketAddress, ConnectionMode> proxyUpstreams = new ConcurrentHashMap<>();
+  private final Map<SocketAddress, ClientRoute> proxyUpstreams = new ConcurrentHashMap<>();
 
   private final List<SeenCertificate> certificates = new CopyOnWriteArrayList<>();
 
@@ -39,7 +39,7 @@ final class Connections {
    * A proxy connection to Auth for a client that came in by {@code mode}: Auth sees its local
    * address as the client's address.
    */
-  void proxyUpstream(Channel channel, ConnectionMode mode) {
+  void proxyUpstream(Channel channel, ClientRoute mode) {
     SocketAddress local = channel.localAddress();
     proxyUpstreams.put(local, mode);
     track(proxyChannels, channel);
@@ -65,7 +65,7 @@ final class Connections {
                 serial,
                 leaf.getSubjectX500Principal().getName(),
                 leaf.getNotAfter().toInstant(),
-                proxyUpstreams.getOrDefault(remote, ConnectionMode.DIRECT),
+                proxyUpstreams.getOrDefault(remote, ClientRoute.DIRECT),
                 remote));
       }
     } catch (SSLPeerUnverifiedException e) {

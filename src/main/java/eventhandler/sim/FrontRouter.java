@@ -27,11 +27,11 @@ final class FrontRouter extends ChannelInboundHandlerAdapter {
   private static final byte[] NO_APPLICATION_PROTOCOL = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 120};
 
   private final FrontRoutes routes;
-  private final ConnectionMode mode;
+  private final ClientRoute mode;
   private ByteBuf received;
   private boolean routed;
 
-  FrontRouter(FrontRoutes routes, ConnectionMode mode) {
+  FrontRouter(FrontRoutes routes, ClientRoute mode) {
     this.routes = routes;
     this.mode = mode;
   }

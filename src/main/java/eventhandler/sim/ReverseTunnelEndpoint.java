@@ -21,8 +21,8 @@ final class ReverseTunnelEndpoint {
   }
 
   /** Adds TLS and the tunnel handler after the handler named {@code after}. */
-  void install(ChannelPipeline pipeline, String after, ConnectionMode mode) {
-    SslContext tls = mode == ConnectionMode.PROXY ? directTls : upgradedTls;
+  void install(ChannelPipeline pipeline, String after, ClientRoute mode) {
+    SslContext tls = mode == ClientRoute.PROXY ? directTls : upgradedTls;
     String tlsName =
         Pipelines.addAfter(pipeline, after, tls.newHandler(pipeline.channel().alloc()));
     Pipelines.addAfter(pipeline, tlsName, new ReverseTunnelHandler(stats, mode));

@@ -16,9 +16,9 @@ final class ReverseTunnelHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ReverseTunnelHandler.class);
 
   private final UpgradeStats stats;
-  private final ConnectionMode mode;
+  private final ClientRoute mode;
 
-  ReverseTunnelHandler(UpgradeStats stats, ConnectionMode mode) {
+  ReverseTunnelHandler(UpgradeStats stats, ClientRoute mode) {
     this.stats = stats;
     this.mode = mode;
   }

@@ -9,5 +9,5 @@ public record SeenCertificate(
     BigInteger serialNumber,
     String subject,
     Instant notAfter,
-    ConnectionMode mode,
+    ClientRoute mode,
     SocketAddress remoteAddress) {}

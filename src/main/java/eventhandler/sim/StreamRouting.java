@@ -6,5 +6,5 @@ import io.netty.channel.ChannelHandler;
 @FunctionalInterface
 interface StreamRouting {
   /** A router for a stream whose client came in by {@code mode}. */
-  ChannelHandler routerFor(ConnectionMode mode);
+  ChannelHandler routerFor(ClientRoute mode);
 }

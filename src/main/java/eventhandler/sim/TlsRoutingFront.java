@@ -39,7 +39,7 @@ final class TlsRoutingFront implements AutoCloseable {
                     routes.connections().acceptedByProxy(channel);
                     channel
                         .pipeline()
-                        .addLast("router", new FrontRouter(routes, ConnectionMode.PROXY));
+                        .addLast("router", new FrontRouter(routes, ClientRoute.PROXY));
                   }
                 })
             .bind(address)

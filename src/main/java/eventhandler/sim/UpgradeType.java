@@ -3,24 +3,24 @@ package eventhandler.sim;
 /** The kinds of {@code /webapi/connectionupgrade} the simulated Proxy accepts. */
 public enum UpgradeType {
   /** {@code Upgrade: websocket} with sub-protocol {@code alpn}. */
-  WEBSOCKET_ALPN(ConnectionMode.PROXY_UPGRADE_WEBSOCKET, false),
+  WEBSOCKET_ALPN(ClientRoute.PROXY_UPGRADE_WEBSOCKET, false),
   /** {@code Upgrade: websocket} with sub-protocol {@code alpn-ping}: the server sends pings. */
-  WEBSOCKET_ALPN_PING(ConnectionMode.PROXY_UPGRADE_WEBSOCKET, true),
+  WEBSOCKET_ALPN_PING(ClientRoute.PROXY_UPGRADE_WEBSOCKET, true),
   /** {@code Upgrade: alpn}: raw bytes after the 101. */
-  LEGACY_ALPN(ConnectionMode.PROXY_UPGRADE_LEGACY, false),
+  LEGACY_ALPN(ClientRoute.PROXY_UPGRADE_LEGACY, false),
   /** {@code Upgrade: alpn-ping}: length-prefixed packets after the 101, empty ones are pings. */
-  LEGACY_ALPN_PING(ConnectionMode.PROXY_UPGRADE_LEGACY, true);
+  LEGACY_ALPN_PING(ClientRoute.PROXY_UPGRADE_LEGACY, true);
 
-  private final ConnectionMode mode;
+  private final ClientRoute mode;
   private final boolean pings;
 
-  UpgradeType(ConnectionMode mode, boolean pings) {
+  UpgradeType(ClientRoute mode, boolean pings) {
     this.mode = mode;
     this.pings = pings;
   }
 
   /** The mode a connection to Auth made through this upgrade is recorded with. */
-  public ConnectionMode mode() {
+  public ClientRoute mode() {
     return mode;
   }
 
@@ -30,6 +30,6 @@ public enum UpgradeType {
   }
 
   boolean webSocket() {
-    return mode == ConnectionMode.PROXY_UPGRADE_WEBSOCKET;
+    return mode == ClientRoute.PROXY_UPGRADE_WEBSOCKET;
   }
 }

@@ -19,8 +19,8 @@ import eventhandler.pipeline.delivery.Checkpointer;
 import eventhandler.pipeline.delivery.DeliveredBatch;
 import eventhandler.pipeline.delivery.DeliveryLane;
 import eventhandler.pipeline.delivery.InFlightBatches;
-import eventhandler.pipeline.session.SessionExporter;
 import eventhandler.pipeline.session.SessionJob;
+import eventhandler.pipeline.session.SessionScheduler;
 import eventhandler.retry.Backoff;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.EventSink;
@@ -140,8 +140,8 @@ public final class ExportService {
     Checkpointer checkpointer = new Checkpointer(scheduler, CHECKPOINT_INTERVAL, clock);
     EventFilter filter =
         EventFilter.of(config.types(), config.skipEventTypes(), config.skipSessionTypes());
-    SessionExporter sessions =
-        new SessionExporter(
+    SessionScheduler sessions =
+        new SessionScheduler(
             client,
             state,
             filter,
@@ -203,7 +203,7 @@ public final class ExportService {
   }
 
   private void shutDown(
-      SessionExporter sessions, Checkpointer checkpointer, ScheduledExecutorService scheduler) {
+      SessionScheduler sessions, Checkpointer checkpointer, ScheduledExecutorService scheduler) {
     sessions.close();
     try {
       if (!inFlight.awaitNone(timings.shutdownGrace())) {

@@ -373,9 +373,8 @@ public final class Launcher {
       throws InterruptedException {
     TeleportConnector connector = new TeleportConnector(clock, scheduler, registry, environment);
     var teleport = settings.teleport();
-    eventhandler.teleport.TeleportSettings connectSettings =
-        eventhandler.teleport.TeleportSettings.of(
-                teleport.address().toString(), credentials.source())
+    eventhandler.teleport.ConnectOptions connectSettings =
+        eventhandler.teleport.ConnectOptions.of(teleport.address().toString(), credentials.source())
             .withRefresh(teleport.refreshEnabled(), teleport.refreshInterval())
             .withDialTimeout(teleport.dialTimeout())
             .withMaxInboundMessageSize(teleport.maxMessageBytes(), "--teleport-max-message-size");

@@ -195,11 +195,11 @@ public final class GrpcTeleportClient implements TeleportClient {
   }
 
   @Override
-  public EventStream<ExportedItem> exportChunk(LocalDate date, String chunk, String cursor) {
+  public EventStream<ChunkItem> exportChunk(LocalDate date, String chunk, String cursor) {
     return stream(
         AuditLogServiceGrpc.getExportUnstructuredEventsMethod(),
         exportRequest(date, chunk, cursor),
-        (ExportEventUnstructured item) -> new ExportedItem(item.getEvent(), item.getCursor()),
+        (ExportEventUnstructured item) -> new ChunkItem(item.getEvent(), item.getCursor()),
         "exporting chunk " + chunk + " of " + date + " (ExportUnstructuredEvents)",
         CallOptions.DEFAULT);
   }

@@ -31,7 +31,7 @@ public interface TeleportClient extends AutoCloseable {
    * The events of one export chunk, resuming after {@code cursor} (empty = from the start). The
    * stream must be closed (try-with-resources).
    */
-  EventStream<ExportedItem> exportChunk(LocalDate date, String chunk, String cursor);
+  EventStream<ChunkItem> exportChunk(LocalDate date, String chunk, String cursor);
 
   /**
    * The events of a session recording with index {@code >= startIndex}. Fails with kind {@link

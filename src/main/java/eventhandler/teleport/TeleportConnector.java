@@ -55,7 +55,7 @@ public final class TeleportConnector {
    * credential files, BAD_PARAMETER for a malformed address or proxy URL, otherwise the kind of the
    * most telling attempt (usually CONNECTION) with every attempt's reason in the message.
    */
-  public GrpcTeleportClient connect(TeleportSettings settings) {
+  public GrpcTeleportClient connect(ConnectOptions settings) {
     ReloadableCredentials credentials =
         new ReloadableCredentials(settings.credentials(), clock, registry);
     try {
@@ -70,7 +70,7 @@ public final class TeleportConnector {
    * The same with credentials the caller loaded (and still owns when this fails), so that their
    * metrics exist before the first connection and stay the same instance across attempts.
    */
-  public GrpcTeleportClient connect(TeleportSettings settings, ReloadableCredentials credentials) {
+  public GrpcTeleportClient connect(ConnectOptions settings, ReloadableCredentials credentials) {
     TeleportAddress address = TeleportAddress.parse(settings.address(), WayChooser.ADDRESS_SETTING);
     StatusTranslator translator =
         new StatusTranslator(settings.maxInboundMessageSize(), settings.maxMessageSizeSetting());

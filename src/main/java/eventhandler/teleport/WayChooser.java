@@ -61,7 +61,7 @@ final class WayChooser {
     }
   }
 
-  private final TeleportSettings settings;
+  private final ConnectOptions settings;
   private final TeleportAddress address;
   private final ReloadableCredentials credentials;
   private final Map<String, String> environment;
@@ -73,7 +73,7 @@ final class WayChooser {
   private CompletableFuture<Void> directLane = CompletableFuture.completedFuture(null);
 
   WayChooser(
-      TeleportSettings settings,
+      ConnectOptions settings,
       TeleportAddress address,
       ReloadableCredentials credentials,
       Map<String, String> environment,

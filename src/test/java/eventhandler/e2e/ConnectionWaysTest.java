@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import eventhandler.sim.ConnectionMode;
+import eventhandler.sim.ClientRoute;
 import eventhandler.sim.SeenCertificate;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.sim.UpgradeType;
+import eventhandler.teleport.ConnectOptions;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
 import eventhandler.teleport.TeleportConnector;
 import eventhandler.teleport.TeleportException;
-import eventhandler.teleport.TeleportSettings;
 import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
 import eventhandler.testing.LoopbackPki;
@@ -97,7 +97,7 @@ class ConnectionWaysTest {
             () -> new AssertionError("no 'connected' line in " + logs.messages(Level.INFO)));
   }
 
-  private static List<ConnectionMode> modesSeen(SimulatedCluster cluster) {
+  private static List<ClientRoute> modesSeen(SimulatedCluster cluster) {
     return cluster.seenClientCertificates().stream().map(SeenCertificate::mode).toList();
   }
 
@@ -144,7 +144,7 @@ class ConnectionWaysTest {
 
       assertThat(started)
           .contains("through the Proxy Service (TLS routing), WebSocket connection upgrade");
-      assertThat(modesSeen(run.cluster())).contains(ConnectionMode.PROXY_UPGRADE_WEBSOCKET);
+      assertThat(modesSeen(run.cluster())).contains(ClientRoute.PROXY_UPGRADE_WEBSOCKET);
       assertThat(run.cluster().connectionUpgrades(UpgradeType.WEBSOCKET_ALPN_PING)).isPositive();
       lb.awaitAccessLogLine("GET /webapi/connectionupgrade HTTP/1.1\" 101");
       assertThat(lb.accessLog()).anyMatch(line -> line.contains("GET /webapi/find HTTP/1.1\" 200"));
@@ -167,8 +167,8 @@ class ConnectionWaysTest {
 
       assertThat(started)
           .contains("through the Proxy Service (TLS routing), legacy connection upgrade");
-      assertThat(modesSeen(run.cluster())).contains(ConnectionMode.PROXY_UPGRADE_LEGACY);
-      assertThat(modesSeen(run.cluster())).doesNotContain(ConnectionMode.PROXY_UPGRADE_WEBSOCKET);
+      assertThat(modesSeen(run.cluster())).contains(ClientRoute.PROXY_UPGRADE_LEGACY);
+      assertThat(modesSeen(run.cluster())).doesNotContain(ClientRoute.PROXY_UPGRADE_WEBSOCKET);
     }
   }
 
@@ -188,7 +188,7 @@ class ConnectionWaysTest {
       assertThat(started)
           .contains("through the Proxy Service (TLS routing)")
           .doesNotContain("upgrade");
-      assertThat(modesSeen(run.cluster())).contains(ConnectionMode.PROXY);
+      assertThat(modesSeen(run.cluster())).contains(ClientRoute.PROXY);
       assertThat(router.accessLog()).isNotEmpty();
     }
   }
@@ -247,7 +247,7 @@ class ConnectionWaysTest {
     cluster.writeIdentity(identity);
     return new TeleportConnector(Clock.systemUTC(), scheduler, new SimpleMeterRegistry(), env)
         .connect(
-            TeleportSettings.of(address, CredentialSource.identityFile(identity))
+            ConnectOptions.of(address, CredentialSource.identityFile(identity))
                 .withDialTimeout(Duration.ofSeconds(5)));
   }
 
@@ -360,7 +360,7 @@ class ConnectionWaysTest {
                   new TeleportConnector(
                           Clock.systemUTC(), scheduler, new SimpleMeterRegistry(), env)
                       .connect(
-                          TeleportSettings.of(address, CredentialSource.identityFile(foreign))
+                          ConnectOptions.of(address, CredentialSource.identityFile(foreign))
                               .withDialTimeout(Duration.ofSeconds(5))))
           .isInstanceOf(TeleportException.class)
           .hasMessageContaining("the Proxy Service: reports TLS routing off")
@@ -405,8 +405,7 @@ class ConnectionWaysTest {
       try (GrpcTeleportClient client =
           new TeleportConnector(Clock.systemUTC(), scheduler, new SimpleMeterRegistry(), env)
               .connect(
-                  TeleportSettings.of(
-                          proxyAddress, CredentialSource.identityFile(identity(cluster)))
+                  ConnectOptions.of(proxyAddress, CredentialSource.identityFile(identity(cluster)))
                       .withModes(
                           java.util.EnumSet.of(eventhandler.teleport.ConnectionMode.PROXY)))) {
         client.listExportChunks(java.time.LocalDate.now(java.time.ZoneOffset.UTC));

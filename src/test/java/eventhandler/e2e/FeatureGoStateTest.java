@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.teleport.ChunkItem;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.EventStream;
-import eventhandler.teleport.ExportedItem;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.BackgroundStart;
@@ -232,9 +232,9 @@ class FeatureGoStateTest {
     List<String> uids = new ArrayList<>();
     String cursor = "";
     long uploads = 0;
-    try (EventStream<ExportedItem> stream = teleport.exportChunk(day, chunk, "")) {
+    try (EventStream<ChunkItem> stream = teleport.exportChunk(day, chunk, "")) {
       while (uids.size() < limit && stream.hasNext()) {
-        ExportedItem item = stream.next();
+        ChunkItem item = stream.next();
         uids.add(item.event().getId());
         cursor = item.cursor();
         uploads += item.event().getType().equals("session.upload") ? 1 : 0;

@@ -8,11 +8,11 @@ import eventhandler.pipeline.ExportTimings;
 import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.startup.Launcher;
+import eventhandler.teleport.ConnectOptions;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportConnector;
-import eventhandler.teleport.TeleportSettings;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.BackgroundStart;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -132,7 +132,7 @@ final class FeatureRun implements AutoCloseable {
       client =
           new TeleportConnector(Clock.systemUTC(), clientScheduler, new SimpleMeterRegistry())
               .connect(
-                  TeleportSettings.of(
+                  ConnectOptions.of(
                       cluster().authAddress(), CredentialSource.identityFile(stack.identity())));
     }
     return client;

@@ -1,8 +1,8 @@
 package eventhandler.pipeline;
 
+import eventhandler.teleport.ChunkItem;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.EventStream;
-import eventhandler.teleport.ExportedItem;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.teleport.proto.auth.PingResponse;
@@ -25,7 +25,7 @@ public class UnsupportedTeleportClient implements TeleportClient {
   }
 
   @Override
-  public EventStream<ExportedItem> exportChunk(LocalDate date, String chunk, String cursor) {
+  public EventStream<ChunkItem> exportChunk(LocalDate date, String chunk, String cursor) {
     throw new UnsupportedOperationException();
   }
 

@@ -219,7 +219,7 @@ class ConnectionUpgradeTest {
         .anySatisfy(
             seen -> {
               assertThat(seen.serialNumber()).isEqualTo(written.certificate().getSerialNumber());
-              assertThat(seen.mode()).isEqualTo(ConnectionMode.PROXY_UPGRADE_WEBSOCKET);
+              assertThat(seen.mode()).isEqualTo(ClientRoute.PROXY_UPGRADE_WEBSOCKET);
             });
     UpgradeType type =
         subProtocol.equals("alpn") ? UpgradeType.WEBSOCKET_ALPN : UpgradeType.WEBSOCKET_ALPN_PING;
@@ -314,7 +314,7 @@ class ConnectionUpgradeTest {
         .anySatisfy(
             seen -> {
               assertThat(seen.serialNumber()).isEqualTo(written.certificate().getSerialNumber());
-              assertThat(seen.mode()).isEqualTo(ConnectionMode.PROXY_UPGRADE_LEGACY);
+              assertThat(seen.mode()).isEqualTo(ClientRoute.PROXY_UPGRADE_LEGACY);
             });
     assertThat(cluster.connectionUpgrades(expected)).isEqualTo(1);
   }

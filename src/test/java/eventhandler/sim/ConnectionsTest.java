@@ -76,7 +76,7 @@ class ConnectionsTest {
         .anySatisfy(
             seen -> {
               assertThat(seen.serialNumber()).isEqualTo(written.certificate().getSerialNumber());
-              assertThat(seen.mode()).isEqualTo(ConnectionMode.DIRECT);
+              assertThat(seen.mode()).isEqualTo(ClientRoute.DIRECT);
               assertThat(seen.subject()).contains("CN=teleport-event-handler");
             });
   }
@@ -92,7 +92,7 @@ class ConnectionsTest {
         .anySatisfy(
             seen -> {
               assertThat(seen.serialNumber()).isEqualTo(written.certificate().getSerialNumber());
-              assertThat(seen.mode()).isEqualTo(ConnectionMode.PROXY);
+              assertThat(seen.mode()).isEqualTo(ClientRoute.PROXY);
             });
     assertThat(cluster.authAlpnProtocol())
         .isEqualTo(

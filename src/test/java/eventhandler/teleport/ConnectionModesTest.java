@@ -33,14 +33,13 @@ class ConnectionModesTest {
     scheduler.shutdownNow();
   }
 
-  private TeleportSettings settings(String address, EnumSet<ConnectionMode> modes)
-      throws Exception {
+  private ConnectOptions settings(String address, EnumSet<ConnectionMode> modes) throws Exception {
     Path identity =
         PKI.writeIdentity(
             dir.resolve("identity"),
             PKI.client(TestPki.KeyFormat.EC_SEC1),
             TestPki.KeyFormat.EC_SEC1);
-    return TeleportSettings.of(address, CredentialSource.identityFile(identity))
+    return ConnectOptions.of(address, CredentialSource.identityFile(identity))
         .withModes(modes)
         .withDialTimeout(Duration.ofSeconds(5));
   }
@@ -115,7 +114,7 @@ class ConnectionModesTest {
     try (TestAuthServer server =
             new TestAuthServer(PKI, new AuditLogServiceGrpc.AuditLogServiceImplBase() {});
         TcpRelay relay = new TcpRelay(server.port())) {
-      TeleportSettings settings = settings(relay.address(), EnumSet.of(ConnectionMode.DIRECT));
+      ConnectOptions settings = settings(relay.address(), EnumSet.of(ConnectionMode.DIRECT));
       try (GrpcTeleportClient client = connector().connect(settings)) {
         CertificateIssuer.Issued renewed = PKI.client(TestPki.KeyFormat.RSA_PKCS1);
         Path identity = ((CredentialSource.IdentityFileSource) settings.credentials()).file();

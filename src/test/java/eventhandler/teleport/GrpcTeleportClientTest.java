@@ -154,12 +154,12 @@ class GrpcTeleportClientTest {
             dir.resolve("identity"),
             PKI.client(TestPki.KeyFormat.EC_SEC1),
             TestPki.KeyFormat.EC_SEC1);
-    client = connect(identity, TeleportSettings.DEFAULT_MAX_INBOUND_MESSAGE_SIZE);
+    client = connect(identity, ConnectOptions.DEFAULT_MAX_INBOUND_MESSAGE_SIZE);
   }
 
   private GrpcTeleportClient connect(Path identity, int maxMessageSize) {
-    TeleportSettings settings =
-        TeleportSettings.of(server.address(), CredentialSource.identityFile(identity))
+    ConnectOptions settings =
+        ConnectOptions.of(server.address(), CredentialSource.identityFile(identity))
             .withModes(EnumSet.of(ConnectionMode.DIRECT))
             .withMaxInboundMessageSize(maxMessageSize, "--teleport-max-message-size")
             .withDialTimeout(Duration.ofSeconds(10));
@@ -217,15 +217,13 @@ class GrpcTeleportClientTest {
   @Test
   void exportsAChunkAndResumesFromACursor() {
     List<String> cursors = new ArrayList<>();
-    try (EventStream<ExportedItem> stream =
-        client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "")) {
+    try (EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "")) {
       stream.forEachRemaining(item -> cursors.add(item.cursor()));
     }
     assertThat(cursors).containsExactly("0", "1", "2", "3", "4");
 
     List<String> resumed = new ArrayList<>();
-    try (EventStream<ExportedItem> stream =
-        client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "2")) {
+    try (EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "2")) {
       stream.forEachRemaining(item -> resumed.add(item.event().getId()));
     }
     assertThat(resumed).containsExactly("x2", "x3", "x4");
@@ -235,10 +233,9 @@ class GrpcTeleportClientTest {
   @Test
   void exportsAChunkWithBodiesLeftEncodedThatPrintAsTheDecodedOnes() throws Exception {
     List<String> decoded = new ArrayList<>();
-    try (EventStream<ExportedItem> stream =
-        client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "1")) {
+    try (EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "1")) {
       while (stream.hasNext()) {
-        ExportedItem item = stream.next();
+        ChunkItem item = stream.next();
         decoded.add(
             item.cursor()
                 + " "
@@ -308,7 +305,7 @@ class GrpcTeleportClientTest {
 
   @Test
   void closingAStreamEarlyCancelsItOnTheServer() {
-    try (EventStream<ExportedItem> stream =
+    try (EventStream<ChunkItem> stream =
         client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "")) {
       assertThat(stream.next().cursor()).isEqualTo("0");
       await().atMost(Duration.ofSeconds(5)).until(() -> heldStream.get() != null);
@@ -328,7 +325,7 @@ class GrpcTeleportClientTest {
   void aReaderThatThrowsStillEndsTheStream() {
     assertThatThrownBy(
             () -> {
-              try (EventStream<ExportedItem> stream =
+              try (EventStream<ChunkItem> stream =
                   client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "")) {
                 stream.next();
                 throw new IllegalStateException("Fluentd is down");
@@ -345,8 +342,7 @@ class GrpcTeleportClientTest {
   void aStreamCutByTheServerDeliversWhatCameThenFailsRetryably() {
     List<String> seen = new ArrayList<>();
     TeleportException error;
-    try (EventStream<ExportedItem> stream =
-        client.exportChunk(LocalDate.of(2025, 1, 2), "cut", "")) {
+    try (EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "cut", "")) {
       error =
           org.junit.jupiter.api.Assertions.assertThrows(
               TeleportException.class, () -> stream.forEachRemaining(i -> seen.add(i.cursor())));
@@ -361,7 +357,7 @@ class GrpcTeleportClientTest {
 
   @Test
   void closingTheClientCancelsAStreamItsReaderWaitsOn() throws Exception {
-    EventStream<ExportedItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "");
+    EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "");
     for (int i = 0; i < 3; i++) {
       stream.next();
     }
@@ -387,7 +383,7 @@ class GrpcTeleportClientTest {
 
   @Test
   void anInterruptedReaderCancelsTheStream() throws Exception {
-    EventStream<ExportedItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "");
+    EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "");
     for (int i = 0; i < 3; i++) {
       stream.next();
     }
@@ -426,7 +422,7 @@ class GrpcTeleportClientTest {
                 dir.resolve("identity2"),
                 PKI.client(TestPki.KeyFormat.RSA_PKCS1),
                 TestPki.KeyFormat.RSA_PKCS1),
-            TeleportSettings.DEFAULT_MAX_INBOUND_MESSAGE_SIZE);
+            ConnectOptions.DEFAULT_MAX_INBOUND_MESSAGE_SIZE);
 
     assertThatThrownBy(() -> client.listExportChunks(LocalDate.of(2025, 1, 1)))
         .isInstanceOfSatisfying(

@@ -66,8 +66,8 @@ class TeleportConnectorTest {
         .connect(settings(address, identity).withModes(EnumSet.of(ConnectionMode.DIRECT)));
   }
 
-  private static TeleportSettings settings(String address, Path identity) {
-    return TeleportSettings.of(address, CredentialSource.identityFile(identity))
+  private static ConnectOptions settings(String address, Path identity) {
+    return ConnectOptions.of(address, CredentialSource.identityFile(identity))
         .withDialTimeout(Duration.ofSeconds(5));
   }
 
@@ -92,8 +92,7 @@ class TeleportConnectorTest {
 
     client =
         connector()
-            .connect(
-                TeleportSettings.of(server.address(), CredentialSource.keyPair(cert, key, cas)));
+            .connect(ConnectOptions.of(server.address(), CredentialSource.keyPair(cert, key, cas)));
 
     assertThat(client.ping().getClusterName()).isEqualTo("example.teleport.sh");
     assertThat(server.clientSerials).contains(issued.certificate().getSerialNumber());

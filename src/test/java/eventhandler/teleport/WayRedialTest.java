@@ -66,7 +66,7 @@ class WayRedialTest {
                   new SimpleMeterRegistry(),
                   Map.of("SSL_CERT_DIR", cas.toString()))
               .connect(
-                  TeleportSettings.of(address, CredentialSource.identityFile(identity))
+                  ConnectOptions.of(address, CredentialSource.identityFile(identity))
                       .withModes(EnumSet.of(ConnectionMode.PROXY))
                       .withDialTimeout(Duration.ofSeconds(5)));
       try (client) {

@@ -18,7 +18,7 @@ import java.util.Set;
  * @param callTimeout deadline of unary calls and of listing export chunks (default 2m)
  * @param modes the connection modes to try (default both)
  */
-public record TeleportSettings(
+public record ConnectOptions(
     String address,
     CredentialSource credentials,
     boolean refreshEnabled,
@@ -35,7 +35,7 @@ public record TeleportSettings(
   public static final String DEFAULT_MAX_MESSAGE_SIZE_SETTING = "--teleport-max-message-size";
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(2);
 
-  public TeleportSettings {
+  public ConnectOptions {
     if (refreshInterval.isNegative() || refreshInterval.isZero()) {
       throw new IllegalArgumentException("the refresh interval must be positive");
     }
@@ -52,8 +52,8 @@ public record TeleportSettings(
   }
 
   /** Defaults for everything but the address and credentials; refresh off. */
-  public static TeleportSettings of(String address, CredentialSource credentials) {
-    return new TeleportSettings(
+  public static ConnectOptions of(String address, CredentialSource credentials) {
+    return new ConnectOptions(
         address,
         credentials,
         false,
@@ -65,8 +65,8 @@ public record TeleportSettings(
         EnumSet.allOf(ConnectionMode.class));
   }
 
-  public TeleportSettings withRefresh(boolean enabled, Duration interval) {
-    return new TeleportSettings(
+  public ConnectOptions withRefresh(boolean enabled, Duration interval) {
+    return new ConnectOptions(
         address,
         credentials,
         enabled,
@@ -78,8 +78,8 @@ public record TeleportSettings(
         modes);
   }
 
-  public TeleportSettings withDialTimeout(Duration timeout) {
-    return new TeleportSettings(
+  public ConnectOptions withDialTimeout(Duration timeout) {
+    return new ConnectOptions(
         address,
         credentials,
         refreshEnabled,
@@ -91,8 +91,8 @@ public record TeleportSettings(
         modes);
   }
 
-  public TeleportSettings withMaxInboundMessageSize(int bytes, String setting) {
-    return new TeleportSettings(
+  public ConnectOptions withMaxInboundMessageSize(int bytes, String setting) {
+    return new ConnectOptions(
         address,
         credentials,
         refreshEnabled,
@@ -104,8 +104,8 @@ public record TeleportSettings(
         modes);
   }
 
-  public TeleportSettings withCallTimeout(Duration timeout) {
-    return new TeleportSettings(
+  public ConnectOptions withCallTimeout(Duration timeout) {
+    return new ConnectOptions(
         address,
         credentials,
         refreshEnabled,
@@ -117,8 +117,8 @@ public record TeleportSettings(
         modes);
   }
 
-  public TeleportSettings withModes(Set<ConnectionMode> only) {
-    return new TeleportSettings(
+  public ConnectOptions withModes(Set<ConnectionMode> only) {
+    return new ConnectOptions(
         address,
         credentials,
         refreshEnabled,

@@ -3,4 +3,4 @@ package eventhandler.teleport;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 
 /** An event from a bulk-export chunk and the cursor that resumes the chunk after it. */
-public record ExportedItem(EventUnstructured event, String cursor) {}
+public record ChunkItem(EventUnstructured event, String cursor) {}

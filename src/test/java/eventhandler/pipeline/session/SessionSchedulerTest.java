@@ -44,7 +44,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SessionExporterTest {
+class SessionSchedulerTest {
   private static final int LENGTH = 6;
   private static final ExportTimings QUICK =
       new ExportTimings(
@@ -57,7 +57,7 @@ class SessionExporterTest {
   private final List<Integer> streamedFrom = new CopyOnWriteArrayList<>();
   private StateStore state;
   private DeadLetterFile deadLetters;
-  private SessionExporter exporter;
+  private SessionScheduler exporter;
 
   @BeforeEach
   void openState() throws Exception {
@@ -150,7 +150,7 @@ class SessionExporterTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     InFlightBatches inFlight = new InFlightBatches(Clock.systemUTC());
     exporter =
-        new SessionExporter(
+        new SessionScheduler(
             client,
             state,
             EventFilter.of(List.of(), List.of(), List.of()),

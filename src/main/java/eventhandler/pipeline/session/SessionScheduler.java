@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * start from their saved index. Recordings not found yet are retried in the background (as the Go
  * plugin: up to 48 h after the upload, 3 attempts), then dropped with a log line.
  */
-public final class SessionExporter implements SessionRegistry, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(SessionExporter.class);
+public final class SessionScheduler implements SessionRegistry, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionScheduler.class);
   static final Duration GIVE_UP_AFTER = Duration.ofHours(48);
   static final int MAX_NOT_FOUND_ATTEMPTS = 3;
 
@@ -66,7 +66,7 @@ public final class SessionExporter implements SessionRegistry, AutoCloseable {
   private final WarningThrottle errors;
   private final List<Thread> workers = new ArrayList<>();
 
-  public SessionExporter(
+  public SessionScheduler(
       TeleportClient client,
       StateStore state,
       EventFilter filter,
