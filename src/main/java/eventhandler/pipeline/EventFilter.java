@@ -10,15 +10,18 @@ import java.util.Set;
  */
 public record EventFilter(
     Set<String> types, Set<String> skipEventTypes, Set<String> skipSessionTypes) {
+  /** From {@code --types}, {@code --skip-event-types} and {@code --skip-session-types}. */
   public static EventFilter of(
       List<String> types, List<String> skipEvents, List<String> skipSession) {
     return new EventFilter(Set.copyOf(types), Set.copyOf(skipEvents), Set.copyOf(skipSession));
   }
 
+  /** Listed in {@code --types} (or it is empty) and not in {@code --skip-event-types}. */
   public boolean exportsAuditEvent(String type) {
     return (types.isEmpty() || types.contains(type)) && !skipEventTypes.contains(type);
   }
 
+  /** Not in {@code --skip-session-types}. */
   public boolean exportsSessionEvent(String type) {
     return !skipSessionTypes.contains(type);
   }

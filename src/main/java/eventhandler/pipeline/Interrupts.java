@@ -8,6 +8,7 @@ package eventhandler.pipeline;
 public final class Interrupts {
   private Interrupts() {}
 
+  /** Turns a pending interrupt (a stop) into an exception, clearing the flag as the JDK does. */
   public static void throwIfInterrupted() throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException("stopping");

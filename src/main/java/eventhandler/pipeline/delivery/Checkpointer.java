@@ -30,12 +30,14 @@ public final class Checkpointer implements AutoCloseable {
   private final WarningThrottle errors;
   private ScheduledFuture<?> task;
 
+  /** Saves on {@code scheduler} every {@code interval} once started; warnings are throttled. */
   public Checkpointer(ScheduledExecutorService scheduler, Duration interval, Clock clock) {
     this.scheduler = scheduler;
     this.interval = interval;
     this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
   }
 
+  /** Tracks {@code flow}: it is saved on every beat until removed. */
   public void add(Checkpointable flow) {
     flows.add(flow);
   }
@@ -46,6 +48,7 @@ public final class Checkpointer implements AutoCloseable {
     save(flow);
   }
 
+  /** Starts the beat (once). */
   public synchronized void start() {
     if (task == null) {
       long millis = interval.toMillis();

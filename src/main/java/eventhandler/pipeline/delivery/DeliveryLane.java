@@ -46,6 +46,11 @@ public final class DeliveryLane<P> {
   private boolean hasOpenPosition;
   private Instant openNewest;
 
+  /**
+   * One lane to {@code url}: events are batched by count and bytes, up to {@code
+   * maxBatchesInFlight} batches are sent at once, and {@code onDelivered} hears of each delivered
+   * batch; positions start at {@code initialPosition}.
+   */
   public DeliveryLane(
       EventSink sink,
       URI url,
@@ -221,6 +226,7 @@ public final class DeliveryLane<P> {
     return acks.committed();
   }
 
+  /** Batches handed to the sink and not acknowledged yet. */
   public int batchesPending() {
     return acks.pendingCount();
   }

@@ -13,6 +13,7 @@ public final class InFlightBatches {
   private int count;
   private Instant busySince;
 
+  /** Counts batches in flight across every lane; {@code clock} dates when some first were. */
   public InFlightBatches(Clock clock) {
     this.clock = clock;
   }
@@ -31,6 +32,7 @@ public final class InFlightBatches {
     }
   }
 
+  /** Batches in flight now, in all lanes. */
   public synchronized int count() {
     return count;
   }
