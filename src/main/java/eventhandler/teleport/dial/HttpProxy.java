@@ -3,7 +3,6 @@ package eventhandler.teleport.dial;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyHandler;
-import io.netty.handler.proxy.Socks5ProxyHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -12,16 +11,15 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * An outbound proxy from {@code HTTPS_PROXY} and its relatives: {@code http://} (HTTP CONNECT, the
- * usual case) or {@code socks5://}. Credentials in the URL become {@code Proxy-Authorization:
- * Basic} (or SOCKS5 user/password), as Go's client sends them.
+ * An outbound HTTP CONNECT proxy from {@code HTTPS_PROXY} and its relatives. Credentials in the URL
+ * become {@code Proxy-Authorization: Basic}, as Go's client sends them.
  */
 public record HttpProxy(
     String scheme, String host, int port, Optional<String> user, Optional<String> password) {
 
   /**
    * Parses a proxy URL as Go does: a value without a scheme is taken as {@code http://}; the port
-   * defaults to 80 for http and 1080 for socks5.
+   * defaults to 80.
    */
   public static HttpProxy parse(String value, String variable) throws DialException {
     String text = value.strip();
@@ -39,7 +37,6 @@ public record HttpProxy(
     int defaultPort =
         switch (scheme) {
           case "http" -> 80;
-          case "socks5", "socks5h" -> 1080;
           default ->
               throw new DialException(
                   variable
@@ -47,7 +44,7 @@ public record HttpProxy(
                       + redact(value)
                       + "\" has the scheme "
                       + scheme
-                      + "; use http:// (HTTP CONNECT) or socks5://");
+                      + "; use an http:// proxy (HTTP CONNECT)");
         };
     if (uri.getHost() == null) {
       throw new DialException(variable + " \"" + redact(value) + "\" has no host");
@@ -67,27 +64,16 @@ public record HttpProxy(
       host = host.substring(1, host.length() - 1);
     }
     return new HttpProxy(
-        scheme.startsWith("socks") ? "socks5" : scheme,
-        host,
-        uri.getPort() < 0 ? defaultPort : uri.getPort(),
-        user,
-        password);
+        scheme, host, uri.getPort() < 0 ? defaultPort : uri.getPort(), user, password);
   }
 
   /** The Netty handler that opens the tunnel to {@code target}; it buffers writes until then. */
   ChannelHandler handler(Duration timeout) {
     InetSocketAddress proxy = new InetSocketAddress(host, port);
     ProxyHandler handler =
-        switch (scheme) {
-          case "socks5" ->
-              user.isPresent()
-                  ? new Socks5ProxyHandler(proxy, user.get(), password.orElse(""))
-                  : new Socks5ProxyHandler(proxy);
-          default ->
-              user.isPresent()
-                  ? new HttpProxyHandler(proxy, user.get(), password.orElse(""))
-                  : new HttpProxyHandler(proxy);
-        };
+        user.isPresent()
+            ? new HttpProxyHandler(proxy, user.get(), password.orElse(""))
+            : new HttpProxyHandler(proxy);
     handler.setConnectTimeoutMillis(timeout.toMillis());
     return handler;
   }

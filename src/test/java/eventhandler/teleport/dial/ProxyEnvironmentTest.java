@@ -114,7 +114,10 @@ class ProxyEnvironmentTest {
             () -> proxy(Map.of("HTTPS_PROXY", "ftp://bob:hunter2@proxy:21"), "t.example.com", 443))
         .isInstanceOf(DialException.class)
         .hasMessageContaining("HTTPS_PROXY")
-        .hasMessageContaining("use http://")
+        .hasMessageContaining("use an http:// proxy")
         .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(
+            () -> proxy(Map.of("HTTPS_PROXY", "socks5://proxy:1080"), "t.example.com", 443))
+        .hasMessageContaining("has the scheme socks5; use an http:// proxy");
   }
 }
