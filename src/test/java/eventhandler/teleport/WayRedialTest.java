@@ -58,13 +58,10 @@ class WayRedialTest {
       Path identity = dir.resolve("identity");
       cluster.writeIdentity(identity);
       TestClock clock = new TestClock(Instant.now());
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
       String address = "localhost:" + relay.address().split(":")[1];
       GrpcTeleportClient client =
-          new TeleportConnector(
-                  clock,
-                  scheduler,
-                  new SimpleMeterRegistry(),
-                  Map.of("SSL_CERT_DIR", cas.toString()))
+          new TeleportConnector(clock, scheduler, registry, Map.of("SSL_CERT_DIR", cas.toString()))
               .connect(
                   ConnectOptions.of(address, CredentialSource.identityFile(identity))
                       .withModes(EnumSet.of(ConnectionMode.PROXY))
@@ -88,6 +85,8 @@ class WayRedialTest {
                 });
 
         assertThat(client.way().label()).isEqualTo("tls_routing_websocket_upgrade");
+        assertThat(wayGauge(registry, "tls_routing")).as("the way given up").isZero();
+        assertThat(wayGauge(registry, "tls_routing_websocket_upgrade")).isEqualTo(1.0);
         assertThat(logs.messages(Level.INFO))
             .anyMatch(
                 line ->
@@ -97,5 +96,9 @@ class WayRedialTest {
                             "the way in use, through the Proxy Service (TLS routing)"));
       }
     }
+  }
+
+  private static double wayGauge(SimpleMeterRegistry registry, String way) {
+    return registry.get("eventhandler.teleport.connection.way").tag("way", way).gauge().value();
   }
 }
