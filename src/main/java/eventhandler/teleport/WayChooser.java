@@ -1,6 +1,7 @@
 package eventhandler.teleport;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import eventhandler.teleport.dial.BridgeChannel;
 import eventhandler.teleport.dial.DialException;
 import eventhandler.teleport.dial.Front;
 import eventhandler.teleport.dial.FrontBridge;
@@ -23,7 +24,6 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.local.LocalChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -197,19 +197,13 @@ final class WayChooser {
               null));
       return;
     }
-    List<Upgrade> forms = List.of(Upgrade.NONE);
     UpgradeCheck check = new UpgradeCheck(environment, FrontEventLoop.group(), webTls);
-    Optional<Boolean> forced = check.byEnvironment(address.toString());
+    List<Upgrade> forms;
     try {
-      // Only a Proxy's web port (it answered /webapi/find) can stand behind an L7 load balancer.
-      if (forced.orElse(false) || (forced.isEmpty() && info.isPresent())) {
-        UpgradeCheck.Decision decision = check.decide(path);
-        LOG.debug(
-            "connection upgrade for {}: {} ({})", address, decision.required(), decision.reason());
-        if (decision.required()) {
-          forms = check.forms();
-        }
-      }
+      UpgradeCheck.Decision decision = check.decide(path, info.isPresent());
+      LOG.debug(
+          "connection upgrade for {}: {} ({})", address, decision.required(), decision.reason());
+      forms = decision.required() ? check.forms() : List.of(Upgrade.NONE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -239,7 +233,7 @@ final class WayChooser {
       bridge = Optional.of(new FrontBridge(front, FrontEventLoop.group()));
       builder =
           NettyChannelBuilder.forAddress(bridge.get().address())
-              .channelType(LocalChannel.class)
+              .channelType(BridgeChannel.class)
               .eventLoopGroup(FrontEventLoop.group());
     } else if (front.path().proxy().isPresent()) {
       builder =

@@ -48,6 +48,11 @@ public record Front(ProxyPath path, Upgrade upgrade, WebTls webTls) {
       return;
     }
     path.install(pipeline);
+    installAfterProxy(pipeline);
+  }
+
+  /** The TLS, upgrade and gate of this front, for a pipeline whose proxy handler is in place. */
+  void installAfterProxy(ChannelPipeline pipeline) {
     switch (upgrade) {
       case NONE -> {}
       case WEBSOCKET -> {

@@ -1,6 +1,5 @@
 package eventhandler.teleport.dial;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -13,8 +12,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalServerChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 
@@ -61,25 +58,15 @@ public final class FrontBridge implements AutoCloseable {
   }
 
   private void openThroughTheFront(Channel local) {
-    Bootstrap bootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) front.path().timeout().toMillis())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel remote) {
-                    front.install(remote.pipeline());
-                    remote.pipeline().addLast("relay", new Relay(local, true));
-                  }
-                });
-    if (front.path().proxy().isPresent()) {
-      bootstrap.resolver(NoopAddressResolverGroup.INSTANCE); // the proxy resolves the name
-    }
-    bootstrap
-        .connect(front.path().connectAddress())
+    // The path installs the proxy handler; the front adds its TLS, upgrade and gate after it.
+    front
+        .path()
+        .connect(
+            group,
+            pipeline -> {
+              front.installAfterProxy(pipeline);
+              pipeline.addLast("relay", new Relay(local, true));
+            })
         .addListener(
             (ChannelFutureListener)
                 connected -> {

@@ -1,9 +1,18 @@
 package eventhandler.teleport.dial;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.NoopAddressResolverGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The TCP part of a connection to {@code host:port}: straight, or through an outbound proxy that
@@ -16,6 +25,36 @@ public record ProxyPath(Optional<HttpProxy> proxy, String host, int port, Durati
     return proxy.isPresent()
         ? InetSocketAddress.createUnresolved(host, port)
         : new InetSocketAddress(host, port);
+  }
+
+  /**
+   * Connects a socket channel along this path: the proxy handler (if any) first, then what {@code
+   * handlers} adds. The name is resolved here, or by the proxy when there is one.
+   */
+  ChannelFuture connect(EventLoopGroup group, Consumer<ChannelPipeline> handlers) {
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel channel) {
+                    install(channel.pipeline());
+                    handlers.accept(channel.pipeline());
+                  }
+                });
+    if (proxy.isPresent()) {
+      bootstrap.resolver(NoopAddressResolverGroup.INSTANCE);
+    }
+    return bootstrap.connect(connectAddress());
+  }
+
+  /** The same path with another time limit. */
+  ProxyPath withTimeout(Duration limit) {
+    return new ProxyPath(proxy, host, port, limit);
   }
 
   /** Adds the proxy handler (if any) at the head of the pipeline. */

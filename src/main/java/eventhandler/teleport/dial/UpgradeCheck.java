@@ -1,16 +1,10 @@
 package eventhandler.teleport.dial;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.resolver.NoopAddressResolverGroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +51,7 @@ public final class UpgradeCheck {
   }
 
   /** What {@code TELEPORT_TLS_ROUTING_CONN_UPGRADE} says for {@code address}, if anything. */
-  public Optional<Boolean> byEnvironment(String address) {
+  Optional<Boolean> byEnvironment(String address) {
     String value = environment.get(REQUIRED_VARIABLE);
     if (value == null || value.isBlank()) {
       return Optional.empty();
@@ -78,43 +72,37 @@ public final class UpgradeCheck {
     return Optional.of(all);
   }
 
-  public Decision decide(ProxyPath path) throws InterruptedException {
-    String address = path.host() + ":" + path.port();
-    Optional<Boolean> forced = byEnvironment(address);
+  /**
+   * The variable's word for this address when it has one; otherwise the test dial, but only for a
+   * Proxy's web port ({@code webApiAnswered}): nothing else can stand behind an L7 load balancer.
+   */
+  public Decision decide(ProxyPath path, boolean webApiAnswered) throws InterruptedException {
+    Optional<Boolean> forced = byEnvironment(path.host() + ":" + path.port());
     if (forced.isPresent()) {
       return new Decision(
           forced.get(), REQUIRED_VARIABLE + "=" + environment.get(REQUIRED_VARIABLE));
+    }
+    if (!webApiAnswered) {
+      return new Decision(false, "not a Proxy's web port (/webapi/find did not answer)");
     }
     return probe(path);
   }
 
   private Decision probe(ProxyPath path) throws InterruptedException {
     CompletableFuture<Decision> result = new CompletableFuture<>();
-    Bootstrap bootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) PROBE_TIMEOUT.toMillis())
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel channel) {
-                    path.install(channel.pipeline());
-                    channel
-                        .pipeline()
-                        .addLast(
-                            WebTls.handler(
-                                tls.context(List.of(TEST_PROTOCOL)),
-                                channel.alloc(),
-                                path.host(),
-                                path.port()));
-                    channel.pipeline().addLast(new Outcome(result));
-                  }
+    var connect =
+        path.withTimeout(PROBE_TIMEOUT)
+            .connect(
+                group,
+                pipeline -> {
+                  pipeline.addLast(
+                      WebTls.handler(
+                          tls.context(List.of(TEST_PROTOCOL)),
+                          pipeline.channel().alloc(),
+                          path.host(),
+                          path.port()));
+                  pipeline.addLast(new Outcome(result));
                 });
-    if (path.proxy().isPresent()) {
-      bootstrap.resolver(NoopAddressResolverGroup.INSTANCE);
-    }
-    var connect = bootstrap.connect(path.connectAddress());
     connect.addListener(
         done -> {
           if (!done.isSuccess()) {

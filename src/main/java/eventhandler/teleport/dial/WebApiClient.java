@@ -2,14 +2,10 @@ package eventhandler.teleport.dial;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,7 +15,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.resolver.NoopAddressResolverGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -49,30 +44,17 @@ public final class WebApiClient {
     String url = "https://" + hostPort(path) + FIND_PATH;
     Front front = new Front(path, Upgrade.NONE, tls);
     CompletableFuture<FullHttpResponse> answer = new CompletableFuture<>();
-    Bootstrap bootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) path.timeout().toMillis())
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel channel) {
-                    path.install(channel.pipeline());
-                    channel
-                        .pipeline()
-                        .addLast(tls.handler(channel.alloc(), path.host(), path.port()));
-                    channel.pipeline().addLast(new HttpClientCodec());
-                    channel.pipeline().addLast(new HttpObjectAggregator(MAX_ANSWER_BYTES));
-                    channel.pipeline().addLast(new Exchange(path, answer));
-                  }
-                });
-    if (path.proxy().isPresent()) {
-      bootstrap.resolver(NoopAddressResolverGroup.INSTANCE); // the proxy resolves the name
-    }
     Channel channel = null;
     try {
-      var connect = bootstrap.connect(path.connectAddress());
+      var connect =
+          path.connect(
+              group,
+              pipeline -> {
+                pipeline.addLast(tls.handler(pipeline.channel().alloc(), path.host(), path.port()));
+                pipeline.addLast(new HttpClientCodec());
+                pipeline.addLast(new HttpObjectAggregator(MAX_ANSWER_BYTES));
+                pipeline.addLast(new Exchange(path, answer));
+              });
       channel = connect.channel();
       connect.addListener(
           connected -> {
