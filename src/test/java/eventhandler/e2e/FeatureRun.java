@@ -85,9 +85,11 @@ final class FeatureRun implements AutoCloseable {
 
   /** Starts {@code start} in the background with the stack's arguments plus {@code flags}. */
   BackgroundStart launch(String... flags) {
-    BackgroundStart running =
-        BackgroundStart.launch(
-            Launcher.Options.defaults().withTimings(timings), stack.startArguments(storage, flags));
+    return launch(Launcher.Options.defaults(), stack.startArguments(storage, flags));
+  }
+
+  private BackgroundStart launch(Launcher.Options options, List<String> arguments) {
+    BackgroundStart running = BackgroundStart.launch(options.withTimings(timings), arguments);
     launched.add(running);
     return running;
   }
@@ -98,12 +100,10 @@ final class FeatureRun implements AutoCloseable {
    */
   BackgroundStart.Result runVia(
       String teleportAddress, Map<String, String> environment, String... flags) {
-    BackgroundStart running =
-        BackgroundStart.launch(
-            Launcher.Options.defaults().withTimings(timings).withEnvironment(environment),
-            stack.startArgumentsVia(storage, teleportAddress, flags));
-    launched.add(running);
-    return running.await();
+    return launch(
+            Launcher.Options.defaults().withEnvironment(environment),
+            stack.startArgumentsVia(storage, teleportAddress, flags))
+        .await();
   }
 
   SimulatedCluster cluster() {
