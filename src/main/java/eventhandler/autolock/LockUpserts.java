@@ -1,6 +1,7 @@
 package eventhandler.autolock;
 
 import com.google.protobuf.Timestamp;
+import eventhandler.retry.RetryDelays;
 import eventhandler.teleport.proto.types.LockV2;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,14 +61,18 @@ final class LockUpserts {
   void schedule(LockV2 lock) {
     String name = lock.getMetadata().getName();
     if (pendingLocks.put(name, lock) == null) {
-      submit(name, 1, Duration.ZERO);
+      submit(name, retryPolicy.delays(), Duration.ZERO);
     }
     // else: an upsert of this lock is pending; it will write this newer version.
   }
 
-  private void submit(String name, int attempt, Duration delay) {
+  /**
+   * The retry loop of every Teleport call, with the executor's schedule for the wait: a slow or
+   * failing Teleport must not hold a thread of the scheduler that start's other timed tasks share.
+   */
+  private void submit(String name, RetryDelays delays, Duration delay) {
     try {
-      executor.schedule(() -> attemptUpsert(name, attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
+      executor.schedule(() -> attemptUpsert(name, delays), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       LockV2 lock = pendingLocks.remove(name);
       givenUp.accept(name);
@@ -79,7 +84,7 @@ final class LockUpserts {
     }
   }
 
-  private void attemptUpsert(String name, int attempt) {
+  private void attemptUpsert(String name, RetryDelays delays) {
     LockV2 lock = pendingLocks.get(name);
     if (lock == null) {
       return;
@@ -99,8 +104,9 @@ final class LockUpserts {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      if (attempt < retryPolicy.attempts()) {
-        Duration delay = retryPolicy.delayBefore(attempt + 1);
+      int attempt = delays.failures() + 1;
+      if (retryPolicy.allowsAnotherAfter(delays)) {
+        Duration delay = delays.next();
         log.warn(
             "Could not write lock '{}' to Teleport (attempt {} of {}), trying again in {}: {}",
             name,
@@ -108,7 +114,7 @@ final class LockUpserts {
             retryPolicy.attempts(),
             text(delay),
             e.toString());
-        submit(name, attempt + 1, delay);
+        submit(name, delays, delay);
         return;
       }
       lockFailures.increment();
@@ -126,7 +132,7 @@ final class LockUpserts {
   /** Done with {@code lock}; if a newer version arrived meanwhile, write that one too. */
   private void finish(String name, LockV2 lock) {
     if (!pendingLocks.remove(name, lock) && pendingLocks.containsKey(name)) {
-      submit(name, 1, Duration.ZERO);
+      submit(name, retryPolicy.delays(), Duration.ZERO);
     }
   }
 

@@ -23,6 +23,11 @@ public final class RetryDelays {
     return backoff.delay(failures);
   }
 
+  /** Failures counted since the start or the last {@link #reset()}. */
+  public int failures() {
+    return failures;
+  }
+
   public void reset() {
     failures = 0;
   }

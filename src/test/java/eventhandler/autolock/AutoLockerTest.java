@@ -10,11 +10,14 @@ import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
+import eventhandler.retry.RetryDelays;
 import eventhandler.teleport.proto.types.LockV2;
+import eventhandler.testing.CapturedLogs;
 import eventhandler.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -346,16 +349,44 @@ class AutoLockerTest {
             });
     fail(locker, "alice", "", T0);
 
-    fail(locker, "alice", "", T0);
+    try (CapturedLogs logs = CapturedLogs.of(AutoLocker.class.getName())) {
+      fail(locker, "alice", "", T0);
 
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> counter("eventhandler.autolock.locks.failed") == 1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> counter("eventhandler.autolock.locks.failed") == 1);
+      assertThat(logs.messagesAt(Level.ERROR))
+          .singleElement()
+          .asString()
+          .contains("to Teleport after 3 attempts: java.lang.IllegalStateException: access denied");
+      assertThat(logs.messagesAt(Level.WARN))
+          .as("the same attempts and waits every time: doubling from the first delay, no jitter")
+          .containsExactly(
+              "Could not write lock 'event-handler-auto-lock-alice-' to Teleport (attempt 1 of 3),"
+                  + " trying again in 0.005s: java.lang.IllegalStateException: access denied",
+              "Could not write lock 'event-handler-auto-lock-alice-' to Teleport (attempt 2 of 3),"
+                  + " trying again in 0.01s: java.lang.IllegalStateException: access denied");
+    }
     assertThat(calls).hasValue(3);
     assertThat(counter("eventhandler.autolock.locks.upserted")).isZero();
     assertThat(fail(locker, "alice", "", T0.plusSeconds(1)))
         .as("the user is not locked, so the next failure tries again")
         .isPresent();
+  }
+
+  @Test
+  void theDefaultRetriesWaitOneTwoFourAndEightSecondsBetweenFiveAttempts() {
+    RetryDelays delays = RetryPolicy.DEFAULT.delays();
+    List<Duration> waits = new ArrayList<>();
+    while (RetryPolicy.DEFAULT.allowsAnotherAfter(delays)) {
+      waits.add(delays.next());
+    }
+    assertThat(waits)
+        .containsExactly(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(8));
   }
 
   @Test
