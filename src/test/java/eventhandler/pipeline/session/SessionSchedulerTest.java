@@ -13,17 +13,14 @@ import eventhandler.pipeline.delivery.Checkpointer;
 import eventhandler.pipeline.delivery.DeliveryLane;
 import eventhandler.pipeline.delivery.InFlightBatches;
 import eventhandler.sink.DeadLetterFile;
-import eventhandler.sink.DeliveryReport;
-import eventhandler.sink.EventSink;
-import eventhandler.sink.SinkHealth;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.EventStream;
 import eventhandler.teleport.TeleportException;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.AcceptingSink;
 import io.grpc.Status;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,8 +28,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -137,6 +134,46 @@ class SessionSchedulerTest {
     assertThat(deadLetters.path()).doesNotExist();
   }
 
+  @Test
+  void theDeliveredIndexIsSavedOnTheBeatWhileTheRecordingIsExported() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    // The first stream breaks after index 2 (what was read is delivered); the second one waits.
+    start(
+        (sid, from) -> {
+          if (from == 0) {
+            return stream(0, 3, unavailable());
+          }
+          awaitLatch(release);
+          return stream(from, LENGTH, null);
+        });
+
+    exporter.register("s1", clock.instant());
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> state.sessions().equals(Map.of("s1", 3L)));
+    release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(exporter::idle);
+    assertThat(streamedFrom).containsExactly(0, 3);
+    assertThat(delivered).containsExactly("s1/0", "s1/1", "s1/2", "s1/3", "s1/4", "s1/5");
+    assertThat(state.sessions()).as("a finished recording leaves no state").isEmpty();
+  }
+
+  @Test
+  void aRecordingNotFoundYetIsKeptToBeTriedAgainFromItsIndex() throws Exception {
+    state.setSessionIndex("s1", 2);
+    start(
+        (sid, from) -> {
+          throw new TeleportException(
+              TeleportException.Kind.NOT_FOUND, "not found", false, Status.Code.NOT_FOUND, null);
+        });
+
+    await().atMost(Duration.ofSeconds(5)).until(exporter::idle);
+    assertThat(streamedFrom).containsExactly(2);
+    assertThat(state.sessions()).isEmpty();
+    assertThat(state.missingRecordings()).containsOnlyKeys("s1");
+    assertThat(state.missingRecordings().get("s1").index()).isEqualTo(2);
+    assertThat(deadLetters.path()).doesNotExist();
+  }
+
   private void start(BiFunction<String, Integer, EventStream<EventUnstructured>> streams)
       throws Exception {
     UnsupportedTeleportClient client =
@@ -149,6 +186,8 @@ class SessionSchedulerTest {
         };
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     InFlightBatches inFlight = new InFlightBatches(Clock.systemUTC());
+    Checkpointer checkpointer = new Checkpointer(scheduler, Duration.ofMillis(50), clock);
+    checkpointer.start();
     exporter =
         new SessionScheduler(
             client,
@@ -159,7 +198,8 @@ class SessionSchedulerTest {
             clock,
             job ->
                 new DeliveryLane<>(
-                    new RecordingSink(),
+                    new AcceptingSink(
+                        json -> delivered.add(json.replaceAll(".*\"ref\":\"([^\"]+)\".*", "$1"))),
                     URI.create("https://fluentd/session." + job.sessionId() + ".log"),
                     10,
                     1 << 20,
@@ -167,7 +207,7 @@ class SessionSchedulerTest {
                     job.index(),
                     report -> {},
                     inFlight),
-            new Checkpointer(scheduler, Duration.ofMillis(50), clock),
+            checkpointer,
             scheduler,
             2,
             QUICK,
@@ -236,25 +276,5 @@ class SessionSchedulerTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** Takes every batch at once and remembers each event's {@code ref}. */
-  private final class RecordingSink implements EventSink {
-    @Override
-    public CompletableFuture<DeliveryReport> send(URI url, List<byte[]> records) {
-      for (byte[] record : records) {
-        String json = new String(record, StandardCharsets.UTF_8);
-        delivered.add(json.replaceAll(".*\"ref\":\"([^\"]+)\".*", "$1"));
-      }
-      return CompletableFuture.completedFuture(new DeliveryReport(records.size(), 0, 1, 0));
-    }
-
-    @Override
-    public SinkHealth health() {
-      return null;
-    }
-
-    @Override
-    public void close() {}
   }
 }
