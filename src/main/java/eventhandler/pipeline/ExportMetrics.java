@@ -31,7 +31,6 @@ public final class ExportMetrics {
   private final AtomicLong sessionsStarted = new AtomicLong();
   private final AtomicLong sessionsFinished = new AtomicLong();
   private final AtomicLong sessionsMissing = new AtomicLong();
-  private final AtomicReference<Instant> newestRead = new AtomicReference<>();
   private final AtomicReference<Instant> newestExported = new AtomicReference<>();
   private final AtomicReference<Instant> lastPoll = new AtomicReference<>();
   private final AtomicReference<Instant> lastPollFailure = new AtomicReference<>();
@@ -137,6 +136,9 @@ public final class ExportMetrics {
     return instant == null ? Double.NaN : instant.toEpochMilli() / 1000.0;
   }
 
+  /**
+   * Counts an audit batch Fluentd took: its events, dead letters, latency and newest event time.
+   */
   public void auditDelivered(DeliveredBatch batch) {
     auditExported.addAndGet(batch.report().delivered());
     auditFailed.addAndGet(batch.report().deadLettered());
@@ -147,6 +149,7 @@ public final class ExportMetrics {
     lastDelivery.set(clock.instant());
   }
 
+  /** Counts a session batch Fluentd took: its events, dead letters and latency. */
   public void sessionDelivered(DeliveredBatch batch) {
     sessionEventsExported.addAndGet(batch.report().delivered());
     sessionFailed.addAndGet(batch.report().deadLettered());
@@ -158,30 +161,37 @@ public final class ExportMetrics {
     return old == null || candidate.isAfter(old) ? candidate : old;
   }
 
+  /** Counts audit events written to the dead-letter file instead of Fluentd. */
   public void recordAuditFailed(int count) {
     auditFailed.addAndGet(count);
   }
 
+  /** Counts session events (or whole recordings given up) written to the dead-letter file. */
   public void recordSessionEventFailed(int count) {
     sessionFailed.addAndGet(count);
   }
 
+  /** Counts an audit event read and left out by the filters or the start time. */
   public void recordAuditSkipped() {
     auditSkipped.incrementAndGet();
   }
 
+  /** Counts a session event left out by {@code --skip-session-types}. */
   public void recordSessionEventSkipped() {
     sessionEventsSkipped.incrementAndGet();
   }
 
+  /** Counts a recording whose export started. */
   public void sessionStarted() {
     sessionsStarted.incrementAndGet();
   }
 
+  /** Counts a recording exported to its end. */
   public void sessionFinished() {
     sessionsFinished.incrementAndGet();
   }
 
+  /** Counts a recording Teleport did not have (yet). */
   public void sessionMissing() {
     sessionsMissing.incrementAndGet();
   }
@@ -191,6 +201,7 @@ public final class ExportMetrics {
     return inFlight;
   }
 
+  /** Records a read from Teleport that worked (the time, and a recovery after failures). */
   public void pollSucceeded() {
     lastPoll.set(clock.instant());
     readRecovery.succeeded();
@@ -201,10 +212,12 @@ public final class ExportMetrics {
     caughtUp = value;
   }
 
+  /** Whether the last read found nothing newer to export. */
   public boolean caughtUp() {
     return caughtUp;
   }
 
+  /** Counts a failed read from Teleport, to be retried. */
   public void pollFailed() {
     pollErrors.increment();
     lastPollFailure.set(clock.instant());
@@ -216,7 +229,6 @@ public final class ExportMetrics {
    * is a successful read (bulk export streams chunks for minutes between polls).
    */
   public void auditEventRead(Instant eventTime) {
-    newestRead.accumulateAndGet(eventTime, ExportMetrics::later);
     lastPoll.set(clock.instant());
     readRecovery.succeeded();
   }
@@ -226,50 +238,44 @@ public final class ExportMetrics {
     return newest == null ? Double.NaN : (clock.millis() - newest.toEpochMilli()) / 1000.0;
   }
 
+  /** Audit events Fluentd took so far. */
   public long auditExported() {
     return auditExported.get();
   }
 
+  /** Session events Fluentd took so far. */
   public long sessionEventsExported() {
     return sessionEventsExported.get();
   }
 
+  /** Audit events written to the dead-letter file so far. */
   public long auditDeadLettered() {
     return auditFailed.get();
   }
 
+  /** Session events (and recordings) written to the dead-letter file so far. */
   public long sessionEventsDeadLettered() {
     return sessionFailed.get();
   }
 
+  /** Audit events left out so far. */
   public long auditSkipped() {
     return auditSkipped.get();
   }
 
+  /** Session events left out so far. */
   public long sessionEventsSkipped() {
     return sessionEventsSkipped.get();
   }
 
-  public long sessionsStarted() {
-    return sessionsStarted.get();
-  }
-
+  /** Recordings exported to their end so far. */
   public long sessionsFinished() {
     return sessionsFinished.get();
-  }
-
-  public long sessionsMissing() {
-    return sessionsMissing.get();
   }
 
   /** The time of the newest audit event Fluentd took; {@code null} before the first. */
   public Instant newestExportedEventTime() {
     return newestExported.get();
-  }
-
-  /** The time of the newest audit event read from Teleport; {@code null} before the first. */
-  public Instant newestReadEventTime() {
-    return newestRead.get();
   }
 
   /** When Teleport last answered a read; {@code null} before the first answer. */
@@ -282,6 +288,7 @@ public final class ExportMetrics {
     return lastPollFailure.get();
   }
 
+  /** When Fluentd last took a batch; {@code null} before the first. */
   public Instant lastDelivery() {
     return lastDelivery.get();
   }

@@ -25,7 +25,6 @@ public record PipelineConfig(
     Duration windowSize,
     int concurrency,
     boolean exitOnLastEvent,
-    boolean dryRun,
     int fluentdBatchSize,
     int fluentdBatchBytes,
     int fluentdMaxConnections) {

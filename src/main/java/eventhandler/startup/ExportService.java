@@ -1,39 +1,27 @@
 package eventhandler.startup;
 
 import eventhandler.logging.Counted;
+import eventhandler.pipeline.DaemonThreads;
 import eventhandler.pipeline.EventFilter;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.pipeline.ExportTimings;
 import eventhandler.pipeline.FailedLoginObserver;
-import eventhandler.pipeline.Interrupts;
 import eventhandler.pipeline.PipelineConfig;
 import eventhandler.pipeline.StartTimeConflictException;
 import eventhandler.pipeline.audit.AuditEventHandler;
 import eventhandler.pipeline.audit.AuditExport;
-import eventhandler.pipeline.audit.BulkExport;
-import eventhandler.pipeline.audit.SearchExport;
-import eventhandler.pipeline.audit.SearchPager;
-import eventhandler.pipeline.audit.SearchPosition;
-import eventhandler.pipeline.audit.StallCheck;
 import eventhandler.pipeline.delivery.Checkpointer;
-import eventhandler.pipeline.delivery.DeliveredBatch;
-import eventhandler.pipeline.delivery.DeliveryLane;
 import eventhandler.pipeline.delivery.InFlightBatches;
-import eventhandler.pipeline.session.SessionJob;
 import eventhandler.pipeline.session.SessionScheduler;
-import eventhandler.retry.Backoff;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.EventSink;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportClient;
-import eventhandler.teleport.TeleportException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -53,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class ExportService {
   private static final Logger LOG = LoggerFactory.getLogger(ExportService.class);
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
-  private static final Duration PROBE_RETRY = Duration.ofSeconds(5);
 
   private final PipelineConfig config;
   private final TeleportClient client;
@@ -130,14 +117,9 @@ public final class ExportService {
     }
     Instant startTime = resolveStartTime();
     ScheduledExecutorService scheduler =
-        Executors.newScheduledThreadPool(
-            2,
-            runnable -> {
-              Thread thread = new Thread(runnable, "export-scheduler");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newScheduledThreadPool(2, DaemonThreads.named("export-scheduler"));
     Checkpointer checkpointer = new Checkpointer(scheduler, CHECKPOINT_INTERVAL, clock);
+    Lanes lanes = new Lanes(config, sink, metrics);
     EventFilter filter =
         EventFilter.of(config.types(), config.skipEventTypes(), config.skipSessionTypes());
     SessionScheduler sessions =
@@ -148,7 +130,7 @@ public final class ExportService {
             metrics,
             deadLetters,
             clock,
-            this::sessionLane,
+            lanes::session,
             checkpointer,
             scheduler,
             config.concurrency(),
@@ -161,7 +143,9 @@ public final class ExportService {
       checkpointer.start();
       sessions.start();
       scheduler.scheduleAtFixedRate(progress::log, 1, 1, TimeUnit.MINUTES);
-      AuditExport audit = chooseAuditExport(handler, checkpointer, startTime);
+      AuditExport audit =
+          new AuditExportChoice(config, client, state, metrics, registry, clock, random, lanes)
+              .choose(handler, checkpointer, startTime);
       if (resumed) {
         LOG.info(
             "exporting audit events with {}, {} (the export started at {})",
@@ -234,113 +218,5 @@ public final class ExportService {
         configured != null ? configured : clock.instant().truncatedTo(ChronoUnit.SECONDS);
     state.setStartTime(start);
     return start;
-  }
-
-  /**
-   * Bulk export when the cluster answers {@code GetEventExportChunks} (or it was used before),
-   * search paging when the cluster does not implement it.
-   */
-  private AuditExport chooseAuditExport(
-      AuditEventHandler handler, Checkpointer checkpointer, Instant startTime)
-      throws InterruptedException, IOException {
-    Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(90), random::nextLong);
-    Optional<Instant> legacyWindow = state.windowTime();
-    boolean bulk = !state.dates().isEmpty() || probeBulkExport();
-    if (bulk) {
-      Instant from = legacyWindow.orElse(startTime);
-      LocalDate startDate = LocalDate.ofInstant(from, ZoneOffset.UTC);
-      if (state.dates().isEmpty()) {
-        // As the Go plugin: bulk export continues from the day the search export had reached.
-        state.addDate(startDate);
-      }
-      int chunkConcurrency = Math.max(config.concurrency() / 4, 3);
-      int perChunkInFlight = Math.max(1, config.fluentdMaxConnections() / chunkConcurrency);
-      return new BulkExport(
-          client,
-          handler,
-          state,
-          metrics,
-          clock,
-          config.pollInterval(),
-          config.exitOnLastEvent(),
-          chunkConcurrency,
-          startDate,
-          initial -> lane(config.fluentdUrl(), perChunkInFlight, initial, this::auditDelivered),
-          checkpointer,
-          backoff);
-    }
-    SearchPosition resume =
-        new SearchPosition(legacyWindow.orElse(startTime), state.cursor(), state.lastId());
-    DeliveryLane<SearchPosition> lane =
-        lane(
-            config.fluentdUrl(),
-            Math.max(2, config.fluentdMaxConnections()),
-            resume,
-            this::auditDelivered);
-    SearchExport search =
-        new SearchExport(
-            new SearchPager(
-                client, clock, config.windowSize(), config.pageSize(), config.types(), resume),
-            handler,
-            lane,
-            metrics,
-            clock,
-            config.pollInterval(),
-            config.exitOnLastEvent(),
-            backoff.delays(),
-            new StallCheck(client, registry, clock, Duration.ofMinutes(5), config.types()));
-    checkpointer.track(lane, position -> state.setLegacyCursor(position.legacyCursor()));
-    return search;
-  }
-
-  /** Asks the cluster for export chunks of a future day: UNIMPLEMENTED means no bulk export. */
-  private boolean probeBulkExport() throws InterruptedException {
-    LocalDate probeDate = LocalDate.now(clock.withZone(ZoneOffset.UTC)).plusDays(2);
-    while (true) {
-      try {
-        client.listExportChunks(probeDate);
-        return true;
-      } catch (TeleportException e) {
-        Interrupts.throwIfInterrupted();
-        if (e.kind() == TeleportException.Kind.NOT_IMPLEMENTED) {
-          LOG.info("the cluster has no bulk export API; using search paging");
-          return false;
-        }
-        LOG.warn(
-            "cannot reach Teleport to choose the export mode, retrying in {} s: {}",
-            PROBE_RETRY.toSeconds(),
-            e.getMessage());
-        TimeUnit.MILLISECONDS.sleep(PROBE_RETRY.toMillis());
-      }
-    }
-  }
-
-  private DeliveryLane<Long> sessionLane(SessionJob job) {
-    // One batch in flight per session keeps each recording's events in order at Fluentd.
-    return lane(config.sessionUrl(job.sessionId()), 1, job.index(), this::sessionDelivered);
-  }
-
-  private <P> DeliveryLane<P> lane(
-      java.net.URI url,
-      int maxInFlight,
-      P initial,
-      java.util.function.Consumer<DeliveredBatch> onDelivered) {
-    return new DeliveryLane<>(
-        sink,
-        url,
-        config.fluentdBatchSize(),
-        config.fluentdBatchBytes(),
-        maxInFlight,
-        initial,
-        onDelivered,
-        inFlight);
-  }
-
-  private void auditDelivered(DeliveredBatch batch) {
-    metrics.auditDelivered(batch);
-  }
-
-  private void sessionDelivered(DeliveredBatch batch) {
-    metrics.sessionDelivered(batch);
   }
 }

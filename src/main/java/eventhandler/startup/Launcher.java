@@ -1,29 +1,20 @@
 package eventhandler.startup;
 
-import eventhandler.autolock.AutoLocker;
 import eventhandler.config.ExportSettings;
 import eventhandler.config.FluentdSettings;
-import eventhandler.config.HostPort;
-import eventhandler.config.LockSettings;
 import eventhandler.config.Settings;
-import eventhandler.config.TeleportCredentials;
 import eventhandler.ops.ExportReadiness;
-import eventhandler.ops.OpsServer;
 import eventhandler.ops.Readiness;
+import eventhandler.pipeline.DaemonThreads;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.pipeline.ExportTimings;
 import eventhandler.pipeline.FailedLoginObserver;
-import eventhandler.pipeline.PipelineConfig;
 import eventhandler.pipeline.StartTimeConflictException;
-import eventhandler.retry.Backoff;
-import eventhandler.retry.RetryDelays;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.DryRunSink;
 import eventhandler.sink.EventSink;
 import eventhandler.sink.FluentdSink;
-import eventhandler.sink.FluentdSinkConfig;
 import eventhandler.state.StateStore;
-import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
 import eventhandler.teleport.ReloadableCredentials;
 import eventhandler.teleport.TeleportConnector;
@@ -37,7 +28,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +38,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -64,15 +53,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
-  private static final Duration CONNECT_RETRY_MAX = Duration.ofMinutes(1);
 
   private final Clock clock;
   private final PrintWriter err;
-  private final ExportTimings timings;
-  private final Function<Duration, ExportReadiness.Thresholds> readinessThresholds;
-  private final Supplier<PrometheusMeterRegistry> registries;
+  private final ExitCodes exit;
+  private final Options options;
   private final AtomicReference<ExportService> running = new AtomicReference<>();
-  private final AtomicReference<OpsServer> opsServer = new AtomicReference<>();
+  private final AtomicReference<OpsListener> opsListener = new AtomicReference<>();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
 
   /**
@@ -114,10 +101,6 @@ public final class Launcher {
     }
 
     /**
-     * Meters go to {@code registry}, so that {@code bench} can read them (with the percentiles it
-     * configures before the run).
-     */
-    /**
      * The environment the connection to Teleport reads ({@code HTTPS_PROXY}, {@code NO_PROXY},
      * {@code SSL_CERT_FILE}, {@code TELEPORT_TLS_ROUTING_CONN_UPGRADE*}); the process's by default.
      */
@@ -125,13 +108,15 @@ public final class Launcher {
       return new Options(timings, readinessThresholds, registries, environment);
     }
 
+    /**
+     * Meters go to {@code registry}, so that {@code bench} can read them (with the percentiles it
+     * configures before the run).
+     */
     public Options withRegistry(PrometheusMeterRegistry registry) {
       Objects.requireNonNull(registry, "registry");
       return new Options(timings, readinessThresholds, () -> registry, environment);
     }
   }
-
-  private final Map<String, String> environment;
 
   public Launcher(Clock clock, PrintWriter err) {
     this(clock, err, Options.defaults());
@@ -140,15 +125,13 @@ public final class Launcher {
   public Launcher(Clock clock, PrintWriter err, Options options) {
     this.clock = clock;
     this.err = err;
-    this.timings = options.timings();
-    this.readinessThresholds = options.readinessThresholds();
-    this.registries = options.registries();
-    this.environment = options.environment();
+    this.exit = new ExitCodes(err);
+    this.options = options;
   }
 
   /** Where {@code /metrics}, {@code /healthz} and {@code /readyz} are served, once they are. */
   public Optional<InetSocketAddress> opsAddress() {
-    return Optional.ofNullable(opsServer.get()).map(OpsServer::address);
+    return Optional.ofNullable(opsListener.get()).map(OpsListener::address);
   }
 
   /** The running export's figures; empty before it started. */
@@ -158,23 +141,17 @@ public final class Launcher {
 
   /** Runs the export; returns the exit code. */
   public int run(Settings settings) {
-    PrometheusMeterRegistry registry = registries.get();
+    PrometheusMeterRegistry registry = options.registries().get();
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     ScheduledExecutorService scheduler =
-        Executors.newScheduledThreadPool(
-            2,
-            runnable -> {
-              Thread thread = new Thread(runnable, "start-scheduler");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newScheduledThreadPool(2, DaemonThreads.named("start-scheduler"));
     ExportSettings export = settings.export();
     Optional<FluentdSettings.ClientCertificate> clientCertificate =
         settings.fluentd().clientCertificate();
     if (clientCertificate.isEmpty() && !export.dryRun()) {
-      return userError(
+      return exit.userError(
           "Fluentd needs a client certificate: set --fluentd-cert and --fluentd-key"
               + " (configure writes client.crt and client.key)");
     }
@@ -182,7 +159,7 @@ public final class Launcher {
     ReloadableCredentials credentials = null;
     EventSink sink = null;
     DeadLetterFile deadLetters = null;
-    OpsServer ops = null;
+    OpsListener ops = null;
     try {
       StateStore state =
           export.dryRun()
@@ -192,31 +169,21 @@ public final class Launcher {
       LOG.info("state directory: {}", state.directory());
       deadLetters = new DeadLetterFile(state.directory().resolve("dead-letter.jsonl"), clock);
       InstallSignals.onStop(this::stop);
-      // The listener starts before Teleport is reached: /healthz answers, and /readyz says why
-      // it is not ready, while the first connection is retried.
-      AtomicReference<Supplier<Readiness>> readiness =
-          new AtomicReference<>(
-              () ->
-                  Readiness.notReady(
-                      List.of("Teleport: connecting to " + settings.teleport().address())));
       if (settings.metricsAddress().isPresent()) {
-        HostPort address = settings.metricsAddress().get();
+        Readiness connecting =
+            Readiness.notReady(List.of("Teleport: connecting to " + settings.teleport().address()));
         try {
-          ops = startOpsServer(address, registry, () -> readiness.get().get());
+          ops = OpsListener.start(settings.metricsAddress().get(), registry, () -> connecting);
         } catch (IOException e) {
-          return failure(
-              "cannot serve /metrics on --metrics-addr "
-                  + address
-                  + ": "
-                  + e.getMessage()
-                  + " (is another program using that port?)");
+          return exit.failure(e.getMessage());
         }
+        opsListener.set(ops);
       }
       sink =
           export.dryRun()
               ? new DryRunSink(clock)
               : new FluentdSink(
-                  sinkConfig(settings.fluentd(), clientCertificate.get()),
+                  PartOptions.sink(settings.fluentd(), clientCertificate.get()),
                   deadLetters,
                   registry,
                   clock);
@@ -230,7 +197,7 @@ public final class Launcher {
       // Loaded once (preflight has read them), so their gauge and counters exist from here on.
       credentials =
           new ReloadableCredentials(
-              credentialSource(settings.teleport().credentials()), clock, registry);
+              PartOptions.credentials(settings.teleport().credentials()), clock, registry);
       AtomicReference<GrpcTeleportClient> lockClient = new AtomicReference<>();
       Gauge.builder(
               "eventhandler.teleport.streams.open",
@@ -239,8 +206,14 @@ public final class Launcher {
           .description("Server streams from Teleport currently open")
           .register(registry);
       FailedLoginObserver failedLogins =
-          failedLoginObserver(settings.lock(), export.dryRun(), lockClient, scheduler, registry);
-      client = connect(settings, credentials, scheduler, registry);
+          AutoLockStart.observer(
+              settings.lock(), export.dryRun(), lockClient::get, clock, scheduler, registry);
+      client =
+          TeleportConnection.open(
+              new TeleportConnector(clock, scheduler, registry, options.environment()),
+              PartOptions.connect(settings.teleport(), credentials.source()),
+              credentials,
+              stopRequested);
       if (client == null) {
         return 0; // stopped while waiting for Teleport
       }
@@ -250,7 +223,7 @@ public final class Launcher {
           () -> LOG.info("SIGHUP: Teleport credentials re-read: {}", connected.reload()));
       ExportService service =
           new ExportService(
-              pipelineConfig(settings),
+              PartOptions.pipeline(settings),
               client,
               sink,
               state,
@@ -259,22 +232,24 @@ public final class Launcher {
               registry,
               metrics,
               clock,
-              timings);
+              options.timings());
       running.set(service);
       if (stopRequested.getCount() == 0) {
         return 0;
       }
-      EventSink health = sink;
-      readiness.set(
-          new ExportReadiness(
-              service.metrics(),
-              service::batchesWaitingSince,
-              health::health,
-              clock,
-              readinessThresholds.apply(export.pollInterval())));
+      if (ops != null) {
+        ops.readiness(
+            new ExportReadiness(
+                service.metrics(),
+                service::batchesWaitingSince,
+                sink::health,
+                clock,
+                options.readinessThresholds().apply(export.pollInterval())));
+      }
       service.run();
       if (sink instanceof DryRunSink) {
-        printDryRunSummary(
+        DryRunSummary.print(
+            err,
             service.metrics(),
             export
                 .storage()
@@ -283,22 +258,17 @@ public final class Launcher {
       }
       return 0;
     } catch (StartTimeConflictException e) {
-      return userError(e.getMessage());
+      return exit.userError(e.getMessage());
     } catch (TeleportException e) {
-      return e.kind() == TeleportException.Kind.CREDENTIALS
-              || e.kind() == TeleportException.Kind.BAD_PARAMETER
-              || e.kind() == TeleportException.Kind.ACCESS_DENIED
-              || e.kind() == TeleportException.Kind.UNAUTHENTICATED
-          ? userError(e.getMessage())
-          : failure(e.getMessage());
+      return exit.teleport(e);
     } catch (IOException e) {
-      return failure("storage: " + e.getMessage());
+      return exit.failure("storage: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 0;
     } finally {
       if (ops != null) {
-        opsServer.set(null);
+        opsListener.set(null);
         ops.close();
       }
       if (sink != null) {
@@ -314,44 +284,6 @@ public final class Launcher {
     }
   }
 
-  /** What a dry run read and would have sent; it goes to the user, not to the log. */
-  private void printDryRunSummary(ExportMetrics metrics, Path realState, Path dryRunState) {
-    long auditRead = metrics.auditExported() + metrics.auditSkipped() + metrics.auditDeadLettered();
-    long sessionEventsRead =
-        metrics.sessionEventsExported()
-            + metrics.sessionEventsSkipped()
-            + metrics.sessionEventsDeadLettered();
-    err.printf(
-        "dry run: read %d audit events (%d left out by --types, --skip-event-types or"
-            + " --start-time) and %d recordings with %d session events (%d left out by"
-            + " --skip-session-types); %d audit events and %d session events would have been sent"
-            + " to Fluentd, but nothing was sent and no user was locked.%n"
-            + "The export position in %s was not touched; the dry run kept its own in %s.%n",
-        auditRead,
-        metrics.auditSkipped(),
-        metrics.sessionsFinished(),
-        sessionEventsRead,
-        metrics.sessionEventsSkipped(),
-        metrics.auditExported(),
-        metrics.sessionEventsExported(),
-        realState,
-        dryRunState);
-    err.flush();
-  }
-
-  private OpsServer startOpsServer(
-      HostPort address, PrometheusMeterRegistry registry, Supplier<Readiness> readiness)
-      throws IOException {
-    InetSocketAddress socketAddress =
-        address.host().isEmpty()
-            ? new InetSocketAddress(address.port())
-            : new InetSocketAddress(address.host(), address.port());
-    OpsServer ops = new OpsServer(socketAddress, registry, readiness).start();
-    opsServer.set(ops);
-    LOG.info("serving /metrics, /healthz and /readyz on {}", ops.address());
-    return ops;
-  }
-
   /** Stops a running export gracefully (SIGTERM, SIGINT, or a test). */
   public void stop() {
     stopRequested.countDown();
@@ -359,124 +291,6 @@ public final class Launcher {
     if (service != null) {
       service.stop();
     }
-  }
-
-  /**
-   * Connects to Teleport. Problems the user must fix end the program; an unreachable cluster is
-   * retried with backoff for as long as it takes, so a Teleport outage at start loses nothing.
-   */
-  private GrpcTeleportClient connect(
-      Settings settings,
-      ReloadableCredentials credentials,
-      ScheduledExecutorService scheduler,
-      PrometheusMeterRegistry registry)
-      throws InterruptedException {
-    TeleportConnector connector = new TeleportConnector(clock, scheduler, registry, environment);
-    var teleport = settings.teleport();
-    eventhandler.teleport.ConnectOptions connectSettings =
-        eventhandler.teleport.ConnectOptions.of(teleport.address().toString(), credentials.source())
-            .withRefresh(teleport.refreshEnabled(), teleport.refreshInterval())
-            .withDialTimeout(teleport.dialTimeout())
-            .withMaxInboundMessageSize(teleport.maxMessageBytes(), "--teleport-max-message-size");
-    RetryDelays retryDelays =
-        new Backoff(Duration.ofSeconds(2), CONNECT_RETRY_MAX, new SecureRandom()::nextLong)
-            .delays();
-    while (stopRequested.getCount() > 0) {
-      try {
-        // The connector logs which cluster it reached and how.
-        return connector.connect(connectSettings, credentials);
-      } catch (TeleportException e) {
-        if (e.kind() != TeleportException.Kind.CONNECTION) {
-          throw e;
-        }
-        Duration delay = retryDelays.next();
-        // A warning: the program goes on trying, and a cluster that comes back is used at once.
-        LOG.warn(
-            "cannot connect to Teleport (retrying in {} s): {}",
-            Math.max(1, delay.toSeconds()),
-            e.getMessage());
-        if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
-          break;
-        }
-      }
-    }
-    return null;
-  }
-
-  private static CredentialSource credentialSource(TeleportCredentials credentials) {
-    if (credentials instanceof TeleportCredentials.KeyPairFiles pair) {
-      return CredentialSource.keyPair(
-          pair.certificate(), pair.privateKey(), pair.certificateAuthorities());
-    }
-    return CredentialSource.identityFile(((TeleportCredentials.IdentityFile) credentials).path());
-  }
-
-  private FailedLoginObserver failedLoginObserver(
-      LockSettings lock,
-      boolean dryRun,
-      AtomicReference<GrpcTeleportClient> client,
-      ScheduledExecutorService scheduler,
-      PrometheusMeterRegistry registry) {
-    if (!lock.enabled() || dryRun) {
-      return FailedLoginObserver.NONE;
-    }
-    // Made before the connection, so its series exist from the start; it writes a lock only
-    // after a failed login was read, so only once connected.
-    AutoLocker locker =
-        new AutoLocker(
-            new AutoLocker.Settings(lock.failedAttemptsCount(), lock.period(), lock.lockFor()),
-            writtenLock -> client.get().upsertLock(writtenLock),
-            clock,
-            scheduler,
-            registry);
-    return (body, time) -> locker.onEvent(FailedLoginObserver.USER_LOGIN, body, time);
-  }
-
-  static PipelineConfig pipelineConfig(Settings settings) {
-    ExportSettings export = settings.export();
-    FluentdSettings fluentd = settings.fluentd();
-    return new PipelineConfig(
-        fluentd.url(),
-        fluentd.sessionUrl(),
-        export.batch(),
-        export.types(),
-        export.skipEventTypes(),
-        export.skipSessionTypes(),
-        export.startTime().orElse(null),
-        export.pollInterval(),
-        export.windowSize(),
-        export.concurrency(),
-        export.exitOnLastEvent(),
-        export.dryRun(),
-        fluentd.batchSize(),
-        fluentd.batchBytes(),
-        fluentd.maxConnections());
-  }
-
-  private static FluentdSinkConfig sinkConfig(
-      FluentdSettings fluentd, FluentdSettings.ClientCertificate certificate) {
-    return new FluentdSinkConfig(
-        fluentd.caFile().orElse(null),
-        certificate.certificate(),
-        certificate.privateKey(),
-        fluentd.maxConnections(),
-        fluentd.batchSize(),
-        fluentd.batchBytes(),
-        fluentd.requestTimeout(),
-        FluentdSinkConfig.DEFAULT_MIN_BACKOFF,
-        FluentdSinkConfig.DEFAULT_MAX_BACKOFF);
-  }
-
-  private int userError(String message) {
-    err.println("error: " + message);
-    err.flush();
-    return 2;
-  }
-
-  private int failure(String message) {
-    err.println("error: " + message);
-    err.flush();
-    return 1;
   }
 
   private static void closeQuietly(DeadLetterFile deadLetters) {

@@ -2,6 +2,7 @@ package eventhandler.pipeline.audit;
 
 import eventhandler.logging.Counted;
 import eventhandler.logging.WarningThrottle;
+import eventhandler.pipeline.DaemonThreads;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.pipeline.Interrupts;
 import eventhandler.pipeline.RetryPause;
@@ -108,13 +109,7 @@ public final class BulkExport implements AuditExport {
   @Override
   public void run() throws InterruptedException, IOException {
     ExecutorService pool =
-        Executors.newFixedThreadPool(
-            chunkConcurrency,
-            runnable -> {
-              Thread thread = new Thread(runnable, "audit-export-chunk");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newFixedThreadPool(chunkConcurrency, DaemonThreads.named("audit-export-chunk"));
     try {
       TreeSet<LocalDate> backlog = new TreeSet<>();
       LocalDate current = resumeDate(backlog);

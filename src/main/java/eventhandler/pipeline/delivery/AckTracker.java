@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
  * order. The committed position is the last one of the contiguous acknowledged prefix: a checkpoint
  * written from it never skips an event that Fluentd has not taken.
  */
-public final class AckTracker<P> {
+final class AckTracker<P> {
   /** One registered position; acknowledged once. */
   static final class Ticket<P> {
     private final P position;

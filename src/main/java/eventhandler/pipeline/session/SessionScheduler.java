@@ -37,13 +37,11 @@ import org.slf4j.LoggerFactory;
  * Exports session recordings. {@code session.upload} events register sessions (persisted before
  * they are queued); a bounded queue of 16 x concurrency pushes back on the audit flow when the
  * workers fall behind; {@code concurrency} workers stream recordings. Unfinished sessions resume at
- * start from their saved index. Recordings not found yet are retried in the background (as the Go
- * plugin: up to 48 h after the upload, 3 attempts), then dropped with a log line.
+ * start from their saved index. Recordings not found yet are retried in the background ({@link
+ * RecordingOutcomes}).
  */
 public final class SessionScheduler implements SessionRegistry, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SessionScheduler.class);
-  static final Duration GIVE_UP_AFTER = Duration.ofHours(48);
-  static final int MAX_NOT_FOUND_ATTEMPTS = 3;
 
   private final TeleportClient client;
   private final StateStore state;
@@ -64,6 +62,7 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
   private final AtomicInteger outstanding = new AtomicInteger();
 
   private final WarningThrottle errors;
+  private final RecordingOutcomes outcomes;
   private final List<Thread> workers = new ArrayList<>();
 
   public SessionScheduler(
@@ -93,6 +92,7 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
     this.random = random;
     this.queue = new ArrayBlockingQueue<>(16 * concurrency);
     this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
+    this.outcomes = new RecordingOutcomes(state, deadLetters, metrics, clock);
   }
 
   /** Starts the workers, re-queues unfinished sessions and schedules missing-recording retries. */
@@ -215,60 +215,9 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
     SessionExport.Outcome outcome = export.run();
     tracking.stop();
     switch (outcome) {
-      case FINISHED -> {
-        state.removeSession(job.sessionId());
-        state.removeMissingRecording(job.sessionId());
-        metrics.sessionFinished();
-        known.remove(job.sessionId());
-      }
-      case NOT_FOUND -> recordingNotFound(job);
-      case FAILED -> {
-        LOG.warn(
-            "session {} dropped after repeated errors (recorded in the dead-letter file): {}",
-            job.sessionId(),
-            export.failure());
-        deadLetters.append(
-            "session recording could not be exported: " + export.failure(),
-            SessionDeadLetterDetails.of(job.sessionId(), export.deliveredUpTo()),
-            (byte[]) null);
-        metrics.recordSessionEventFailed(1);
-        state.removeSession(job.sessionId());
-        state.removeMissingRecording(job.sessionId());
-        known.remove(job.sessionId());
-      }
-    }
-  }
-
-  private void recordingNotFound(SessionJob job) throws IOException {
-    metrics.sessionMissing();
-    int attempts = job.notFoundAttempts() + 1;
-    boolean tooOld = job.uploadTime().plus(GIVE_UP_AFTER).isBefore(clock.instant());
-    state.removeSession(job.sessionId());
-    if (tooOld || attempts >= MAX_NOT_FOUND_ATTEMPTS) {
-      String reason =
-          "recording of session "
-              + job.sessionId()
-              + " was not found after "
-              + attempts
-              + " attempts"
-              + (tooOld ? ", more than 48 h after its upload" : "")
-              + "; given up";
-      LOG.warn("{} (recorded in the dead-letter file)", reason);
-      // The dead letter is the user's record that this recording was never exported.
-      deadLetters.append(
-          reason,
-          SessionDeadLetterDetails.of(
-              job.sessionId(), job.index(), "upload_time", job.uploadTime().toString()),
-          (byte[]) null);
-      state.removeMissingRecording(job.sessionId());
-    } else {
-      LOG.info(
-          "recording of session {} not found yet (attempt {} of {}); will retry later",
-          job.sessionId(),
-          attempts,
-          MAX_NOT_FOUND_ATTEMPTS);
-      state.setMissingRecording(
-          job.sessionId(), new MissingRecording(job.index(), attempts, job.uploadTime()));
+      case FINISHED -> outcomes.finished(job);
+      case NOT_FOUND -> outcomes.notFound(job);
+      case FAILED -> outcomes.failed(job, export.failure(), export.deliveredUpTo());
     }
     known.remove(job.sessionId());
   }
