@@ -34,39 +34,19 @@ import org.slf4j.LoggerFactory;
  * GetEventExportChunks} (or it was used before), search paging when the cluster does not implement
  * it; made with its lanes and its place in the checkpointer.
  */
-final class AuditExportChoice {
+record AuditExportChoice(
+    PipelineConfig config,
+    TeleportClient client,
+    StateStore state,
+    ExportMetrics metrics,
+    MeterRegistry registry,
+    Clock clock,
+    RandomGenerator random,
+    Lanes lanes) {
   /** ExportService's log: the lines keep the logger name they always had. */
   private static final Logger LOG = LoggerFactory.getLogger(ExportService.class);
 
   private static final Duration PROBE_RETRY = Duration.ofSeconds(5);
-
-  private final PipelineConfig config;
-  private final TeleportClient client;
-  private final StateStore state;
-  private final ExportMetrics metrics;
-  private final MeterRegistry registry;
-  private final Clock clock;
-  private final RandomGenerator random;
-  private final Lanes lanes;
-
-  AuditExportChoice(
-      PipelineConfig config,
-      TeleportClient client,
-      StateStore state,
-      ExportMetrics metrics,
-      MeterRegistry registry,
-      Clock clock,
-      RandomGenerator random,
-      Lanes lanes) {
-    this.config = config;
-    this.client = client;
-    this.state = state;
-    this.metrics = metrics;
-    this.registry = registry;
-    this.clock = clock;
-    this.random = random;
-    this.lanes = lanes;
-  }
 
   AuditExport choose(AuditEventHandler handler, Checkpointer checkpointer, Instant startTime)
       throws InterruptedException, IOException {

@@ -10,17 +10,7 @@ import java.net.URI;
 import java.util.function.Consumer;
 
 /** The export's delivery lanes: one per flow, all to the one sink, with the settings' limits. */
-final class Lanes {
-  private final PipelineConfig config;
-  private final EventSink sink;
-  private final ExportMetrics metrics;
-
-  Lanes(PipelineConfig config, EventSink sink, ExportMetrics metrics) {
-    this.config = config;
-    this.sink = sink;
-    this.metrics = metrics;
-  }
-
+record Lanes(PipelineConfig config, EventSink sink, ExportMetrics metrics) {
   /** A lane of audit events, up to {@code maxInFlight} batches at once. */
   <P> DeliveryLane<P> audit(int maxInFlight, P initial) {
     return lane(config.fluentdUrl(), maxInFlight, initial, metrics::auditDelivered);

@@ -15,25 +15,13 @@ import org.slf4j.LoggerFactory;
  * recording not found yet kept for a later retry (as the Go plugin: up to 48 h after the upload, 3
  * attempts), and a dead letter for each recording that is given up.
  */
-final class RecordingOutcomes {
+record RecordingOutcomes(
+    StateStore state, DeadLetterFile deadLetters, ExportMetrics metrics, Clock clock) {
   /** SessionScheduler's log: the lines keep the logger name they always had. */
   private static final Logger LOG = LoggerFactory.getLogger(SessionScheduler.class);
 
   static final Duration GIVE_UP_AFTER = Duration.ofHours(48);
   static final int MAX_NOT_FOUND_ATTEMPTS = 3;
-
-  private final StateStore state;
-  private final DeadLetterFile deadLetters;
-  private final ExportMetrics metrics;
-  private final Clock clock;
-
-  RecordingOutcomes(
-      StateStore state, DeadLetterFile deadLetters, ExportMetrics metrics, Clock clock) {
-    this.state = state;
-    this.deadLetters = deadLetters;
-    this.metrics = metrics;
-    this.clock = clock;
-  }
 
   /** The recording was exported to its end. */
   void finished(SessionJob job) throws IOException {
