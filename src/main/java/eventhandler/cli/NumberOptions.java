@@ -1,5 +1,6 @@
 package eventhandler.cli;
 
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -9,30 +10,9 @@ final class NumberOptions {
   private NumberOptions() {}
 
   static void registerOn(CommandLine commandLine) {
-    ITypeConverter<Long> wholeNumber =
-        text -> {
-          try {
-            return Long.parseLong(text.strip());
-          } catch (NumberFormatException e) {
-            throw new TypeConversionException(expected("a whole number, like 20000", text));
-          }
-        };
-    ITypeConverter<Integer> smallWholeNumber =
-        text -> {
-          try {
-            return Integer.parseInt(text.strip());
-          } catch (NumberFormatException e) {
-            throw new TypeConversionException(expected("a whole number, like 5", text));
-          }
-        };
-    ITypeConverter<Double> decimal =
-        text -> {
-          try {
-            return Double.parseDouble(text.strip());
-          } catch (NumberFormatException e) {
-            throw new TypeConversionException(expected("a number, like 0.25", text));
-          }
-        };
+    ITypeConverter<Long> wholeNumber = number(Long::parseLong, "a whole number, like 20000");
+    ITypeConverter<Integer> smallWholeNumber = number(Integer::parseInt, "a whole number, like 5");
+    ITypeConverter<Double> decimal = number(Double::parseDouble, "a number, like 0.25");
     commandLine
         .registerConverter(long.class, wholeNumber)
         .registerConverter(Long.class, wholeNumber)
@@ -42,7 +22,13 @@ final class NumberOptions {
         .registerConverter(Double.class, decimal);
   }
 
-  private static String expected(String what, String text) {
-    return "expected " + what + ", got '" + text + "'";
+  private static <T> ITypeConverter<T> number(Function<String, T> parse, String what) {
+    return text -> {
+      try {
+        return parse.apply(text.strip());
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("expected " + what + ", got '" + text + "'");
+      }
+    };
   }
 }

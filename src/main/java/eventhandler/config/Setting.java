@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The one table of every setting: flag, value type, default, environment variables, TOML key and
  * meaning. Help text, environment lookup, TOML mapping, {@code start --check} and the README
- * settings table are all generated from it, so they cannot disagree.
+ * settings table are all generated from it, so they cannot disagree. It is long because it is that
+ * table: one entry per setting, and little else.
  *
  * <p>Environment variable names follow the Go plugin exactly, including its misspelt {@code FDWRD_}
  * names, which are kept as aliases; the first name listed wins when several are set.

@@ -41,13 +41,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -74,13 +71,9 @@ public final class SettingsBinder {
   }
 
   /** One conversion run: typed values plus the problems met on the way. */
-  private static final class Binding {
-    private final RawSettings raw;
-    private final List<Problem> problems = new ArrayList<>();
-    private final Set<Setting> invalid = EnumSet.noneOf(Setting.class);
-
+  private static final class Binding extends SettingReader {
     Binding(RawSettings raw) {
-      this.raw = raw;
+      super(raw);
     }
 
     Settings settings() throws InvalidSettingsException {
@@ -251,127 +244,6 @@ public final class SettingsBinder {
       return storage;
     }
 
-    private Optional<Path> readableFile(Setting setting) {
-      Optional<Path> path = value(setting, Path.class);
-      if (path.isEmpty()) {
-        return path;
-      }
-      Path p = path.get();
-      if (!Files.exists(p)) {
-        problem(setting, "file " + p + " does not exist");
-      } else if (Files.isDirectory(p)) {
-        problem(setting, p + " is a directory, not a file");
-      } else if (!Files.isReadable(p)) {
-        problem(setting, "file " + p + " is not readable (check its permissions)");
-      } else {
-        return path;
-      }
-      invalid.add(setting);
-      return Optional.empty();
-    }
-
-    private void requireTogether(Setting first, Setting second) {
-      if (isSet(first) != isSet(second)) {
-        Setting given = isSet(first) ? first : second;
-        Setting missing = isSet(first) ? second : first;
-        problem(
-            given,
-            "needs "
-                + missing.flagName()
-                + " as well ("
-                + howToSet(missing)
-                + "); the certificate and its key go together");
-      }
-    }
-
-    private <T> T required(Setting setting, Class<T> type) {
-      Optional<T> value = value(setting, type);
-      if (value.isEmpty() && !invalid.contains(setting)) {
-        problem(setting, "is required; set " + howToSet(setting));
-      }
-      return value.orElse(null);
-    }
-
-    private boolean bool(Setting setting) {
-      return value(setting, Boolean.class).orElse(false);
-    }
-
-    private int integer(Setting setting, int min, int max, String reason) {
-      Optional<Integer> value = value(setting, Integer.class);
-      if (value.isPresent() && (value.get() < min || value.get() > max)) {
-        String range = max == Integer.MAX_VALUE ? "at least " + min : "from " + min + " to " + max;
-        problem(
-            setting,
-            "must be "
-                + range
-                + (reason == null ? "" : " (" + reason + ")")
-                + ", got "
-                + value.get());
-      }
-      return value.orElse(min);
-    }
-
-    /** A size from {@code min} up to, not including, {@code limit}. */
-    private long bytes(Setting setting, long min, long limit, String reason) {
-      Optional<Long> value = value(setting, Long.class);
-      if (value.isPresent() && (value.get() < min || value.get() >= limit)) {
-        problem(
-            setting,
-            "must be at least "
-                + ByteSize.format(min)
-                + " and below "
-                + ByteSize.format(limit)
-                + (reason == null ? "" : " (" + reason + ")")
-                + ", got "
-                + ByteSize.format(value.get()));
-      }
-      return value.orElse(min);
-    }
-
-    private Duration positive(Setting setting) {
-      Optional<Duration> value = value(setting, Duration.class);
-      if (value.isPresent() && (value.get().isNegative() || value.get().isZero())) {
-        problem(setting, "must be longer than 0, got " + GoDuration.format(value.get()));
-      }
-      return value.orElse(Duration.ofSeconds(1));
-    }
-
-    private List<String> list(Setting setting) {
-      @SuppressWarnings("unchecked")
-      List<String> items = value(setting, List.class).orElse(List.of());
-      return items;
-    }
-
-    /** The converted effective value; empty when unset or invalid (the latter is recorded). */
-    private <T> Optional<T> value(Setting setting, Class<T> type) {
-      Optional<RawValue> rawValue = raw.effective(setting);
-      if (rawValue.isEmpty()) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(type.cast(setting.type().parse(rawValue.get().text())));
-      } catch (IllegalArgumentException e) {
-        invalid.add(setting);
-        problems.add(new Problem(setting, rawValue.get().source(), e.getMessage()));
-        return Optional.empty();
-      }
-    }
-
-    private boolean isSet(Setting setting) {
-      return raw.explicit(setting).isPresent();
-    }
-
-    private void problem(Setting setting, String message) {
-      invalid.add(setting);
-      problems.add(new Problem(setting, raw.sourceOf(setting), message));
-    }
-
-    private String describeAll(List<Setting> settings) {
-      return settings.stream()
-          .map(s -> s.flagName() + " (from " + raw.sourceOf(s).describe() + ")")
-          .collect(Collectors.joining(", "));
-    }
-
     private Provenance provenance() {
       Map<Setting, Source> sources = new EnumMap<>(Setting.class);
       for (Setting s : Setting.values()) {
@@ -379,15 +251,5 @@ public final class SettingsBinder {
       }
       return new Provenance(sources);
     }
-  }
-
-  /** {@code --x, env FDFWD_X or TOML key x}: every way to set a setting, for error messages. */
-  static String howToSet(Setting setting) {
-    String option = setting.longOption();
-    String variable = "env " + setting.environmentVariables().get(0);
-    return setting
-        .tomlKey()
-        .map(key -> option + ", " + variable + " or TOML key " + key)
-        .orElse(option + " or " + variable);
   }
 }

@@ -13,6 +13,9 @@ import java.util.Arrays;
  * <p>Whatever this reader does not handle exactly as protobuf would (a value with two kinds, a
  * repeated key, an unknown wire type, deep nesting, invalid UTF-8) goes the slow way: the Struct is
  * decoded and printed by {@link EventJson}, so the output is always identical.
+ *
+ * <p>Longer than our other classes on purpose: it is one parser whose parts share the read cursor
+ * and output buffer fields on the hot path; split up, they would pass them around per byte.
  */
 public final class StructWireJson {
   private static final double TWO_POW_53 = 9007199254740992.0;

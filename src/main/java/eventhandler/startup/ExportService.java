@@ -283,14 +283,13 @@ public final class ExportService {
                 client, clock, config.windowSize(), config.pageSize(), config.types(), resume),
             handler,
             lane,
-            state,
             metrics,
             clock,
             config.pollInterval(),
             config.exitOnLastEvent(),
             backoff.delays(),
             new StallCheck(client, registry, clock, Duration.ofMinutes(5), config.types()));
-    checkpointer.add(search);
+    checkpointer.track(lane, position -> state.setLegacyCursor(position.legacyCursor()));
     return search;
   }
 

@@ -16,14 +16,13 @@ import eventhandler.teleport.TeleportException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Objects;
 
 /**
  * Exports one chunk of one day with {@code ExportUnstructuredEvents}, resuming from the chunk's
  * saved cursor, and marks the chunk completed once every event of it is delivered. A broken stream
  * is resumed from the last delivered cursor, after a backoff, for as long as it takes.
  */
-final class ChunkExport implements Checkpointer.Checkpointable {
+final class ChunkExport {
   private final TeleportClient client;
   private final AuditEventHandler handler;
   private final StateStore state;
@@ -34,7 +33,6 @@ final class ChunkExport implements Checkpointer.Checkpointable {
   private final WarningThrottle errors;
   private final Checkpointer checkpointer;
   private final ExportMetrics metrics;
-  private ChunkPosition saved;
 
   ChunkExport(
       TeleportClient client,
@@ -57,12 +55,11 @@ final class ChunkExport implements Checkpointer.Checkpointable {
     this.errors = errors;
     this.checkpointer = checkpointer;
     this.metrics = metrics;
-    this.saved = lane.committed();
   }
 
   /** Exports the chunk to its end; returns only when it is completed (or on interrupt). */
   void run() throws InterruptedException, IOException {
-    checkpointer.add(this);
+    Checkpointer.Tracking tracking = checkpointer.track(lane, this::saveCursor);
     // Interrupted (a stop), the chunk stays with the checkpointer: its batches in flight settle
     // during the shutdown, and the final checkpoint, written after that, must include them.
     try {
@@ -71,7 +68,7 @@ final class ChunkExport implements Checkpointer.Checkpointable {
       lane.flushOnStop();
       throw e;
     }
-    checkpointer.remove(this);
+    tracking.stop();
     state.markChunkCompleted(date, chunk);
   }
 
@@ -106,12 +103,9 @@ final class ChunkExport implements Checkpointer.Checkpointable {
     }
   }
 
-  @Override
-  public synchronized void checkpoint() throws IOException {
-    ChunkPosition committed = lane.committed();
-    if (!Objects.equals(committed, saved) && !committed.cursor().isEmpty()) {
-      state.setChunkCursor(date, chunk, committed.cursor());
-      saved = committed;
+  private void saveCursor(ChunkPosition delivered) throws IOException {
+    if (!delivered.cursor().isEmpty()) {
+      state.setChunkCursor(date, chunk, delivered.cursor());
     }
   }
 }

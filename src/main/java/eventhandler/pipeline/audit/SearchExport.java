@@ -5,17 +5,11 @@ import eventhandler.logging.WarningThrottle;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.pipeline.Interrupts;
 import eventhandler.pipeline.RetryPause;
-import eventhandler.pipeline.delivery.Checkpointer;
 import eventhandler.pipeline.delivery.DeliveryLane;
 import eventhandler.retry.RetryDelays;
-import eventhandler.state.LegacyCursor;
-import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportException;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,17 +18,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Audit export through search paging. A fetcher thread reads pages ahead into a small queue while
- * the caller's thread hands the events of the current page to delivery; the delivered position
- * ({@code window_time}, {@code cursor}, {@code id}) is checkpointed in the Go plugin's format.
+ * the caller's thread hands the events of the current page to delivery. The lane's delivered
+ * position is saved by the {@code Checkpointer}, as {@link SearchPosition#legacyCursor()}.
  */
-public final class SearchExport implements AuditExport, Checkpointer.Checkpointable {
+public final class SearchExport implements AuditExport {
   private static final Logger LOG = LoggerFactory.getLogger(SearchExport.class);
   private static final int PAGES_AHEAD = 4;
 
   private final SearchPager pager;
   private final AuditEventHandler handler;
   private final DeliveryLane<SearchPosition> lane;
-  private final StateStore state;
   private final ExportMetrics metrics;
   private final Duration pollInterval;
   private final boolean exitOnLastEvent;
@@ -42,13 +35,11 @@ public final class SearchExport implements AuditExport, Checkpointer.Checkpointa
   private final WarningThrottle errors;
   private final StallCheck stallCheck;
   private final BlockingQueue<SearchPager.Page> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
-  private SearchPosition saved;
 
   public SearchExport(
       SearchPager pager,
       AuditEventHandler handler,
       DeliveryLane<SearchPosition> lane,
-      StateStore state,
       ExportMetrics metrics,
       Clock clock,
       Duration pollInterval,
@@ -58,14 +49,12 @@ public final class SearchExport implements AuditExport, Checkpointer.Checkpointa
     this.pager = pager;
     this.handler = handler;
     this.lane = lane;
-    this.state = state;
     this.metrics = metrics;
     this.pollInterval = pollInterval;
     this.exitOnLastEvent = exitOnLastEvent;
     this.retryDelays = retryDelays;
     this.stallCheck = stallCheck;
     this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
-    this.saved = lane.committed();
   }
 
   @Override
@@ -144,22 +133,6 @@ public final class SearchExport implements AuditExport, Checkpointer.Checkpointa
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * Synchronized: the final checkpoint at shutdown can run while a periodic one is still writing,
-   * and the three files of the legacy cursor must come from one position, or the next start finds a
-   * cursor whose page does not hold the saved id and sends the whole page again.
-   */
-  @Override
-  public synchronized void checkpoint() throws IOException {
-    SearchPosition committed = lane.committed();
-    if (!Objects.equals(committed, saved)) {
-      state.setLegacyCursor(
-          new LegacyCursor(
-              committed.cursor(), committed.lastId(), Optional.of(committed.windowStart())));
-      saved = committed;
     }
   }
 }

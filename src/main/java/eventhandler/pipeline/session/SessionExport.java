@@ -6,11 +6,9 @@ import eventhandler.pipeline.EventFilter;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.pipeline.Interrupts;
 import eventhandler.pipeline.RetryPause;
-import eventhandler.pipeline.delivery.Checkpointer;
 import eventhandler.pipeline.delivery.DeliveryLane;
 import eventhandler.retry.RetryDelays;
 import eventhandler.sink.DeadLetterFile;
-import eventhandler.state.StateStore;
 import eventhandler.teleport.EventStream;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportEvent;
@@ -21,13 +19,13 @@ import java.util.Map;
 
 /**
  * Streams one recording from its saved index to the end and delivers its events, in order, to
- * {@code <session-url>.<sid>.log}. The delivered index is checkpointed as {@code session<sid>} (the
- * index to resume from); at the end the session's state is removed. A broken stream resumes from
- * the last delivered event: without end while Teleport is unreachable, and up to {@value
- * #ATTEMPTS_WITHOUT_PROGRESS} times in a row without progress for other errors (a damaged
- * recording), after which the recording is reported as failed.
+ * {@code <session-url>.<sid>.log}; the lane's delivered index (the one to resume from) is saved by
+ * the scheduler's {@code Checkpointer}. A broken stream resumes from the last delivered event:
+ * without end while Teleport is unreachable, and up to {@value #ATTEMPTS_WITHOUT_PROGRESS} times in
+ * a row without progress for other errors (a damaged recording), after which the recording is
+ * reported as failed.
  */
-final class SessionExport implements Checkpointer.Checkpointable {
+final class SessionExport {
   /** How the export of a recording ended. */
   enum Outcome {
     FINISHED,
@@ -39,7 +37,6 @@ final class SessionExport implements Checkpointer.Checkpointable {
   static final int ATTEMPTS_WITHOUT_PROGRESS = 3;
 
   private final TeleportClient client;
-  private final StateStore state;
   private final EventFilter filter;
   private final ExportMetrics metrics;
   private final SessionJob job;
@@ -47,12 +44,10 @@ final class SessionExport implements Checkpointer.Checkpointable {
   private final RetryDelays retryDelays;
   private final WarningThrottle errors;
   private final DeadLetterFile deadLetters;
-  private long saved;
   private String failure = "";
 
   SessionExport(
       TeleportClient client,
-      StateStore state,
       EventFilter filter,
       ExportMetrics metrics,
       SessionJob job,
@@ -61,7 +56,6 @@ final class SessionExport implements Checkpointer.Checkpointable {
       WarningThrottle errors,
       DeadLetterFile deadLetters) {
     this.client = client;
-    this.state = state;
     this.filter = filter;
     this.metrics = metrics;
     this.job = job;
@@ -69,7 +63,6 @@ final class SessionExport implements Checkpointer.Checkpointable {
     this.retryDelays = retryDelays;
     this.errors = errors;
     this.deadLetters = deadLetters;
-    this.saved = job.index();
   }
 
   /** The index up to which the recording was delivered (the next one to export). */
@@ -181,15 +174,6 @@ final class SessionExport implements Checkpointer.Checkpointable {
       deadLetters.append(reason, details, event);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot write the dead-letter file", e);
-    }
-  }
-
-  @Override
-  public synchronized void checkpoint() throws IOException {
-    long committed = lane.committed();
-    if (committed != saved) {
-      state.setSessionIndex(job.sessionId(), committed);
-      saved = committed;
     }
   }
 }

@@ -196,23 +196,24 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
 
   private void export(SessionJob job) throws InterruptedException, IOException {
     metrics.sessionStarted();
+    DeliveryLane<Long> lane = lanes.apply(job);
     SessionExport export =
         new SessionExport(
             client,
-            state,
             filter,
             metrics,
             job,
-            lanes.apply(job),
+            lane,
             new Backoff(timings.sessionStreamRetry(), Duration.ofMinutes(1), random::nextLong)
                 .delays(),
             errors,
             deadLetters);
-    checkpointer.add(export);
+    Checkpointer.Tracking tracking =
+        checkpointer.track(lane, index -> state.setSessionIndex(job.sessionId(), index));
     // Interrupted (a stop), the export stays with the checkpointer: its batch in flight settles
     // during the shutdown, and the final checkpoint, written after that, must include it.
     SessionExport.Outcome outcome = export.run();
-    checkpointer.remove(export);
+    tracking.stop();
     switch (outcome) {
       case FINISHED -> {
         state.removeSession(job.sessionId());
