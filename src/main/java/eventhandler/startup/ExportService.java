@@ -280,7 +280,14 @@ public final class ExportService {
     SearchExport search =
         new SearchExport(
             new SearchPager(
-                client, clock, config.windowSize(), config.pageSize(), config.types(), resume),
+                client,
+                clock,
+                config.windowSize(),
+                config.pageSize(),
+                config.types(),
+                resume,
+                state.cursorDamaged(),
+                state.directory()),
             handler,
             lane,
             metrics,

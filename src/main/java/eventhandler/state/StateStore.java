@@ -265,6 +265,11 @@ public final class StateStore {
     sessions.setMissingRecording(sessionId, record);
   }
 
+  /** The file {@code missing_recording<sid>}, for messages about it. */
+  public Path missingRecordingFile(String sessionId) {
+    return sessions.missingFile(sessionId);
+  }
+
   public void removeMissingRecording(String sessionId) throws IOException {
     sessions.removeMissingRecording(sessionId);
   }
