@@ -87,7 +87,9 @@ final class TimeFile {
         .limit(40)
         .forEach(
             c -> {
-              if (c < 0x20 || c == 0x7f || c == 0xFFFD) {
+              if (c == 0xFFFD) {
+                shown.append('?'); // a byte that is not UTF-8
+              } else if (c < 0x20 || c == 0x7f) {
                 shown.append(String.format("\\x%02x", c & 0xff));
               } else {
                 shown.appendCodePoint(c);
