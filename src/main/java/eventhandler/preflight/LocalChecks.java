@@ -6,7 +6,6 @@ import eventhandler.config.Setting;
 import eventhandler.config.Settings;
 import eventhandler.config.TeleportCredentials;
 import eventhandler.pipeline.StartTimeConflictException;
-import eventhandler.state.CorruptStateException;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.CertificateValidity;
 import eventhandler.teleport.CredentialSource;
@@ -147,7 +146,7 @@ public final class LocalChecks {
     return null;
   }
 
-  private static void startTime(Settings settings, List<Problem> problems) {
+  private void startTime(Settings settings, List<Problem> problems) {
     Optional<Instant> configured = settings.export().startTime();
     if (configured.isEmpty() || settings.export().dryRun()) {
       return; // a dry run keeps a state of its own, started afresh
@@ -155,7 +154,7 @@ public final class LocalChecks {
     Path storage = settings.export().storage();
     String address = settings.teleport().address().toString();
     try {
-      Optional<Instant> stored = StateStore.storedStartTime(storage, address);
+      Optional<Instant> stored = StateStore.storedStartTime(storage, address, clock);
       Instant wanted = configured.get().truncatedTo(ChronoUnit.SECONDS);
       if (stored.isPresent() && !stored.get().equals(wanted)) {
         problems.add(
@@ -166,8 +165,6 @@ public final class LocalChecks {
                         wanted, stored.get(), storage.resolve(StateStore.directoryName(address)))
                     .getMessage()));
       }
-    } catch (CorruptStateException e) {
-      problems.add(problem(settings, Setting.STORAGE, e.getMessage()));
     } catch (IOException e) {
       problems.add(
           problem(

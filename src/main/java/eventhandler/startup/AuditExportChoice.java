@@ -83,7 +83,14 @@ record AuditExportChoice(
     SearchExport search =
         new SearchExport(
             new SearchPager(
-                client, clock, config.windowSize(), config.pageSize(), config.types(), resume),
+                client,
+                clock,
+                config.windowSize(),
+                config.pageSize(),
+                config.types(),
+                resume,
+                state.cursorDamaged(),
+                state.directory()),
             handler,
             lane,
             metrics,

@@ -14,6 +14,7 @@ import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.DryRunSink;
 import eventhandler.sink.EventSink;
 import eventhandler.sink.FluentdSink;
+import eventhandler.state.CorruptStateException;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.GrpcTeleportClient;
 import eventhandler.teleport.ReloadableCredentials;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * the operations listener and signals, then runs the {@link ExportService} until it ends.
  *
  * <p>Exit codes: 0 after a clean stop or the last event; 2 for problems the user must fix
- * (credentials, start-time conflict, missing client certificate); 1 for other failures.
+ * (credentials, start-time conflict, missing client certificate, a damaged state file with no
+ * position to resume from); 1 for other failures.
  */
 public final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -167,6 +169,8 @@ public final class Launcher {
                   export.storage(), settings.teleport().address().toString(), new SecureRandom())
               : StateStore.open(export.storage(), settings.teleport().address().toString());
       LOG.info("state directory: {}", state.directory());
+      // Before Teleport is reached: a damaged file is repaired or refused before anything is read.
+      state.check(export.startTime(), clock);
       deadLetters = new DeadLetterFile(state.directory().resolve("dead-letter.jsonl"), clock);
       InstallSignals.onStop(this::stop);
       if (settings.metricsAddress().isPresent()) {
@@ -257,7 +261,7 @@ public final class Launcher {
             state.directory());
       }
       return 0;
-    } catch (StartTimeConflictException e) {
+    } catch (StartTimeConflictException | CorruptStateException e) {
       return exit.userError(e.getMessage());
     } catch (TeleportException e) {
       return exit.teleport(e);

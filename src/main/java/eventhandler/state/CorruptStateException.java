@@ -3,16 +3,27 @@ package eventhandler.state;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A state file exists but cannot be read; the message names the file and what to do about it. */
+/**
+ * A state file is damaged and no position is known to resume from without skipping events; the
+ * message names the file, what is wrong with it and what to do. {@code start} ends with exit code
+ * 2.
+ */
 public final class CorruptStateException extends IOException {
   private final Path file;
+  private final String problem;
 
   public CorruptStateException(Path file, String problem, String remedy) {
-    super("State file " + file + " is corrupt: " + problem + ". " + remedy);
+    super("state file " + file + " is damaged: " + problem + ". " + remedy);
     this.file = file;
+    this.problem = problem;
   }
 
   public Path file() {
     return file;
+  }
+
+  /** What is wrong with the file, without the remedy. */
+  public String problem() {
+    return problem;
   }
 }

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import eventhandler.sim.SimulatedCluster;
-import eventhandler.teleport.ChunkItem;
 import eventhandler.teleport.EventPage;
-import eventhandler.teleport.EventStream;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.BackgroundStart;
@@ -37,12 +35,7 @@ class FeatureGoStateTest {
   @TempDir Path dir;
 
   private static SimulatedCluster.Builder cluster() {
-    return FeatureRun.clusterWithHistory(Duration.ofHours(40))
-        .seed(61)
-        .events(300)
-        .sessionShare(0.1)
-        .recordingLength(6, 16)
-        .chunkSize(30);
+    return GoStateFixture.cluster();
   }
 
   @Test
@@ -108,17 +101,20 @@ class FeatureGoStateTest {
           secondDayChunks.stream()
               .max(
                   java.util.Comparator.comparingLong(
-                      chunk -> chunkUids(teleport, secondDay, chunk, Integer.MAX_VALUE).uploads))
+                      chunk ->
+                          GoStateFixture.read(teleport, secondDay, chunk, Integer.MAX_VALUE)
+                              .uploads()))
               .orElseThrow();
       String partChunk =
           secondDayChunks.stream().filter(c -> !c.equals(doneChunk)).findFirst().orElseThrow();
       Set<String> exported = new HashSet<>();
       for (String chunk : firstDayChunks) {
-        exported.addAll(chunkUids(teleport, firstDay, chunk, Integer.MAX_VALUE).uids);
+        exported.addAll(GoStateFixture.read(teleport, firstDay, chunk, Integer.MAX_VALUE).uids());
       }
-      exported.addAll(chunkUids(teleport, secondDay, doneChunk, Integer.MAX_VALUE).uids);
-      ChunkRead part = chunkUids(teleport, secondDay, partChunk, 10);
-      exported.addAll(part.uids);
+      exported.addAll(
+          GoStateFixture.read(teleport, secondDay, doneChunk, Integer.MAX_VALUE).uids());
+      GoStateFixture.ChunkRead part = GoStateFixture.read(teleport, secondDay, partChunk, 10);
+      exported.addAll(part.uids());
 
       Path state = Files.createDirectories(run.stateDir());
       write(state.resolve("start_time"), start.toString());
@@ -131,7 +127,7 @@ class FeatureGoStateTest {
       Path second =
           Files.createDirectories(state.resolve("cursor_v2").resolve(secondDay.toString()));
       write(second.resolve("completed-chunks"), doneChunk + "\n");
-      write(second.resolve(partChunk + ".chunk"), part.cursor);
+      write(second.resolve(partChunk + ".chunk"), part.cursor());
       List<String> expected =
           cluster
               .expectedAuditEvents()
@@ -204,9 +200,9 @@ class FeatureGoStateTest {
     assertThat(uploads)
         .as("sessions announced before the saved position")
         .hasSizeGreaterThanOrEqualTo(2);
-    String partWay = sid(uploads.get(0));
+    String partWay = GoStateFixture.sid(uploads.get(0));
     EventUnstructured missingUpload = uploads.get(1);
-    String missing = sid(missingUpload);
+    String missing = GoStateFixture.sid(missingUpload);
     long savedIndex = 3;
     Files.write(
         state.resolve("session" + partWay),
@@ -219,28 +215,9 @@ class FeatureGoStateTest {
         "{\"Index\":0,\"Attempt\":1,\"Timestamp\":\"" + uploaded + "\"}");
     List<String> finished = new ArrayList<>();
     for (EventUnstructured upload : uploads.subList(2, uploads.size())) {
-      finished.add(sid(upload));
+      finished.add(GoStateFixture.sid(upload));
     }
     return new Sessions(partWay, savedIndex, missing, finished);
-  }
-
-  private record ChunkRead(List<String> uids, String cursor, long uploads) {}
-
-  /** The uids of the first {@code limit} events of a chunk and the cursor after the last one. */
-  private static ChunkRead chunkUids(
-      TeleportClient teleport, LocalDate day, String chunk, int limit) {
-    List<String> uids = new ArrayList<>();
-    String cursor = "";
-    long uploads = 0;
-    try (EventStream<ChunkItem> stream = teleport.exportChunk(day, chunk, "")) {
-      while (uids.size() < limit && stream.hasNext()) {
-        ChunkItem item = stream.next();
-        uids.add(item.event().getId());
-        cursor = item.cursor();
-        uploads += item.event().getType().equals("session.upload") ? 1 : 0;
-      }
-    }
-    return new ChunkRead(uids, cursor, uploads);
   }
 
   private static List<String> uidsAfter(SimulatedCluster cluster, long index) {
@@ -258,10 +235,6 @@ class FeatureGoStateTest {
       }
     }
     throw new AssertionError("no event " + uid);
-  }
-
-  private static String sid(EventUnstructured upload) {
-    return upload.getUnstructured().getFieldsOrThrow("sid").getStringValue();
   }
 
   private static void write(Path file, String text) throws Exception {

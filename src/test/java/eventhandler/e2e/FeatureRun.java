@@ -88,6 +88,17 @@ final class FeatureRun implements AutoCloseable {
     return launch(Launcher.Options.defaults(), stack.startArguments(storage, flags));
   }
 
+  /**
+   * As {@link #launch}, without the stack's {@code --start-time}: the command a restart runs, as
+   * the docs say.
+   */
+  BackgroundStart launchWithoutStartTime(String... flags) {
+    List<String> arguments = new ArrayList<>(stack.startArguments(storage));
+    arguments.removeIf(argument -> argument.startsWith("--start-time="));
+    arguments.addAll(List.of(flags));
+    return launch(Launcher.Options.defaults(), arguments);
+  }
+
   private BackgroundStart launch(Launcher.Options options, List<String> arguments) {
     BackgroundStart running = BackgroundStart.launch(options.withTimings(timings), arguments);
     launched.add(running);

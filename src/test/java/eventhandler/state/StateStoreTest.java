@@ -123,19 +123,18 @@ class StateStoreTest {
   void sessionIndexIsEightBytesBigEndian() throws IOException {
     StateStore store = StateStore.open(storage, "localhost:3025");
 
-    store.setSessionIndex("5f1a6e1c-0000-4a6b-9d5e-000000000001", 0x0102030405060708L);
+    store.setSessionIndex("5f1a6e1c-0000-4a6b-9d5e-000000000001", 0x01020304L);
     store.setSessionIndex("sid-2", 0);
 
     assertThat(
             Files.readAllBytes(
                 store.directory().resolve("session5f1a6e1c-0000-4a6b-9d5e-000000000001")))
-        .containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        .containsExactly(0, 0, 0, 0, 1, 2, 3, 4);
     assertThat(Files.readAllBytes(store.directory().resolve("sessionsid-2")))
         .containsExactly(0, 0, 0, 0, 0, 0, 0, 0);
     assertThat(store.sessions())
         .containsExactly(
-            Map.entry("5f1a6e1c-0000-4a6b-9d5e-000000000001", 0x0102030405060708L),
-            Map.entry("sid-2", 0L));
+            Map.entry("5f1a6e1c-0000-4a6b-9d5e-000000000001", 0x01020304L), Map.entry("sid-2", 0L));
 
     store.removeSession("sid-2");
     store.removeSession("never-there");
@@ -336,21 +335,48 @@ class StateStoreTest {
         .isInstanceOf(CorruptStateException.class)
         .hasMessageContaining(session.toString())
         .hasMessageContaining("found 5 bytes")
-        .hasMessageContaining("Remove it");
+        .hasMessageContaining("exports this recording again from its start");
     Files.delete(session);
 
     write(store, "start_time", "yesterday");
     assertThatThrownBy(store::startTime)
         .isInstanceOf(CorruptStateException.class)
         .hasMessageContaining(store.directory().resolve("start_time").toString())
-        .hasMessageContaining("remove it to start again from --start-time");
+        .hasMessageContaining("Give --start-time");
 
     write(store, "missing_recordingsid", "{\"Index\":");
     assertThatThrownBy(store::missingRecordings)
         .isInstanceOf(CorruptStateException.class)
         .hasMessageContaining("missing_recordingsid")
         .hasMessageContaining("not valid JSON")
-        .hasMessageContaining("give up on this session's recording");
+        .hasMessageContaining("tries this recording again");
+  }
+
+  @Test
+  void aWriteThatFailsNamesTheFileAndTheCause() throws IOException {
+    // The kernel's own "disk full" (ENOSPC), from writing to /dev/full, in place of the file.
+    Path full = Path.of("/dev/full");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(full), "needs /dev/full");
+    StateStore store =
+        StateStore.openDirectory(
+            storage.resolve("full"),
+            (file, content) -> {
+              try (var out = new java.io.FileOutputStream(full.toFile())) {
+                out.write(content);
+                out.getFD().sync();
+              }
+            });
+
+    assertThatThrownBy(() -> store.setSessionIndex("sid-9", 4))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(
+            "cannot write state file " + store.directory().resolve("sessionsid-9"))
+        .hasMessageContaining("No space left on device")
+        .hasMessageContaining("free space on the file system of " + store.directory());
+    assertThatThrownBy(() -> store.setChunkCursor(DAY, "chunk-1", "c"))
+        .hasMessageContaining(
+            "cannot write state file "
+                + store.directory().resolve("cursor_v2/2024-10-16/chunk-1.chunk"));
   }
 
   @Test

@@ -220,7 +220,7 @@ public final class BulkExport implements AuditExport {
           throw interrupted;
         }
         if (cause instanceof IOException io) {
-          throw new UncheckedIOException("cannot save the export state", io);
+          throw new UncheckedIOException("cannot save the export state: " + io.getMessage(), io);
         }
         throw new IllegalStateException("chunk export failed", cause);
       }

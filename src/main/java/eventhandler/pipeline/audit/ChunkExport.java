@@ -16,13 +16,19 @@ import eventhandler.teleport.TeleportException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Exports one chunk of one day with {@code ExportUnstructuredEvents}, resuming from the chunk's
  * saved cursor, and marks the chunk completed once every event of it is delivered. A broken stream
- * is resumed from the last delivered cursor, after a backoff, for as long as it takes.
+ * is resumed from the last delivered cursor, after a backoff, for as long as it takes. A cursor
+ * Teleport refuses (INVALID_ARGUMENT, NOT_FOUND) is not retried: the chunk is read again from its
+ * start (duplicates, never a gap).
  */
 final class ChunkExport {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkExport.class);
+
   private final TeleportClient client;
   private final AuditEventHandler handler;
   private final StateStore state;
@@ -73,8 +79,12 @@ final class ChunkExport {
   }
 
   private void export(RetryDelays delays) throws InterruptedException {
+    String refused = null;
     while (true) {
       String cursor = lane.committed().cursor();
+      if (cursor.equals(refused)) {
+        cursor = ""; // nothing delivered since the refusal: still from the start
+      }
       boolean progressed = false;
       try (EventStream<ExportedEvent> stream = client.exportChunkEvents(date, chunk, cursor)) {
         while (stream.hasNext()) {
@@ -84,6 +94,17 @@ final class ChunkExport {
         }
       } catch (TeleportException e) {
         Interrupts.throwIfInterrupted();
+        if (!progressed && !cursor.isEmpty() && refusesCursor(e)) {
+          LOG.warn(
+              "Teleport refuses the cursor of chunk {} of {} ({}), saved in {}; the chunk is"
+                  + " exported again from its start",
+              chunk,
+              date,
+              e.getMessage(),
+              state.chunkCursorFile(date, chunk));
+          refused = cursor;
+          continue;
+        }
         // Deliver what was read, then resume after the last delivered item.
         lane.drain(Duration.ofDays(1));
         if (progressed) {
@@ -101,6 +122,11 @@ final class ChunkExport {
       lane.drainUntilDelivered();
       return;
     }
+  }
+
+  private static boolean refusesCursor(TeleportException e) {
+    return e.kind() == TeleportException.Kind.BAD_PARAMETER
+        || e.kind() == TeleportException.Kind.NOT_FOUND;
   }
 
   private void saveCursor(ChunkPosition delivered) throws IOException {

@@ -2,6 +2,7 @@ package eventhandler.pipeline.audit;
 
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportException;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +13,8 @@ import java.util.List;
  * Reads audit events with the search API ({@code GetUnstructuredEvents}), as the Go plugin's legacy
  * watcher does: time windows of {@code windowSize} from the window start to now, pages of {@code
  * pageSize} within a window, and after a restart the already exported events of the re-fetched page
- * skipped by id. Unlike the Go plugin it resets the page cursor when it moves to the next window (a
- * cursor belongs to one query).
+ * skipped by id ({@link SearchResume} judges that position). Unlike the Go plugin it resets the
+ * page cursor when it moves to the next window (a cursor belongs to one query).
  */
 public final class SearchPager {
   /** Events read by one call, with the position each one resumes from. */
@@ -28,6 +29,7 @@ public final class SearchPager {
   private final Duration windowSize;
   private final int pageSize;
   private final List<String> types;
+  private final SearchResume resume;
 
   private Instant windowStart;
   private String cursor;
@@ -41,6 +43,27 @@ public final class SearchPager {
       int pageSize,
       List<String> types,
       SearchPosition resumeFrom) {
+    this(client, clock, windowSize, pageSize, types, resumeFrom, false, null);
+  }
+
+  /**
+   * A pager resuming from a position saved in {@code stateDirectory}.
+   *
+   * @param cursorDamaged whether the start-up check found the saved cursor damaged
+   * @param stateDirectory where the position was saved, for the warnings (null: not said)
+   */
+  public SearchPager(
+      TeleportClient client,
+      Clock clock,
+      Duration windowSize,
+      int pageSize,
+      List<String> types,
+      SearchPosition resumeFrom,
+      boolean cursorDamaged,
+      java.nio.file.Path stateDirectory) {
+    this.resume =
+        new SearchResume(
+            resumeFrom, cursorDamaged, stateDirectory == null ? "" : stateDirectory + "/");
     this.client = client;
     this.clock = clock;
     this.windowSize = windowSize;
@@ -65,7 +88,28 @@ public final class SearchPager {
       boolean lastWindow = !windowEnd.isBefore(now);
       Instant end = lastWindow ? now : windowEnd;
       String requestCursor = cursor;
-      EventPage page = client.searchEvents(windowStart, end, types, pageSize, requestCursor);
+      EventPage page;
+      try {
+        page = client.searchEvents(windowStart, end, types, pageSize, requestCursor);
+      } catch (TeleportException e) {
+        if (!resume.refusedSavedCursor(requestCursor, e, lastId)) {
+          throw e;
+        }
+        cursor = "";
+        continue;
+      }
+      switch (resume.judge(page, lastId, windowStart)) {
+        case SKIP_PAGE -> {
+          cursor = page.nextKey();
+          continue;
+        }
+        case RESTART_WINDOW -> {
+          cursor = "";
+          lastId = "";
+          continue;
+        }
+        default -> {}
+      }
       List<EventUnstructured> fresh = afterLastId(page.events());
       boolean moreInWindow = !page.nextKey().isEmpty();
       if (moreInWindow) {

@@ -14,8 +14,11 @@ import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.TeleportException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Streams one recording from its saved index to the end and delivers its events, in order, to
@@ -23,9 +26,12 @@ import java.util.Map;
  * the scheduler's {@code Checkpointer}. A broken stream resumes from the last delivered event:
  * without end while Teleport is unreachable, and up to {@value #ATTEMPTS_WITHOUT_PROGRESS} times in
  * a row without progress for other errors (a damaged recording), after which the recording is
- * reported as failed.
+ * reported as failed. A saved index the recording does not reach (a damaged file) is not taken for
+ * the end: the recording is exported again from its start.
  */
 final class SessionExport {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionExport.class);
+
   /** How the export of a recording ended. */
   enum Outcome {
     FINISHED,
@@ -44,6 +50,7 @@ final class SessionExport {
   private final RetryDelays retryDelays;
   private final WarningThrottle errors;
   private final DeadLetterFile deadLetters;
+  private final Path savedIn;
   private String failure = "";
 
   SessionExport(
@@ -54,7 +61,9 @@ final class SessionExport {
       DeliveryLane<Long> lane,
       RetryDelays retryDelays,
       WarningThrottle errors,
-      DeadLetterFile deadLetters) {
+      DeadLetterFile deadLetters,
+      Path savedIn) {
+    this.savedIn = savedIn;
     this.client = client;
     this.filter = filter;
     this.metrics = metrics;
@@ -86,8 +95,9 @@ final class SessionExport {
 
   private Outcome export() throws InterruptedException {
     int failuresWithoutProgress = 0;
+    boolean fromStart = false;
     while (true) {
-      long from = lane.committed();
+      long from = fromStart && lane.committed() == job.index() ? 0 : lane.committed();
       boolean progressed = false;
       try (EventStream<TeleportEvent> stream =
           client.streamSessionEvents(job.sessionId(), (int) from)) {
@@ -117,8 +127,22 @@ final class SessionExport {
             lane.add(json, next);
           }
         }
+        if (!progressed && !fromStart && from > 0 && from == job.index() && !reaches(from)) {
+          fromStart = true;
+          warnFromStart("the recording ends before it");
+          continue;
+        }
       } catch (TeleportException e) {
         Interrupts.throwIfInterrupted();
+        if (!progressed
+            && !fromStart
+            && from > 0
+            && from == job.index()
+            && e.kind() == TeleportException.Kind.BAD_PARAMETER) {
+          fromStart = true;
+          warnFromStart("Teleport refuses it: " + e.getMessage());
+          continue;
+        }
         lane.drain(Duration.ofDays(1));
         if (e.kind() == TeleportException.Kind.CANCELLED
             || Thread.currentThread().isInterrupted()) {
@@ -152,6 +176,24 @@ final class SessionExport {
       lane.drainUntilDelivered();
       return Outcome.FINISHED;
     }
+  }
+
+  /** Whether the recording has the event just before {@code index}: {@code index} is its end. */
+  private boolean reaches(long index) {
+    try (EventStream<TeleportEvent> stream =
+        client.streamSessionEvents(job.sessionId(), (int) (index - 1))) {
+      return stream.hasNext() && stream.next().index() == index - 1;
+    }
+  }
+
+  private void warnFromStart(String why) {
+    LOG.warn(
+        "the index {} saved in {} does not fit the recording of session {} ({}); the recording is"
+            + " exported again from its start",
+        job.index(),
+        savedIn,
+        job.sessionId(),
+        why);
   }
 
   private void deadLetterSessionEvent(String reason, TeleportEvent event) {

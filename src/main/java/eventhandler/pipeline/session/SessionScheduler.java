@@ -149,7 +149,8 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
       }
     } catch (IOException e) {
       known.remove(sessionId);
-      throw new UncheckedIOException("cannot save session " + sessionId + " to the state", e);
+      throw new UncheckedIOException(
+          "cannot save session " + sessionId + " to the state: " + e.getMessage(), e);
     }
     outstanding.incrementAndGet();
     SessionJob job = new SessionJob(sessionId, 0, uploadTime, 0);
@@ -207,7 +208,10 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
             new Backoff(timings.sessionStreamRetry(), Duration.ofMinutes(1), random::nextLong)
                 .delays(),
             errors,
-            deadLetters);
+            deadLetters,
+            job.notFoundAttempts() > 0
+                ? state.missingRecordingFile(job.sessionId())
+                : state.sessionFile(job.sessionId()));
     Checkpointer.Tracking tracking =
         checkpointer.track(lane, index -> state.setSessionIndex(job.sessionId(), index));
     // Interrupted (a stop), the export stays with the checkpointer: its batch in flight settles

@@ -1,0 +1,115 @@
+package eventhandler.pipeline.audit;
+
+import eventhandler.teleport.EventPage;
+import eventhandler.teleport.TeleportException;
+import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Judges the first pages after a restart against the saved search position, so that a damaged
+ * {@code cursor} or {@code id} costs duplicates, never a skipped event. The page at the saved
+ * cursor must hold the saved id (it is the page that id was read from); if it does not, one of the
+ * two is wrong, and the window is read again from its start with nothing skipped. A cursor the
+ * start-up check found damaged, or one Teleport refuses, is replaced by a read of the window from
+ * its start that skips the events up to the saved id (all of the window if the id is not in it).
+ */
+final class SearchResume {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchResume.class);
+
+  /** What to do with a page just read. */
+  enum Verdict {
+    /** Use the page as usual (events up to the last read id are skipped). */
+    USE,
+    /** Skip the whole page: the saved id is further on. */
+    SKIP_PAGE,
+    /** Read the window again from its start, nothing skipped. */
+    RESTART_WINDOW
+  }
+
+  private enum Mode {
+    DONE,
+    VERIFY,
+    SEEK
+  }
+
+  private final String savedCursor;
+  private final String where;
+  private Mode mode;
+
+  /**
+   * @param saved the position read from the state
+   * @param cursorDamaged whether the start-up check found the saved cursor damaged (and emptied it)
+   * @param where the state files, for the warnings
+   */
+  SearchResume(SearchPosition saved, boolean cursorDamaged, String where) {
+    this.savedCursor = saved.cursor() == null ? "" : saved.cursor();
+    this.where = where;
+    boolean hasId = saved.lastId() != null && !saved.lastId().isEmpty();
+    this.mode = !hasId ? Mode.DONE : cursorDamaged ? Mode.SEEK : Mode.VERIFY;
+  }
+
+  /**
+   * Whether {@code e}, thrown for a request with {@code requestCursor}, is Teleport refusing the
+   * saved cursor; if so the pager reads the window again from its start (seeking the saved id).
+   */
+  boolean refusedSavedCursor(String requestCursor, TeleportException e, String lastId) {
+    boolean refusal =
+        e.kind() == TeleportException.Kind.BAD_PARAMETER
+            || e.kind() == TeleportException.Kind.NOT_FOUND;
+    if (!refusal || requestCursor.isEmpty() || !requestCursor.equals(savedCursor)) {
+      return false;
+    }
+    LOG.warn(
+        "Teleport refuses the page cursor saved in {}cursor ({}); the window is read again from"
+            + " window_time{}",
+        where,
+        e.getMessage(),
+        lastId.isEmpty() ? ", all of it sent again" : ", skipping the events up to the saved id");
+    mode = lastId.isEmpty() ? Mode.DONE : Mode.SEEK;
+    return true;
+  }
+
+  Verdict judge(EventPage page, String lastId, Instant windowStart) {
+    switch (mode) {
+      case VERIFY -> {
+        mode = Mode.DONE;
+        if (holds(page.events(), lastId)) {
+          return Verdict.USE;
+        }
+        LOG.warn(
+            "the page at the cursor saved in {}cursor does not hold the event saved in {}id, so"
+                + " one of them is wrong; the window from {} is read again, all of it sent again",
+            where,
+            where,
+            windowStart);
+        return Verdict.RESTART_WINDOW;
+      }
+      case SEEK -> {
+        if (holds(page.events(), lastId)) {
+          mode = Mode.DONE;
+          return Verdict.USE;
+        }
+        if (!page.nextKey().isEmpty()) {
+          return Verdict.SKIP_PAGE;
+        }
+        mode = Mode.DONE;
+        LOG.warn(
+            "the event saved in {}id is not in the window from {}; all of the window is sent"
+                + " again",
+            where,
+            windowStart);
+        return Verdict.RESTART_WINDOW;
+      }
+      default -> {
+        return Verdict.USE;
+      }
+    }
+  }
+
+  private static boolean holds(List<EventUnstructured> events, String id) {
+    return events.stream().anyMatch(event -> event.getId().equals(id));
+  }
+}
