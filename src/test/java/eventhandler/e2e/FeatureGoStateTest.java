@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.SimulatedClusterBuilder;
 import eventhandler.teleport.ChunkItem;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.EventStream;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FeatureGoStateTest {
   @TempDir Path dir;
 
-  private static SimulatedCluster.Builder cluster() {
+  private static SimulatedClusterBuilder cluster() {
     return FeatureRun.clusterWithHistory(Duration.ofHours(40))
         .seed(61)
         .events(300)
