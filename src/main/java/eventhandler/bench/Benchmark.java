@@ -4,8 +4,8 @@ import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
 import eventhandler.event.EventJson;
 import eventhandler.files.FileTrees;
-import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.fluentd.FluentdReceiverBuilder;
 import eventhandler.sink.ClientTls;
 import eventhandler.startup.ExportRunner;
 import eventhandler.startup.Launcher;
@@ -132,7 +132,7 @@ public final class Benchmark {
             .sessionShare(options.sessionShare())
             .recordingLength(options.recordingMin(), options.recordingMax())
             .build();
-    return LocalStack.start(dir, cluster, FluentdReceiver.Builder::countOnly);
+    return LocalStack.start(dir, cluster, FluentdReceiverBuilder::countOnly);
   }
 
   private PipelineFigures runPipeline(

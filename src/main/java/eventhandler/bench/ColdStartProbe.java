@@ -1,6 +1,6 @@
 package eventhandler.bench;
 
-import eventhandler.sim.FluentdReceiver;
+import eventhandler.sim.fluentd.FluentdReceiver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

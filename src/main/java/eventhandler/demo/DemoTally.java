@@ -1,7 +1,7 @@
 package eventhandler.demo;
 
-import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.fluentd.FluentdReceiver;
 
 /**
  * What the receiver got against what the simulated cluster holds (session {@code print} events are

@@ -8,8 +8,9 @@ import eventhandler.configure.SetupGenerator;
 import eventhandler.configure.SetupLayout;
 import eventhandler.configure.Terminal;
 import eventhandler.files.PrivateFiles;
-import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.fluentd.FluentdReceiver;
+import eventhandler.sim.fluentd.FluentdReceiverBuilder;
 import eventhandler.tls.CertificateIssuer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -67,7 +68,7 @@ public final class LocalStack implements AutoCloseable {
   public static LocalStack start(
       Path directory,
       SimulatedCluster cluster,
-      UnaryOperator<FluentdReceiver.Builder> receiverOptions)
+      UnaryOperator<FluentdReceiverBuilder> receiverOptions)
       throws IOException {
     PrivateFiles.createDirectories(directory);
     cluster.start();

@@ -3,9 +3,9 @@ package eventhandler.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventhandler.config.ConfigFixture;
-import eventhandler.sim.FluentdPki;
-import eventhandler.sim.IdentityOptions;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.fluentd.FluentdPki;
+import eventhandler.sim.pki.IdentityOptions;
 import eventhandler.tls.Pem;
 import java.io.IOException;
 import java.nio.file.Files;

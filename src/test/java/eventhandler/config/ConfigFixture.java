@@ -1,7 +1,7 @@
 package eventhandler.config;
 
-import eventhandler.sim.FluentdPki;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.fluentd.FluentdPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

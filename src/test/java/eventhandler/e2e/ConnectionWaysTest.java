@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import eventhandler.sim.ClientRoute;
-import eventhandler.sim.SeenCertificate;
 import eventhandler.sim.SimulatedCluster;
-import eventhandler.sim.UpgradeType;
+import eventhandler.sim.SimulatedClusterBuilder;
+import eventhandler.sim.auth.ClientRoute;
+import eventhandler.sim.auth.SeenCertificate;
+import eventhandler.sim.pki.IdentityOptions;
+import eventhandler.sim.proxy.UpgradeType;
 import eventhandler.teleport.ConnectOptions;
 import eventhandler.teleport.CredentialSource;
 import eventhandler.teleport.GrpcTeleportClient;
@@ -61,7 +63,7 @@ class ConnectionWaysTest {
     scheduler.shutdownNow();
   }
 
-  private static SimulatedCluster.Builder cluster() {
+  private static SimulatedClusterBuilder cluster() {
     return FeatureRun.clusterWithHistory(Duration.ofHours(6))
         .seed(11)
         .events(400)
@@ -360,8 +362,7 @@ class ConnectionWaysTest {
   void aProxyWithoutTlsRoutingIsNamedWhenNothingConnects() throws Exception {
     try (SimulatedCluster cluster = cluster().tlsRouting(false).build().start()) {
       Path foreign = dir.resolve("foreign-identity");
-      cluster.writeIdentity(
-          foreign, eventhandler.sim.IdentityOptions.defaults().signedByForeignCa());
+      cluster.writeIdentity(foreign, IdentityOptions.defaults().signedByForeignCa());
       Map<String, String> env = Map.of("SSL_CERT_FILE", webCaFile(cluster).toString());
       String address = "localhost:" + cluster.proxySocketAddress().getPort();
       assertThatThrownBy(

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
-import eventhandler.sim.Faults;
-import eventhandler.sim.Rpc;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.data.Faults;
+import eventhandler.sim.data.Rpc;
 import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
 import java.nio.file.Path;

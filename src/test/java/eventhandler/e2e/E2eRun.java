@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import eventhandler.demo.LocalStack;
-import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.fluentd.FluentdReceiver;
+import eventhandler.sim.fluentd.FluentdReceiverBuilder;
 import eventhandler.startup.Launcher;
 import eventhandler.testing.BackgroundStart;
 import java.io.IOException;
@@ -46,7 +47,7 @@ final class E2eRun implements AutoCloseable {
   }
 
   static E2eRun start(
-      Path directory, SimulatedCluster cluster, UnaryOperator<FluentdReceiver.Builder> receiver)
+      Path directory, SimulatedCluster cluster, UnaryOperator<FluentdReceiverBuilder> receiver)
       throws IOException {
     return new E2eRun(
         LocalStack.start(directory, cluster, builder -> receiver.apply(builder.storeInMemory())),

@@ -2,9 +2,9 @@ package eventhandler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eventhandler.sim.ReceivedCall;
-import eventhandler.sim.Rpc;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.auth.ReceivedCall;
+import eventhandler.sim.data.Rpc;
 import eventhandler.testing.BackgroundStart;
 import java.io.IOException;
 import java.nio.file.Files;

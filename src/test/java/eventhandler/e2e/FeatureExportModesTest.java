@@ -2,9 +2,9 @@ package eventhandler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import eventhandler.sim.ReceivedCall;
-import eventhandler.sim.Rpc;
-import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.SimulatedClusterBuilder;
+import eventhandler.sim.auth.ReceivedCall;
+import eventhandler.sim.data.Rpc;
 import eventhandler.testing.BackgroundStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FeatureExportModesTest {
   @TempDir Path dir;
 
-  private static SimulatedCluster.Builder cluster() {
+  private static SimulatedClusterBuilder cluster() {
     return FeatureRun.clusterWithHistory(Duration.ofDays(3))
         .seed(7)
         .events(600)

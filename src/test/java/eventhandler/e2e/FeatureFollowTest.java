@@ -3,7 +3,7 @@ package eventhandler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.SimulatedClusterBuilder;
 import eventhandler.testing.BackgroundStart;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FeatureFollowTest {
   @TempDir Path dir;
 
-  private static SimulatedCluster.Builder cluster() {
+  private static SimulatedClusterBuilder cluster() {
     return FeatureRun.clusterWithHistory(Duration.ofDays(2))
         .seed(31)
         .events(300)

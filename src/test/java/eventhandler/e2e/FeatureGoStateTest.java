@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.SimulatedClusterBuilder;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FeatureGoStateTest {
   @TempDir Path dir;
 
-  private static SimulatedCluster.Builder cluster() {
+  private static SimulatedClusterBuilder cluster() {
     return GoStateFixture.cluster();
   }
 

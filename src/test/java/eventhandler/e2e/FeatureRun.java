@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import eventhandler.demo.LocalStack;
 import eventhandler.pipeline.ExportTimings;
-import eventhandler.sim.FluentdReceiver;
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.SimulatedClusterBuilder;
+import eventhandler.sim.fluentd.FluentdReceiver;
+import eventhandler.sim.fluentd.FluentdReceiverBuilder;
 import eventhandler.startup.Launcher;
 import eventhandler.teleport.ConnectOptions;
 import eventhandler.teleport.CredentialSource;
@@ -58,7 +60,7 @@ final class FeatureRun implements AutoCloseable {
   /** Starts {@code cluster} (not yet started) and a receiver keeping records in memory. */
   static FeatureRun start(Path dir, SimulatedCluster cluster) throws IOException {
     LocalStack stack =
-        LocalStack.start(dir.resolve("stack"), cluster, FluentdReceiver.Builder::storeInMemory);
+        LocalStack.start(dir.resolve("stack"), cluster, FluentdReceiverBuilder::storeInMemory);
     return new FeatureRun(stack, dir.resolve("storage"));
   }
 
@@ -66,7 +68,7 @@ final class FeatureRun implements AutoCloseable {
    * A cluster whose history spans {@code length} up to a minute ago, where the simulator's default
    * history ends as well.
    */
-  static SimulatedCluster.Builder clusterWithHistory(Duration length) {
+  static SimulatedClusterBuilder clusterWithHistory(Duration length) {
     Instant now = Instant.now();
     return SimulatedCluster.builder()
         .timeRange(now.minus(length), now.minus(Duration.ofMinutes(1)));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.SimulatedClusterBuilder;
 import eventhandler.teleport.ChunkItem;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.EventStream;
@@ -54,7 +55,7 @@ final class GoStateFixture {
     this.expectedAudit = expectedAudit;
   }
 
-  static SimulatedCluster.Builder cluster() {
+  static SimulatedClusterBuilder cluster() {
     return FeatureRun.clusterWithHistory(Duration.ofHours(40))
         .seed(61)
         .events(300)

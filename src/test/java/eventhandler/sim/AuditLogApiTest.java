@@ -46,7 +46,7 @@ class AuditLogApiTest {
   }
 
   /** The simulated history these tests read (the started cluster has seed 42). */
-  static SimulatedCluster.Builder history(long seed) {
+  static SimulatedClusterBuilder history(long seed) {
     return SimulatedCluster.builder()
         .seed(seed)
         .events(6_000)

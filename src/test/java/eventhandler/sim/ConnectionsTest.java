@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import eventhandler.files.PrivateFiles;
+import eventhandler.sim.auth.ClientRoute;
+import eventhandler.sim.auth.ReceivedCall;
+import eventhandler.sim.auth.SeenCertificate;
+import eventhandler.sim.pki.IdentityOptions;
+import eventhandler.sim.pki.KeyFormat;
+import eventhandler.sim.pki.KeyPairFiles;
+import eventhandler.sim.pki.WrittenIdentity;
 import eventhandler.teleport.proto.auth.PingRequest;
 import eventhandler.teleport.proto.auth.PingResponse;
 import eventhandler.teleport.proto.types.LockSpecV2;

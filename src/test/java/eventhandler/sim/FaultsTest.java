@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import eventhandler.sim.data.Faults;
+import eventhandler.sim.data.Rpc;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.teleport.proto.auditlog.EventsUnstructured;
 import eventhandler.teleport.proto.auditlog.ExportEventUnstructured;

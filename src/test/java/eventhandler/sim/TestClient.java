@@ -30,17 +30,17 @@ import java.util.concurrent.TimeUnit;
  * mutual TLS from an identity file, authority {@code teleport.cluster.local}, ALPN h2, and for
  * proxy mode the {@code teleport-auth@...} protocol first.
  */
-final class TestClient implements AutoCloseable {
-  static final Metadata.Key<String> VERSION =
+public final class TestClient implements AutoCloseable {
+  public static final Metadata.Key<String> VERSION =
       Metadata.Key.of("version", Metadata.ASCII_STRING_MARSHALLER);
 
   final ManagedChannel channel;
-  final AuditLogServiceGrpc.AuditLogServiceBlockingStub auditLog;
-  final AuditLogServiceGrpc.AuditLogServiceStub auditLogAsync;
-  final AuthServiceGrpc.AuthServiceBlockingStub auth;
+  public final AuditLogServiceGrpc.AuditLogServiceBlockingStub auditLog;
+  public final AuditLogServiceGrpc.AuditLogServiceStub auditLogAsync;
+  public final AuthServiceGrpc.AuthServiceBlockingStub auth;
 
   /** What the test client sends as its {@code version} header unless told otherwise. */
-  static final String DEFAULT_VERSION = "16.4.12";
+  public static final String DEFAULT_VERSION = "16.4.12";
 
   /** {@code version} null sends no version header. */
   private TestClient(ManagedChannel channel, String version) {
@@ -55,11 +55,11 @@ final class TestClient implements AutoCloseable {
     this.auth = AuthServiceGrpc.newBlockingStub(channel).withInterceptors(withVersion);
   }
 
-  static TestClient direct(SimulatedCluster cluster, Path identity) throws IOException {
+  public static TestClient direct(SimulatedCluster cluster, Path identity) throws IOException {
     return connect(cluster.authSocketAddress(), identity, List.of("h2"));
   }
 
-  static TestClient viaProxy(SimulatedCluster cluster, Path identity) throws IOException {
+  public static TestClient viaProxy(SimulatedCluster cluster, Path identity) throws IOException {
     return connect(
         cluster.proxySocketAddress(), identity, List.of(cluster.authAlpnProtocol(), "h2"));
   }
@@ -68,19 +68,19 @@ final class TestClient implements AutoCloseable {
    * A direct client whose HTTP/2 window stays at 64 KiB (gRPC's starts at 1 MiB and grows), so a
    * recording of a few hundred KiB cannot be written out in full before the client reads it.
    */
-  static TestClient directWithSmallWindow(SimulatedCluster cluster, Path identity)
+  public static TestClient directWithSmallWindow(SimulatedCluster cluster, Path identity)
       throws IOException {
     return connect(
         cluster.authSocketAddress(), identity, List.of("h2"), 64 * 1024, DEFAULT_VERSION);
   }
 
-  static TestClient connect(InetSocketAddress address, Path identity, List<String> alpn)
+  public static TestClient connect(InetSocketAddress address, Path identity, List<String> alpn)
       throws IOException {
     return connect(address, identity, alpn, 0, DEFAULT_VERSION);
   }
 
   /** A client whose calls carry {@code version} (null: no version header). */
-  static TestClient connect(
+  public static TestClient connect(
       InetSocketAddress address, Path identity, List<String> alpn, String version)
       throws IOException {
     return connect(address, identity, alpn, 0, version);
@@ -121,7 +121,7 @@ final class TestClient implements AutoCloseable {
   }
 
   /** The names of the bulk export chunks of {@code day}, in the order the cluster lists them. */
-  List<String> chunkNames(LocalDate day) {
+  public List<String> chunkNames(LocalDate day) {
     List<String> names = new ArrayList<>();
     auditLog
         .getEventExportChunks(

@@ -1,7 +1,7 @@
 package eventhandler.sink;
 
-import eventhandler.sim.FluentdPki;
-import eventhandler.sim.FluentdReceiver;
+import eventhandler.sim.fluentd.FluentdPki;
+import eventhandler.sim.fluentd.FluentdReceiver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,0 @@
-package eventhandler.sim;
-
-/** A call the simulated Auth Service received: full method name and {@code version} header. */
-public record ReceivedCall(String method, String versionHeader) {}

@@ -1,0 +1,161 @@
+package eventhandler.sim.auth;
+
+import eventhandler.sim.data.ClusterData;
+import eventhandler.sim.data.Faults;
+import eventhandler.sim.data.Rpc;
+import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
+import eventhandler.teleport.proto.auditlog.EventExportChunk;
+import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.teleport.proto.auditlog.EventsUnstructured;
+import eventhandler.teleport.proto.auditlog.ExportEventUnstructured;
+import eventhandler.teleport.proto.auditlog.ExportUnstructuredEventsRequest;
+import eventhandler.teleport.proto.auditlog.GetEventExportChunksRequest;
+import eventhandler.teleport.proto.auditlog.GetUnstructuredEventsRequest;
+import eventhandler.teleport.proto.auditlog.StreamUnstructuredSessionEventsRequest;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.OptionalInt;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code teleport.auditlog.v1.AuditLogService} over the simulated cluster's data: the answers come
+ * from {@link ClusterData}; this class adds what a call does on the wire (delays, streams cut or
+ * failing part way, the bulk export methods switched off).
+ */
+final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBase {
+  private final ClusterData data;
+  private final Faults faults;
+  private final StreamCounter streams;
+  private final Connections connections;
+  private final AtomicBoolean bulkExport;
+  private final ScheduledExecutorService scheduler;
+  private final Executor executor;
+
+  SimulatedAuditLog(
+      ClusterData data,
+      StreamCounter streams,
+      Connections connections,
+      AtomicBoolean bulkExport,
+      ScheduledExecutorService scheduler,
+      Executor executor) {
+    this.data = data;
+    this.faults = data.faults();
+    this.streams = streams;
+    this.connections = connections;
+    this.bulkExport = bulkExport;
+    this.scheduler = scheduler;
+    this.executor = executor;
+  }
+
+  @Override
+  public void getUnstructuredEvents(
+      GetUnstructuredEventsRequest request, StreamObserver<EventsUnstructured> observer) {
+    Duration delay = faults.delay(Rpc.GET_UNSTRUCTURED_EVENTS);
+    if (delay.isZero()) {
+      answerSearch(request, observer);
+    } else {
+      scheduler.schedule(
+          () -> executor.execute(() -> answerSearch(request, observer)),
+          delay.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void answerSearch(
+      GetUnstructuredEventsRequest request, StreamObserver<EventsUnstructured> observer) {
+    EventsUnstructured page;
+    try {
+      page = data.search(request);
+    } catch (StatusException e) {
+      observer.onError(e);
+      return;
+    }
+    try {
+      observer.onNext(page);
+      observer.onCompleted();
+    } catch (RuntimeException e) {
+      // The client went away while the page was delayed or built.
+    }
+  }
+
+  @Override
+  public void streamUnstructuredSessionEvents(
+      StreamUnstructuredSessionEventsRequest request, StreamObserver<EventUnstructured> observer) {
+    String sessionId = request.getSessionId();
+    OptionalInt length = data.recordingLength(sessionId);
+    if (length.isEmpty() || faults.takeLateRecording(sessionId)) {
+      observer.onError(
+          Status.NOT_FOUND
+              .withDescription("a recording for session " + sessionId + " was not found")
+              .asException());
+      return;
+    }
+    Iterator<EventUnstructured> events = data.recordingEvents(sessionId, request.getStartIndex());
+    if (faults.recordingCorrupt(sessionId)) {
+      events = new DamagedRecording(events, length.getAsInt() / 2);
+    }
+    pump(Rpc.STREAM_SESSION_EVENTS, observer, events);
+  }
+
+  @Override
+  public void getEventExportChunks(
+      GetEventExportChunksRequest request, StreamObserver<EventExportChunk> observer) {
+    if (!bulkExport.get()) {
+      observer.onError(unimplemented("GetEventExportChunks"));
+      return;
+    }
+    Iterator<EventExportChunk> names =
+        data.exportChunkNames(request.getDate()).stream()
+            .map(name -> EventExportChunk.newBuilder().setChunk(name).build())
+            .iterator();
+    pump(Rpc.GET_EVENT_EXPORT_CHUNKS, observer, names);
+  }
+
+  @Override
+  public void exportUnstructuredEvents(
+      ExportUnstructuredEventsRequest request, StreamObserver<ExportEventUnstructured> observer) {
+    if (!bulkExport.get()) {
+      observer.onError(unimplemented("ExportUnstructuredEvents"));
+      return;
+    }
+    Iterator<ExportEventUnstructured> events;
+    try {
+      events = data.exportChunkEvents(request.getDate(), request.getChunk(), request.getCursor());
+    } catch (StatusException e) {
+      observer.onError(e);
+      return;
+    }
+    pump(Rpc.EXPORT_UNSTRUCTURED_EVENTS, observer, events);
+  }
+
+  private <T> void pump(Rpc rpc, StreamObserver<T> observer, Iterator<T> source) {
+    SocketAddress client = CallRecorder.REMOTE_ADDRESS.get();
+    BooleanSupplier closeConnection = () -> connections.closeAuthConnection(client);
+    StreamPump.start(
+        (ServerCallStreamObserver<T>) observer,
+        source,
+        faults.takeCut(rpc),
+        closeConnection,
+        streams,
+        faults.delay(rpc),
+        scheduler,
+        executor);
+  }
+
+  private static StatusException unimplemented(String method) {
+    // What an older Auth Service (or one without the Athena backend) answers.
+    return Status.UNIMPLEMENTED
+        .withDescription(
+            "unknown method " + method + " for service teleport.auditlog.v1.AuditLogService")
+        .asException();
+  }
+}
