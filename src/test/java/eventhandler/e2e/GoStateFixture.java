@@ -142,8 +142,9 @@ final class GoStateFixture {
     write(fixture.completedChunks, doneChunk + "\n");
     fixture.chunkCursor = second.resolve(partChunk + ".chunk");
     write(fixture.chunkCursor, part.cursor);
-    // The cursor at the end of another chunk: not a position in this one.
-    fixture.laterCursor = read(teleport, secondDay, others.get(others.size() - 1), 1 << 20).cursor;
+    // A cursor one event into another chunk: never a position in this one (the end of an adjacent
+    // chunk would be this chunk's start, which Teleport accepts).
+    fixture.laterCursor = read(teleport, secondDay, others.get(others.size() - 1), 1).cursor;
     fixture.writeSessions(run, exported);
     return fixture;
   }
