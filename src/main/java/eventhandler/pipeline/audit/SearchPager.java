@@ -4,6 +4,7 @@ import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportException;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,21 +37,11 @@ public final class SearchPager {
   private String lastId;
   private volatile Instant lastTime;
 
-  public SearchPager(
-      TeleportClient client,
-      Clock clock,
-      Duration windowSize,
-      int pageSize,
-      List<String> types,
-      SearchPosition resumeFrom) {
-    this(client, clock, windowSize, pageSize, types, resumeFrom, false, null);
-  }
-
   /**
    * A pager resuming from a position saved in {@code stateDirectory}.
    *
    * @param cursorDamaged whether the start-up check found the saved cursor damaged
-   * @param stateDirectory where the position was saved, for the warnings (null: not said)
+   * @param stateDirectory where the position was saved, for the warnings
    */
   public SearchPager(
       TeleportClient client,
@@ -60,10 +51,8 @@ public final class SearchPager {
       List<String> types,
       SearchPosition resumeFrom,
       boolean cursorDamaged,
-      java.nio.file.Path stateDirectory) {
-    this.resume =
-        new SearchResume(
-            resumeFrom, cursorDamaged, stateDirectory == null ? "" : stateDirectory + "/");
+      Path stateDirectory) {
+    this.resume = new SearchResume(resumeFrom, cursorDamaged, stateDirectory);
     this.client = client;
     this.clock = clock;
     this.windowSize = windowSize;

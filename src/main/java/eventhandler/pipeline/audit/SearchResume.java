@@ -3,6 +3,7 @@ package eventhandler.pipeline.audit;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportException;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
@@ -36,17 +37,17 @@ final class SearchResume {
   }
 
   private final String savedCursor;
-  private final String where;
+  private final Path savedIn;
   private Mode mode;
 
   /**
    * @param saved the position read from the state
    * @param cursorDamaged whether the start-up check found the saved cursor damaged (and emptied it)
-   * @param where the state files, for the warnings
+   * @param savedIn the storage directory holding the position, for the warnings
    */
-  SearchResume(SearchPosition saved, boolean cursorDamaged, String where) {
+  SearchResume(SearchPosition saved, boolean cursorDamaged, Path savedIn) {
     this.savedCursor = saved.cursor() == null ? "" : saved.cursor();
-    this.where = where;
+    this.savedIn = savedIn;
     boolean hasId = saved.lastId() != null && !saved.lastId().isEmpty();
     this.mode = !hasId ? Mode.DONE : cursorDamaged ? Mode.SEEK : Mode.VERIFY;
   }
@@ -63,9 +64,9 @@ final class SearchResume {
       return false;
     }
     LOG.warn(
-        "Teleport refuses the page cursor saved in {}cursor ({}); the window is read again from"
+        "Teleport refuses the page cursor saved in {} ({}); the window is read again from"
             + " window_time{}",
-        where,
+        savedIn.resolve("cursor"),
         e.getMessage(),
         lastId.isEmpty() ? ", all of it sent again" : ", skipping the events up to the saved id");
     mode = lastId.isEmpty() ? Mode.DONE : Mode.SEEK;
@@ -80,10 +81,10 @@ final class SearchResume {
           return Verdict.USE;
         }
         LOG.warn(
-            "the page at the cursor saved in {}cursor does not hold the event saved in {}id, so"
+            "the page at the cursor saved in {} does not hold the event saved in {}, so"
                 + " one of them is wrong; the window from {} is read again, all of it sent again",
-            where,
-            where,
+            savedIn.resolve("cursor"),
+            savedIn.resolve("id"),
             windowStart);
         return Verdict.RESTART_WINDOW;
       }
@@ -97,9 +98,9 @@ final class SearchResume {
         }
         mode = Mode.DONE;
         LOG.warn(
-            "the event saved in {}id is not in the window from {}; all of the window is sent"
+            "the event saved in {} is not in the window from {}; all of the window is sent"
                 + " again",
-            where,
+            savedIn.resolve("id"),
             windowStart);
         return Verdict.RESTART_WINDOW;
       }

@@ -73,7 +73,8 @@ class SearchExportTest {
   private SearchExport export(SearchPosition resume, boolean exitOnLastEvent) {
     lane = sources.lane(resume);
     return new SearchExport(
-        new SearchPager(client, clock, Duration.ofHours(24), 4, List.of(), resume),
+        new SearchPager(
+            client, clock, Duration.ofHours(24), 4, List.of(), resume, false, Path.of("state")),
         sources.handler,
         lane,
         sources.metrics,

@@ -6,6 +6,7 @@ import com.google.protobuf.Timestamp;
 import eventhandler.pipeline.UnsupportedTeleportClient;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,7 +74,14 @@ class SearchPagerTest {
     }
     SearchPager pager =
         new SearchPager(
-            client, clock, Duration.ofHours(24), 7, List.of(), new SearchPosition(start, "", ""));
+            client,
+            clock,
+            Duration.ofHours(24),
+            7,
+            List.of(),
+            new SearchPosition(start, "", ""),
+            false,
+            Path.of("state"));
     assertThat(drain(pager)).containsExactlyElementsOf(expected);
     assertThat(pager.next().events()).isEmpty();
   }
@@ -93,7 +101,9 @@ class SearchPagerTest {
             Duration.ofHours(24),
             3,
             List.of(),
-            new SearchPosition(start, "3", "e4"));
+            new SearchPosition(start, "3", "e4"),
+            false,
+            Path.of("state"));
     assertThat(drain(pager)).containsExactly("e5", "e6", "e7", "e8");
   }
 
@@ -104,7 +114,14 @@ class SearchPagerTest {
     client.add("a", start.plusSeconds(10));
     SearchPager pager =
         new SearchPager(
-            client, clock, Duration.ofHours(24), 5, List.of(), new SearchPosition(start, "", ""));
+            client,
+            clock,
+            Duration.ofHours(24),
+            5,
+            List.of(),
+            new SearchPosition(start, "", ""),
+            false,
+            Path.of("state"));
     assertThat(drain(pager)).containsExactly("a");
     client.add("b", start.plusSeconds(20));
     client.add("c", start.plusSeconds(30));
@@ -120,7 +137,14 @@ class SearchPagerTest {
     }
     SearchPager pager =
         new SearchPager(
-            client, clock, Duration.ofHours(24), 2, List.of(), new SearchPosition(start, "", ""));
+            client,
+            clock,
+            Duration.ofHours(24),
+            2,
+            List.of(),
+            new SearchPosition(start, "", ""),
+            false,
+            Path.of("state"));
     SearchPager.Page first = pager.next();
     SearchPager.Page second = pager.next();
     assertThat(first.positionOf(first.events().get(1)))
