@@ -46,8 +46,12 @@ final class GoStateFixture {
   /** The id of an event on a later page than the saved one (search only). */
   private String laterId;
 
+  /** Recordings announced before the saved position and not left part way: done already. */
+  private List<String> finishedBefore = List.of();
+
   private Path chunkCursor;
   private Path completedChunks;
+  private List<String> dayTwoChunks = List.of();
 
   private GoStateFixture(Path state, Instant start, List<String> expectedAudit) {
     this.state = state;
@@ -130,8 +134,11 @@ final class GoStateFixture {
             .toList();
 
     Path state = Files.createDirectories(run.stateDir());
+    assertThat(expected).as("the export is part way").hasSizeBetween(50, 290);
     GoStateFixture fixture = new GoStateFixture(state, start, expected);
+    fixture.dayTwoChunks = secondDayChunks;
     write(state.resolve("start_time"), start.toString());
+    // The legacy files exist, empty, as the Go plugin leaves them after it moved to bulk export.
     write(state.resolve("window_time"), "");
     write(state.resolve("cursor"), "");
     write(state.resolve("id"), "");
@@ -223,6 +230,40 @@ final class GoStateFixture {
     assertThat(run.expectedAuditUids()).containsAll(new HashSet<>(run.receivedAuditUids()));
   }
 
+  /**
+   * With the state undamaged: waits until each audit event after the saved position arrived exactly
+   * once, the part-way recording from its saved index, the missing one in full, and nothing of the
+   * recordings done before.
+   */
+  void awaitExactlyResumed(FeatureRun run, Duration limit) {
+    await()
+        .atMost(limit)
+        .untilAsserted(
+            () -> {
+              assertThat(run.receivedAuditUids())
+                  .containsExactlyInAnyOrderElementsOf(expectedAudit);
+              assertThat(FeatureRun.indexes(run.receivedSessionEvents(partWay)))
+                  .as("the unfinished recording resumes from its saved index")
+                  .containsExactlyElementsOf(
+                      run.expectedSessionIndexes(
+                          partWay,
+                          e -> e.getIndex() >= SAVED_INDEX && !e.getType().equals("print")));
+              assertThat(FeatureRun.indexes(run.receivedSessionEvents(missing)))
+                  .as("the missing recording is retried")
+                  .containsExactlyElementsOf(
+                      run.expectedSessionIndexes(missing, e -> !e.getType().equals("print")));
+            });
+    for (String sid : finishedBefore) {
+      assertThat(run.receivedSessionEvents(sid)).as("recording %s was done", sid).isEmpty();
+    }
+  }
+
+  /** Bulk export: every chunk of day two is now listed as completed. */
+  void assertDayTwoCompleted() throws Exception {
+    assertThat(Files.readAllLines(completedChunks))
+        .containsExactlyInAnyOrderElementsOf(dayTwoChunks);
+  }
+
   long sessionRecords(FeatureRun run) {
     return run.receivedSessionEvents(partWay).size() + run.receivedSessionEvents(missing).size();
   }
@@ -237,6 +278,7 @@ final class GoStateFixture {
     assertThat(uploads).hasSizeGreaterThanOrEqualTo(2);
     partWay = sid(uploads.get(0));
     missing = sid(uploads.get(1));
+    finishedBefore = uploads.subList(2, uploads.size()).stream().map(GoStateFixture::sid).toList();
     Files.write(
         state.resolve("session" + partWay), ByteBuffer.allocate(8).putLong(SAVED_INDEX).array());
     EventUnstructured upload = uploads.get(1);
