@@ -72,16 +72,7 @@ class SearchPagerTest {
       client.add("e" + i, start.plus(Duration.ofHours(i + 1)));
       expected.add("e" + i);
     }
-    SearchPager pager =
-        new SearchPager(
-            client,
-            clock,
-            Duration.ofHours(24),
-            7,
-            List.of(),
-            new SearchPosition(start, "", ""),
-            false,
-            Path.of("state"));
+    SearchPager pager = pager(client, 7, new SearchPosition(start, "", ""));
     assertThat(drain(pager)).containsExactlyElementsOf(expected);
     assertThat(pager.next().events()).isEmpty();
   }
@@ -94,16 +85,7 @@ class SearchPagerTest {
       client.add("e" + i, start.plus(Duration.ofMinutes(i + 1)));
     }
     // Exported up to e4, which came from the page requested with cursor "3" (e3..e5).
-    SearchPager pager =
-        new SearchPager(
-            client,
-            clock,
-            Duration.ofHours(24),
-            3,
-            List.of(),
-            new SearchPosition(start, "3", "e4"),
-            false,
-            Path.of("state"));
+    SearchPager pager = pager(client, 3, new SearchPosition(start, "3", "e4"));
     assertThat(drain(pager)).containsExactly("e5", "e6", "e7", "e8");
   }
 
@@ -112,16 +94,7 @@ class SearchPagerTest {
     ListSearch client = new ListSearch();
     Instant start = NOW.minus(Duration.ofHours(1));
     client.add("a", start.plusSeconds(10));
-    SearchPager pager =
-        new SearchPager(
-            client,
-            clock,
-            Duration.ofHours(24),
-            5,
-            List.of(),
-            new SearchPosition(start, "", ""),
-            false,
-            Path.of("state"));
+    SearchPager pager = pager(client, 5, new SearchPosition(start, "", ""));
     assertThat(drain(pager)).containsExactly("a");
     client.add("b", start.plusSeconds(20));
     client.add("c", start.plusSeconds(30));
@@ -135,21 +108,18 @@ class SearchPagerTest {
     for (int i = 0; i < 4; i++) {
       client.add("e" + i, start.plusSeconds(i + 1));
     }
-    SearchPager pager =
-        new SearchPager(
-            client,
-            clock,
-            Duration.ofHours(24),
-            2,
-            List.of(),
-            new SearchPosition(start, "", ""),
-            false,
-            Path.of("state"));
+    SearchPager pager = pager(client, 2, new SearchPosition(start, "", ""));
     SearchPager.Page first = pager.next();
     SearchPager.Page second = pager.next();
     assertThat(first.positionOf(first.events().get(1)))
         .isEqualTo(new SearchPosition(start, "", "e1"));
     assertThat(second.positionOf(second.events().get(0)))
         .isEqualTo(new SearchPosition(start, "2", "e2"));
+  }
+
+  /** A pager over one-day windows, resuming from {@code from} with nothing found damaged. */
+  private SearchPager pager(ListSearch client, int pageSize, SearchPosition from) {
+    return new SearchPager(
+        client, clock, Duration.ofHours(24), pageSize, List.of(), from, false, Path.of("state"));
   }
 }
