@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * Delivers events to Fluentd's in_http input over HTTPS with a client certificate.
  *
  * <ul>
- *   <li>Each {@code send} is cut into requests of at most {@code batchSize} events and {@code
- *       batchBytes} bytes, each body one JSON array (a bare object when {@code batchSize} is 1).
- *       The requests of one {@code send} go one after another, so its events reach Fluentd in
- *       order; different sends run in parallel over up to {@code maxConnections} keep-alive
- *       connections per host. To use the connections, keep several sends outstanding.
+ *   <li>Each {@code send} is one request, its body one JSON array (a bare object with {@code
+ *       bareObjects}): the caller ({@code DeliveryLane}) owns the count and byte limits. Only a
+ *       refusal splits it (below); those requests go one after another, in order. Different sends
+ *       run in parallel over up to {@code maxConnections} keep-alive connections per host. To use
+ *       the connections, keep several sends outstanding.
  *   <li>Connection errors, timeouts, 5xx and 429 are retried with capped, jittered exponential
  *       backoff until they succeed or the sink is closed. Nothing is dropped.
  *   <li>A request Fluentd refuses for its content (400, 413) is split in halves until the events at
@@ -126,6 +126,10 @@ public final class FluentdSink implements EventSink {
     }
     if (records.isEmpty()) {
       return CompletableFuture.completedFuture(DeliveryReport.EMPTY);
+    }
+    if (config.bareObjects() && records.size() > 1) {
+      throw new IllegalArgumentException(
+          "one event per request (bare objects), got " + records.size());
     }
     ConnectionPool pool = pool(target);
     Delivery delivery = new Delivery(url, pool, records);
@@ -234,25 +238,9 @@ public final class FluentdSink implements EventSink {
       this.pathAndQuery = HttpTarget.pathAndQuery(url);
       this.pool = pool;
       this.records = records;
-      this.asArray = config.batchSize() > 1;
+      this.asArray = !config.bareObjects();
       this.loop = group.next();
-      cutIntoBatches();
-    }
-
-    private void cutIntoBatches() {
-      int from = 0;
-      long bytes = 0;
-      for (int i = 0; i < records.size(); i++) {
-        int length = records.get(i).length + (asArray ? 1 : 0); // the comma or bracket before it
-        if (i > from
-            && (i - from >= config.batchSize() || bytes + length + 1 > config.batchBytes())) {
-          ranges.addLast(new int[] {from, i});
-          from = i;
-          bytes = 0;
-        }
-        bytes += length;
-      }
-      ranges.addLast(new int[] {from, records.size()});
+      ranges.addLast(new int[] {0, records.size()});
     }
 
     /** Sends the first remaining range, or completes when none is left. */

@@ -12,8 +12,9 @@ import java.util.Objects;
  * @param certFile client certificate chain (PEM) presented to Fluentd ({@code --fluentd-cert})
  * @param keyFile unencrypted private key (PEM) of the client certificate ({@code --fluentd-key})
  * @param maxConnections keep-alive connections per Fluentd host:port, one request in flight on each
- * @param batchSize most events in one request; 1 sends each event as a bare JSON object
- * @param batchBytes most bytes in one request body (an event larger than this goes alone)
+ * @param bareObjects each request holds one event as a bare JSON object, as the Go plugin sends
+ *     (batch size 1); otherwise a JSON array. How many events a request holds is the caller's
+ *     choice: the delivery lane owns the count and byte limits, the sink sends what it is given.
  * @param requestTimeout limit for connecting, the TLS handshake, and each request's response
  * @param minBackoff first retry delay after a failed request; doubles per consecutive failure
  * @param maxBackoff cap of the retry delay
@@ -23,16 +24,12 @@ public record FluentdSinkConfig(
     Path certFile,
     Path keyFile,
     int maxConnections,
-    int batchSize,
-    int batchBytes,
+    boolean bareObjects,
     Duration requestTimeout,
     Duration minBackoff,
     Duration maxBackoff) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 10;
-  public static final int DEFAULT_BATCH_SIZE = 500;
-  // Well under in_http's 32 MiB body limit and Fluentd's 8 MiB default memory chunk limit.
-  public static final int DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofMillis(100);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
@@ -45,12 +42,6 @@ public record FluentdSinkConfig(
     Objects.requireNonNull(maxBackoff, "maxBackoff");
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections must be at least 1: " + maxConnections);
-    }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be at least 1: " + batchSize);
-    }
-    if (batchBytes < 1) {
-      throw new IllegalArgumentException("batchBytes must be at least 1: " + batchBytes);
     }
     if (requestTimeout.isNegative() || requestTimeout.isZero()) {
       throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
@@ -68,8 +59,7 @@ public record FluentdSinkConfig(
         certFile,
         keyFile,
         DEFAULT_MAX_CONNECTIONS,
-        DEFAULT_BATCH_SIZE,
-        DEFAULT_BATCH_BYTES,
+        false,
         DEFAULT_REQUEST_TIMEOUT,
         DEFAULT_MIN_BACKOFF,
         DEFAULT_MAX_BACKOFF);
@@ -77,40 +67,16 @@ public record FluentdSinkConfig(
 
   public FluentdSinkConfig withMaxConnections(int value) {
     return new FluentdSinkConfig(
-        caFile,
-        certFile,
-        keyFile,
-        value,
-        batchSize,
-        batchBytes,
-        requestTimeout,
-        minBackoff,
-        maxBackoff);
+        caFile, certFile, keyFile, value, bareObjects, requestTimeout, minBackoff, maxBackoff);
   }
 
-  public FluentdSinkConfig withBatch(int size, int bytes) {
+  public FluentdSinkConfig withBareObjects(boolean value) {
     return new FluentdSinkConfig(
-        caFile,
-        certFile,
-        keyFile,
-        maxConnections,
-        size,
-        bytes,
-        requestTimeout,
-        minBackoff,
-        maxBackoff);
+        caFile, certFile, keyFile, maxConnections, value, requestTimeout, minBackoff, maxBackoff);
   }
 
   public FluentdSinkConfig withTimeouts(Duration request, Duration minWait, Duration maxWait) {
     return new FluentdSinkConfig(
-        caFile,
-        certFile,
-        keyFile,
-        maxConnections,
-        batchSize,
-        batchBytes,
-        request,
-        minWait,
-        maxWait);
+        caFile, certFile, keyFile, maxConnections, bareObjects, request, minWait, maxWait);
   }
 }

@@ -46,8 +46,7 @@ final class PartOptions {
         certificate.certificate(),
         certificate.privateKey(),
         fluentd.maxConnections(),
-        fluentd.batchSize(),
-        fluentd.batchBytes(),
+        fluentd.batchSize() == 1,
         fluentd.requestTimeout(),
         FluentdSinkConfig.DEFAULT_MIN_BACKOFF,
         FluentdSinkConfig.DEFAULT_MAX_BACKOFF);

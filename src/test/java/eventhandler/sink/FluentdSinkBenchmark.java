@@ -79,7 +79,7 @@ class FluentdSinkBenchmark {
             new FluentdSink(
                 FluentdSinkConfig.withDefaults(pki.caFile, pki.clientCertFile, pki.clientKeyFile)
                     .withMaxConnections(connections)
-                    .withBatch(batchSize, FluentdSinkConfig.DEFAULT_BATCH_BYTES),
+                    .withBareObjects(batchSize == 1),
                 deadLetters,
                 new SimpleMeterRegistry(),
                 Clock.systemUTC())) {

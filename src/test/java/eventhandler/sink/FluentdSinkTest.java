@@ -151,21 +151,22 @@ class FluentdSinkTest {
   @Test
   void deliversEveryRecordOnceInOrderAtItsTag() throws Exception {
     receiver = pki.receiver().start();
-    sink(config().withBatch(100, 1 << 20).withMaxConnections(3));
+    sink(config().withMaxConnections(3));
     List<CompletableFuture<DeliveryReport>> sends = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       String tag = "tag" + i;
       sends.add(sink.send(receiver.url(tag), events(tag, 1000)));
     }
     for (CompletableFuture<DeliveryReport> send : sends) {
-      assertThat(done(send)).isEqualTo(new DeliveryReport(1000, 0, 10, 0));
+      // One send, one request: the lane owns the batch limits, the sink does not cut again.
+      assertThat(done(send)).isEqualTo(new DeliveryReport(1000, 0, 1, 0));
     }
     List<Integer> expected = IntStream.range(0, 1000).boxed().toList();
     for (int i = 0; i < 6; i++) {
       assertThat(numbers(receiver.records("tag" + i))).isEqualTo(expected);
     }
     assertThat(receiver.totalRecords()).isEqualTo(6000);
-    assertThat(receiver.requests()).isEqualTo(60);
+    assertThat(receiver.requests()).isEqualTo(6);
     assertThat(registry.get("eventhandler.fluentd.events.delivered").counter().count())
         .isEqualTo(6000);
     assertThat(
@@ -174,8 +175,8 @@ class FluentdSinkTest {
                 .tag("outcome", "accepted")
                 .counter()
                 .count())
-        .isEqualTo(60);
-    assertThat(registry.get("eventhandler.fluentd.request.latency").timer().count()).isEqualTo(60);
+        .isEqualTo(6);
+    assertThat(registry.get("eventhandler.fluentd.request.latency").timer().count()).isEqualTo(6);
     assertThat(registry.get("eventhandler.fluentd.sent").counter().count()).isPositive();
     assertThat(receiver.connectionsAccepted()).isLessThanOrEqualTo(3);
     assertThat(sink.health().healthy()).isTrue();
@@ -196,52 +197,13 @@ class FluentdSinkTest {
   }
 
   @Test
-  void cutsBatchesByCount() throws Exception {
-    receiver = pki.receiver().start();
-    sink(config().withBatch(7, 1 << 20));
-    DeliveryReport report = done(sink.send(receiver.url("count"), events("count", 50)));
-    assertThat(report).isEqualTo(new DeliveryReport(50, 0, 8, 0));
-    assertThat(receiver.requests()).isEqualTo(8);
-    assertThat(receiver.arrayRequests()).isEqualTo(8);
-    assertThat(numbers(receiver.records("count")))
-        .isEqualTo(IntStream.range(0, 50).boxed().toList());
-  }
-
-  @Test
-  void cutsBatchesByBytes() throws Exception {
-    receiver = pki.receiver().start();
-    List<byte[]> records = new ArrayList<>();
-    for (int n = 0; n < 50; n++) {
-      String padding = "x".repeat(100 - String.valueOf(n).length() - 13);
-      records.add(("{\"n\":" + n + ",\"p\":\"" + padding + "\"}").getBytes(StandardCharsets.UTF_8));
-      assertThat(records.get(n)).hasSize(100);
-    }
-    // 9 records make 2 + 900 + 8 = 910 bytes; a tenth would make 1011 > 1000.
-    sink(config().withBatch(500, 1000));
-    DeliveryReport report = done(sink.send(receiver.url("bytes"), records));
-    assertThat(report.requests()).isEqualTo(6);
-    assertThat(receiver.requests()).isEqualTo(6);
-    assertThat(receiver.received("bytes")).isEqualTo(50);
-  }
-
-  @Test
-  void aRecordLargerThanTheByteLimitGoesAlone() throws Exception {
-    receiver = pki.receiver().start();
-    List<byte[]> records = new ArrayList<>(events("big", 3));
-    records.add(
-        1, ("{\"n\":100,\"p\":\"" + "y".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8));
-    sink(config().withBatch(500, 1000));
-    DeliveryReport report = done(sink.send(receiver.url("big"), records));
-    assertThat(report).isEqualTo(new DeliveryReport(4, 0, 3, 0));
-    assertThat(numbers(receiver.records("big"))).containsExactly(0, 100, 1, 2);
-  }
-
-  @Test
   void batchSizeOneSendsBareObjects() throws Exception {
     receiver = pki.receiver().start();
-    sink(config().withBatch(1, 1 << 20));
-    DeliveryReport report = done(sink.send(receiver.url("single"), events("single", 20)));
-    assertThat(report).isEqualTo(new DeliveryReport(20, 0, 20, 0));
+    sink(config().withBareObjects(true));
+    for (byte[] event : events("single", 20)) {
+      assertThat(done(sink.send(receiver.url("single"), List.of(event))))
+          .isEqualTo(new DeliveryReport(1, 0, 1, 0));
+    }
     assertThat(receiver.requests()).isEqualTo(20);
     assertThat(receiver.arrayRequests()).isZero();
     assertThat(numbers(receiver.records("single")))
@@ -252,9 +214,9 @@ class FluentdSinkTest {
   void retriesThroughServerErrorsAndLosesNothing() throws Exception {
     receiver = pki.receiver().start();
     receiver.failNextRequests(3, 500);
-    sink(config().withBatch(10, 1 << 20));
+    sink(config());
     DeliveryReport report = done(sink.send(receiver.url("flaky"), events("flaky", 30)));
-    assertThat(report).isEqualTo(new DeliveryReport(30, 0, 6, 3));
+    assertThat(report).isEqualTo(new DeliveryReport(30, 0, 4, 3));
     assertThat(numbers(receiver.records("flaky")))
         .isEqualTo(IntStream.range(0, 30).boxed().toList());
     assertThat(
@@ -283,7 +245,7 @@ class FluentdSinkTest {
   @Test
   void retriesUntilAStoppedReceiverComesBack() throws Exception {
     receiver = pki.receiver().start();
-    sink(config().withBatch(10, 1 << 20));
+    sink(config());
     done(sink.send(receiver.url("outage"), events("outage", 10)));
     receiver.stopListening();
     receiver.dropConnections();
@@ -388,7 +350,7 @@ class FluentdSinkTest {
   void deadLettersExactlyThePoisonRecordsAndDeliversTheRest() throws Exception {
     receiver = pki.receiver().start();
     receiver.poison(record -> record.get("n").asInt() % 37 == 5);
-    sink(config().withBatch(100, 1 << 20));
+    sink(config());
     DeliveryReport report = done(sink.send(receiver.url("poison"), events("poison", 200)));
 
     List<Integer> poison = List.of(5, 42, 79, 116, 153, 190);
@@ -426,9 +388,16 @@ class FluentdSinkTest {
   void deadLettersAPoisonRecordSentAlone() throws Exception {
     receiver = pki.receiver().start();
     receiver.poison(record -> record.get("n").asInt() == 1);
-    sink(config().withBatch(1, 1 << 20));
-    DeliveryReport report = done(sink.send(receiver.url("one"), events("one", 3)));
-    assertThat(report).isEqualTo(new DeliveryReport(2, 1, 3, 0));
+    sink(config().withBareObjects(true));
+    List<DeliveryReport> reports = new ArrayList<>();
+    for (byte[] event : events("one", 3)) {
+      reports.add(done(sink.send(receiver.url("one"), List.of(event))));
+    }
+    assertThat(reports)
+        .containsExactly(
+            new DeliveryReport(1, 0, 1, 0),
+            new DeliveryReport(0, 1, 1, 0),
+            new DeliveryReport(1, 0, 1, 0));
     assertThat(Files.readAllLines(deadLetters.path())).hasSize(1);
   }
 

@@ -108,7 +108,7 @@ public final class DeliveryLane<P> {
    * recent the newest delivered event is (the export lag).
    */
   public void add(byte[] json, P position, Instant eventTime) throws InterruptedException {
-    if (!open.isEmpty() && openBytes + json.length + 1 > batchBytes) {
+    if (!open.isEmpty() && bodyBytesWith(json) > batchBytes) {
       try {
         flush();
       } catch (InterruptedException e) {
@@ -120,6 +120,15 @@ public final class DeliveryLane<P> {
     if (open.size() >= batchSize || firstBatchWaitedEnough()) {
       flush();
     }
+  }
+
+  /**
+   * The request body if {@code json} joined the open batch: a JSON array, {@code [a,b,c]}, so each
+   * event adds its length plus one (a comma or the opening bracket) and the closing bracket one
+   * more. The lane alone owns the limits; the sink sends each batch as one request.
+   */
+  private long bodyBytesWith(byte[] json) {
+    return (long) openBytes + json.length + 2;
   }
 
   private boolean firstBatchWaitedEnough() {
