@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,20 @@ class LaneBatchLimitsTest {
     }
     assertThat(lane.drain(Duration.ofSeconds(30))).isTrue();
     assertThat(lane.committed()).isEqualTo(events.size());
-    return delivered;
+    // The lane records an acknowledgement before it calls back, so the last call-back may still
+    // be on its way when drain returns.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> delivered(delivered) == events.size());
+    synchronized (delivered) {
+      return List.copyOf(delivered);
+    }
+  }
+
+  private static int delivered(List<DeliveredBatch> batches) {
+    synchronized (batches) {
+      return batches.stream().mapToInt(batch -> batch.report().delivered()).sum();
+    }
   }
 
   @Test
