@@ -5,9 +5,11 @@ import eventhandler.pipeline.Interrupts;
 import eventhandler.pipeline.PipelineConfig;
 import eventhandler.pipeline.audit.AuditEventHandler;
 import eventhandler.pipeline.audit.AuditExport;
+import eventhandler.pipeline.audit.AuditLanes;
 import eventhandler.pipeline.audit.BulkExport;
 import eventhandler.pipeline.audit.SearchExport;
 import eventhandler.pipeline.audit.SearchPager;
+import eventhandler.pipeline.audit.SearchPhases;
 import eventhandler.pipeline.audit.SearchPosition;
 import eventhandler.pipeline.audit.StallCheck;
 import eventhandler.pipeline.delivery.Checkpointer;
@@ -78,8 +80,37 @@ record AuditExportChoice(
     }
     SearchPosition resume =
         new SearchPosition(legacyWindow.orElse(startTime), state.cursor(), state.lastId());
+    int perWindowInFlight = Math.max(2, config.fluentdMaxConnections() / config.readConcurrency());
+    AuditLanes windowLanes =
+        new AuditLanes() {
+          @Override
+          public <P> DeliveryLane<P> lane(P initial) {
+            return lanes.audit(perWindowInFlight, initial);
+          }
+        };
+    return SearchPhases.of(
+        client,
+        handler,
+        state,
+        metrics,
+        clock,
+        checkpointer,
+        windowLanes,
+        config,
+        backoff,
+        resume,
+        from -> follower(handler, checkpointer, backoff, from, from != resume));
+  }
+
+  /** The one reader of the search export, from {@code from}, tracked with the Go files' writer. */
+  private SearchExport follower(
+      AuditEventHandler handler,
+      Checkpointer checkpointer,
+      Backoff backoff,
+      SearchPosition from,
+      boolean afterCatchUp) {
     DeliveryLane<SearchPosition> lane =
-        lanes.audit(Math.max(2, config.fluentdMaxConnections()), resume);
+        lanes.audit(Math.max(2, config.fluentdMaxConnections()), from);
     SearchExport search =
         new SearchExport(
             new SearchPager(
@@ -88,8 +119,8 @@ record AuditExportChoice(
                 config.windowSize(),
                 config.pageSize(),
                 config.types(),
-                resume,
-                state.cursorDamaged(),
+                from,
+                !afterCatchUp && state.cursorDamaged(),
                 state.directory()),
             handler,
             lane,

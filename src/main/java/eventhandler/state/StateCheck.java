@@ -45,6 +45,7 @@ final class StateCheck {
     TimeFile.Content window = checkWindowTime(!dates.isEmpty(), now);
     checkStartTime(configuredStart, window, dates, now);
     checkCursorAndId(window);
+    checkWindowsAhead(window);
     checkSessions();
     checkMissingRecordings(now);
     checkChunkCursors(dates);
@@ -211,6 +212,39 @@ final class StateCheck {
               : ", all of it sent again");
       search.setCursor("");
       store.markCursorDamaged();
+    }
+  }
+
+  /**
+   * The catch-up's windows ahead are used only beside the Go files they were written with ({@code
+   * window_time} equal to their prefix, no cursor or id); any other file is removed, and the
+   * windows after {@code window_time} are read again: duplicates, nothing skipped.
+   */
+  private void checkWindowsAhead(TimeFile.Content window) throws IOException {
+    WindowsAheadFile file = store.windowsAheadFiles();
+    String problem;
+    try {
+      Optional<WindowsAhead> ahead = file.read();
+      if (ahead.isEmpty()) {
+        return;
+      }
+      SearchCursorFiles search = store.search();
+      problem =
+          !window.value().equals(Optional.of(ahead.get().prefix()))
+              ? "written with window_time " + ahead.get().prefix() + ", which it no longer holds"
+              : hasText(search.cursorFile()) || hasText(search.idFile())
+                  ? "cursor and id hold a position of their own"
+                  : null;
+    } catch (IllegalArgumentException e) {
+      problem = "damaged: " + e.getMessage();
+    }
+    if (problem != null) {
+      LOG.warn(
+          "state file {} does not follow the files beside it ({}); it is removed, and the"
+              + " events after window_time are read again: duplicates, nothing skipped",
+          file.path(),
+          problem);
+      file.delete();
     }
   }
 

@@ -52,6 +52,7 @@ public final class StateStore {
   private final SearchCursorFiles search;
   private final SessionFiles sessions;
   private final ChunkCursorFiles chunks;
+  private final WindowsAheadFile windowsAhead;
   private volatile boolean cursorDamaged;
 
   private StateStore(Path dir, StateFiles.Writer writer) {
@@ -61,6 +62,7 @@ public final class StateStore {
     this.search = new SearchCursorFiles(dir, files);
     this.sessions = new SessionFiles(dir, files);
     this.chunks = new ChunkCursorFiles(dir, files);
+    this.windowsAhead = new WindowsAheadFile(dir, files);
   }
 
   /** Opens (creating if needed) {@code <storage>/<host>_<port>/} for {@code --teleport-addr}. */
@@ -160,6 +162,10 @@ public final class StateStore {
     return search;
   }
 
+  WindowsAheadFile windowsAheadFiles() {
+    return windowsAhead;
+  }
+
   SessionFiles sessionFiles() {
     return sessions;
   }
@@ -210,6 +216,28 @@ public final class StateStore {
 
   public void setLastId(String lastId) throws IOException {
     search.setLastId(lastId);
+  }
+
+  /**
+   * The search catch-up's windows ahead of {@code window_time} ({@code windows_ahead}, not a Go
+   * plugin file); empty when there are none. The start-up check removed one that does not follow
+   * the Go files beside it.
+   */
+  public Optional<WindowsAhead> windowsAhead() throws IOException {
+    try {
+      return windowsAhead.read();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // damaged since the check: read again from window_time
+    }
+  }
+
+  /** Saves the windows ahead; empty removes the file. */
+  public void setWindowsAhead(Optional<WindowsAhead> ahead) throws IOException {
+    if (ahead.isPresent()) {
+      windowsAhead.write(ahead.get());
+    } else {
+      windowsAhead.delete();
+    }
   }
 
   public LegacyCursor legacyCursor() throws IOException {

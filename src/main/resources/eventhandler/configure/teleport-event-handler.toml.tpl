@@ -3,7 +3,7 @@
 
 storage = "./storage"
 timeout = "10s"
-batch = 20
+batch = 500
 # The window size configures the duration of the time window for the event handler
 # to request events from Teleport. By default, this is set to 24 hours.
 # Reduce the window size if the events backend cannot manage the event volume

@@ -1,7 +1,7 @@
 eventHandler:
   storagePath: "./storage"
   timeout: "10s"
-  batch: 20
+  batch: 500
   namespace: "default"
   # The window size configures the duration of the time window for the event handler
   # to request events from Teleport. By default, this is set to 24 hours.

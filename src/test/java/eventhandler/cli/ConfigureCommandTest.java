@@ -675,7 +675,7 @@ class ConfigureCommandTest {
     String values = read("teleport-plugin-event-handler-values.yaml");
 
     assertThat(values)
-        .contains("eventHandler:\n  storagePath: \"./storage\"\n  timeout: \"10s\"\n  batch: 20\n")
+        .contains("eventHandler:\n  storagePath: \"./storage\"\n  timeout: \"10s\"\n  batch: 500\n")
         .contains("  namespace: \"default\"\n")
         .contains("  windowSize: \"24h\"\n")
         .contains(

@@ -47,9 +47,14 @@ class FeatureExportModesTest {
   void searchPagingAcrossWindowsAndPagesDeliversEveryEventWhenBulkExportIsMissing()
       throws Exception {
     try (FeatureRun run = FeatureRun.start(dir, cluster().bulkExport(false).build())) {
-      // 3 days in 6-hour windows (13 windows) of pages of 17 events (at least 36 pages).
+      // 3 days in 6-hour windows (13 windows) of pages of 17 events (at least 36 pages), one
+      // reader as the Go plugin.
       BackgroundStart.Result result =
-          run.run("--exit-on-last-event=true", "--window-size=6h", "--batch=17");
+          run.run(
+              "--exit-on-last-event=true",
+              "--window-size=6h",
+              "--batch=17",
+              "--audit-read-concurrency=1");
 
       assertThat(result.exitCode()).as(result.err()).isZero();
       assertThat(run.receivedAuditUids())
@@ -65,6 +70,30 @@ class FeatureExportModesTest {
       Instant window = Instant.parse(Files.readString(run.stateDir().resolve("window_time")));
       assertThat(window).isAfter(run.cluster().to().minus(Duration.ofHours(7)));
       assertThat(run.stateDir().resolve("cursor_v2")).doesNotExist();
+    }
+  }
+
+  @Test
+  void searchCatchUpReadsSeveralWindowsAtOnceAndLeavesTheGoFilesAtItsEnd() throws Exception {
+    try (FeatureRun run = FeatureRun.start(dir, cluster().bulkExport(false).build())) {
+      // 3 days behind: 4 readers of windows sized to about 16 pages of 17 events each.
+      BackgroundStart.Result result =
+          run.run(
+              "--exit-on-last-event=true",
+              "--window-size=6h",
+              "--batch=17",
+              "--audit-read-concurrency=4");
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      // Each event once: the windows meet without overlap, and a clean run sends nothing twice.
+      assertThat(run.receivedAuditUids()).doesNotHaveDuplicates();
+      assertThat(run.receivedAuditUids())
+          .containsExactlyInAnyOrderElementsOf(run.expectedAuditUids());
+      assertEveryRecordingArrived(run);
+      // The catch-up hands over to the one reader, whose Go files say where it is; no side file.
+      Instant window = Instant.parse(Files.readString(run.stateDir().resolve("window_time")));
+      assertThat(window).isAfter(run.cluster().to().minus(Duration.ofHours(7)));
+      assertThat(run.stateDir().resolve("windows_ahead")).doesNotExist();
     }
   }
 

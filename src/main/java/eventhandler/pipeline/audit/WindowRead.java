@@ -1,0 +1,121 @@
+package eventhandler.pipeline.audit;
+
+import eventhandler.logging.WarningThrottle;
+import eventhandler.pipeline.ExportMetrics;
+import eventhandler.pipeline.Interrupts;
+import eventhandler.pipeline.RetryPause;
+import eventhandler.pipeline.delivery.DeliveryLane;
+import eventhandler.retry.RetryDelays;
+import eventhandler.teleport.EventPage;
+import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportException;
+import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Reads one catch-up window to its end, page by page with its own cursor, into the window's lane;
+ * resumed from a saved position, the first page is judged as the Go files' one is ({@link
+ * SearchResume}: a page that does not hold the saved id means reading the window again whole).
+ */
+final class WindowRead {
+  private final TeleportClient client;
+  private final AuditEventHandler handler;
+  private final ExportMetrics metrics;
+  private final List<String> types;
+  private final int pageSize;
+  private final Supplier<RetryDelays> delays;
+  private final WarningThrottle errors;
+  private final Path stateDirectory;
+
+  WindowRead(
+      TeleportClient client,
+      AuditEventHandler handler,
+      ExportMetrics metrics,
+      List<String> types,
+      int pageSize,
+      Supplier<RetryDelays> delays,
+      WarningThrottle errors,
+      Path stateDirectory) {
+    this.client = client;
+    this.handler = handler;
+    this.metrics = metrics;
+    this.types = types;
+    this.pageSize = pageSize;
+    this.delays = delays;
+    this.errors = errors;
+    this.stateDirectory = stateDirectory;
+  }
+
+  /** Reads the window into {@code lane}, ending it with {@link WindowPosition#DONE}; the count. */
+  long read(WindowBook.Entry window, DeliveryLane<WindowPosition> lane)
+      throws InterruptedException {
+    String cursor = window.resumeFrom.cursor();
+    String lastId = window.resumeFrom.lastId();
+    SearchResume resume =
+        new SearchResume(new SearchPosition(window.start, cursor, lastId), false, stateDirectory);
+    RetryDelays retries = delays.get();
+    long read = 0;
+    while (true) {
+      String requestCursor = cursor;
+      EventPage page;
+      try {
+        page = client.searchEvents(window.start, window.end, types, pageSize, requestCursor);
+        metrics.pollSucceeded();
+        retries.reset();
+      } catch (TeleportException e) {
+        Interrupts.throwIfInterrupted();
+        if (resume.refusedSavedCursor(requestCursor, e, lastId)) {
+          cursor = "";
+          continue;
+        }
+        metrics.pollFailed();
+        RetryPause.warnAndSleep(
+            errors,
+            "search-window",
+            "reading audit events of " + window.start + ".." + window.end + " failed, retrying",
+            retries.next(),
+            e);
+        continue;
+      }
+      switch (resume.judge(page, lastId, window.start)) {
+        case SKIP_PAGE -> {
+          cursor = page.nextKey();
+          continue;
+        }
+        case RESTART_WINDOW -> {
+          cursor = "";
+          lastId = "";
+          continue;
+        }
+        default -> {}
+      }
+      List<EventUnstructured> events = page.events();
+      for (int i = startAfter(events, lastId); i < events.size(); i++) {
+        EventUnstructured event = events.get(i);
+        handler.handle(event, new WindowPosition(requestCursor, event.getId(), false), lane);
+        lastId = event.getId();
+        read++;
+      }
+      if (page.nextKey().isEmpty()) {
+        lane.skip(WindowPosition.DONE);
+        lane.flush();
+        return read;
+      }
+      cursor = page.nextKey();
+    }
+  }
+
+  /** The index after the last occurrence of {@code lastId} (0 when it is not in the page). */
+  private static int startAfter(List<EventUnstructured> events, String lastId) {
+    if (!lastId.isEmpty()) {
+      for (int i = events.size() - 1; i >= 0; i--) {
+        if (events.get(i).getId().equals(lastId)) {
+          return i + 1;
+        }
+      }
+    }
+    return 0;
+  }
+}
