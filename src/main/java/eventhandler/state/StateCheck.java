@@ -217,7 +217,7 @@ final class StateCheck {
 
   /**
    * The catch-up's windows ahead are used only beside the Go files they were written with ({@code
-   * window_time} equal to their prefix, no cursor or id); any other file is removed, and the
+   * window_time} at or before their prefix, no cursor or id); any other file is removed, and the
    * windows after {@code window_time} are read again: duplicates, nothing skipped.
    */
   private void checkWindowsAhead(TimeFile.Content window) throws IOException {
@@ -229,9 +229,12 @@ final class StateCheck {
         return;
       }
       SearchCursorFiles search = store.search();
+      // Its prefix may be after window_time (a crash between the two writes): all before it was
+      // delivered when it was written. Before window_time, it is older than the Go files.
+      Optional<Instant> time = window.value();
       problem =
-          !window.value().equals(Optional.of(ahead.get().prefix()))
-              ? "written with window_time " + ahead.get().prefix() + ", which it no longer holds"
+          time.isEmpty() || ahead.get().prefix().isBefore(time.get())
+              ? "it starts at " + ahead.get().prefix() + ", before window_time " + time.orElse(null)
               : hasText(search.cursorFile()) || hasText(search.idFile())
                   ? "cursor and id hold a position of their own"
                   : null;

@@ -27,10 +27,31 @@ class CrashTest {
 
   @Test
   void killedSeveralTimesThenRunToTheEndLosesNothing() throws Exception {
+    killSeveralTimesThenRunToTheEnd(
+        SimulatedCluster.builder().seed(31).events(30_000).sessionShare(0.01).build(), List.of());
+  }
+
+  /**
+   * The search path catching up with four windows in flight, each with its own cursor, killed while
+   * windows ahead of the Go files' prefix are part delivered: the side file brings each window back
+   * to its own checkpoint, so the bound is the same as with one reader.
+   */
+  @Test
+  void searchCatchUpKilledWithSeveralWindowsInFlightLosesNothing() throws Exception {
+    killSeveralTimesThenRunToTheEnd(
+        SimulatedCluster.builder()
+            .seed(32)
+            .events(30_000)
+            .sessionShare(0.01)
+            .bulkExport(false)
+            .build(),
+        List.of("--audit-read-concurrency=4"));
+  }
+
+  private void killSeveralTimesThenRunToTheEnd(SimulatedCluster cluster, List<String> flags)
+      throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    SimulatedCluster cluster =
-        SimulatedCluster.builder().seed(31).events(30_000).sessionShare(0.01).build();
     try (E2eRun run = E2eRun.start(dir, cluster);
         E2eRun.Arrivals arrivals = run.sampleArrivals()) {
       // Slow Fluentd down (about 2,000 events/s) so each run is killed part way, well after its
@@ -42,12 +63,15 @@ class CrashTest {
       for (int i = 0; i < KILLS; i++) {
         long before = run.receiver().totalRecords();
         long progress = 1_000 + random.nextInt(3_000);
-        try (E2eRun.Child child =
-            run.startChild(
-                "--timeout=1s",
-                "--batch=200",
-                "--fluentd-batch-size=50",
-                "--fluentd-max-connections=2")) {
+        List<String> arguments =
+            new ArrayList<>(
+                List.of(
+                    "--timeout=1s",
+                    "--batch=200",
+                    "--fluentd-batch-size=50",
+                    "--fluentd-max-connections=2"));
+        arguments.addAll(flags);
+        try (E2eRun.Child child = run.startChild(arguments.toArray(String[]::new))) {
           await()
               .atMost(Duration.ofSeconds(30))
               .until(() -> run.receiver().totalRecords() >= before + progress || !child.alive());
@@ -72,7 +96,10 @@ class CrashTest {
           .isFalse();
 
       run.receiver().latency(Duration.ZERO);
-      try (E2eRun.Child last = run.startChild("--batch=200", "--exit-on-last-event=true")) {
+      List<String> lastArguments =
+          new ArrayList<>(List.of("--batch=200", "--exit-on-last-event=true"));
+      lastArguments.addAll(flags);
+      try (E2eRun.Child last = run.startChild(lastArguments.toArray(String[]::new))) {
         E2eRun.assertExit(last, last.awaitExit(Duration.ofSeconds(60)), 0);
       }
       DeliveryCheck check = run.check();

@@ -72,15 +72,19 @@ final class WindowBook {
     this.maxWidth = windowSize;
     this.targetEvents = (long) pageSize * PAGES_PER_WINDOW;
     this.prefix = from.windowStart();
-    this.savedPrefix = prefix;
+    // Not saved yet: on a first run window_time is absent, and the side file needs it beside it.
+    this.savedPrefix = null;
     this.frontier = prefix;
     boolean goCursor = !from.cursor().isEmpty() || !from.lastId().isEmpty();
     if (goCursor) {
       Instant end = min(prefix.plus(windowSize), until);
       carry(new Entry(prefix, end, new WindowPosition(from.cursor(), from.lastId(), false)));
     } else if (ahead.isPresent()
-        && ahead.get().prefix().equals(prefix)
+        && !ahead.get().prefix().isBefore(prefix)
         && ahead.get().types().equals(this.types)) {
+      // A prefix after window_time: the side file was saved, window_time not yet (see save).
+      prefix = ahead.get().prefix();
+      frontier = prefix;
       for (WindowsAhead.Window w : ahead.get().windows()) {
         WindowPosition at =
             w.done() ? WindowPosition.DONE : new WindowPosition(w.cursor(), w.lastId(), false);
