@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.sim.SimulatedClusterBuilder;
-import eventhandler.teleport.ChunkItem;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.EventStream;
+import eventhandler.teleport.ExportedEvent;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.nio.ByteBuffer;
@@ -296,12 +296,12 @@ final class GoStateFixture {
     List<String> uids = new ArrayList<>();
     String cursor = "";
     long uploads = 0;
-    try (EventStream<ChunkItem> stream = teleport.exportChunk(day, chunk, "")) {
+    try (EventStream<ExportedEvent> stream = teleport.exportChunkEvents(day, chunk, "")) {
       while (uids.size() < limit && stream.hasNext()) {
-        ChunkItem item = stream.next();
-        uids.add(item.event().getId());
+        ExportedEvent item = stream.next();
+        uids.add(item.event().id());
         cursor = item.cursor();
-        uploads += item.event().getType().equals("session.upload") ? 1 : 0;
+        uploads += item.event().type().equals("session.upload") ? 1 : 0;
       }
     }
     return new ChunkRead(uids, cursor, uploads);
