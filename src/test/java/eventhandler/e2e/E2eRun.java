@@ -110,6 +110,11 @@ final class E2eRun implements AutoCloseable {
    * output goes to a file in this set-up's directory.
    */
   Child startChild(String... extra) throws IOException {
+    return startChildWith(arguments(extra));
+  }
+
+  /** Runs {@code java ... eventhandler.Main <arguments>} as a child process. */
+  Child startChildWith(List<String> arguments) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
@@ -120,7 +125,7 @@ final class E2eRun implements AutoCloseable {
             "-cp",
             System.getProperty("java.class.path"),
             "eventhandler.Main"));
-    command.addAll(arguments(extra));
+    command.addAll(arguments);
     Path log = directory.resolve("child-" + ++children + ".log");
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
