@@ -9,6 +9,8 @@ import eventhandler.cli.RootCommand;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.ChildStart;
+import eventhandler.testing.E2eRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -83,7 +85,7 @@ class FluentdRefusalTest {
       run.receiver().failAllRequests(400);
       int port = freePort();
       BackgroundStart start =
-          run.startInProcess("--exit-on-last-event=true", "--metrics-addr=127.0.0.1:" + port);
+          run.launch("--exit-on-last-event=true", "--metrics-addr=127.0.0.1:" + port);
       HttpClient http = HttpClient.newHttpClient();
       AtomicReference<String> readyz = new AtomicReference<>("");
       await()
@@ -112,7 +114,7 @@ class FluentdRefusalTest {
       run.receiver().clearFaults();
       BackgroundStart.Result result = start.await(Duration.ofSeconds(120));
       assertThat(result.exitCode()).as(result.err()).isZero();
-      DeliveryCheck check = run.check().assertNothingMissing();
+      DeliveryCheck check = DeliveryCheck.of(run.cluster(), run.receiver()).assertNothingMissing();
       System.out.printf(
           "refuse-all then fixed: %d requests refused, dead letters: %s; %s%n",
           refused, Files.exists(run.deadLetterFile()) ? "some" : "none", check);
@@ -154,7 +156,7 @@ class FluentdRefusalTest {
       String[] replayed = command(deadLetters(run, "replay"), exit);
       assertThat(exit[0]).as(replayed[0] + replayed[1]).isZero();
       assertThat(Files.readAllLines(run.deadLetterFile())).isEmpty();
-      run.check().assertNothingMissing();
+      DeliveryCheck.of(run.cluster(), run.receiver()).assertNothingMissing();
     }
   }
 
@@ -182,7 +184,11 @@ class FluentdRefusalTest {
       }
       run.receiver().latency(Duration.ofMillis(100));
       List<String> replay = deadLetters(run, "replay", "--fluentd-batch-size=10");
-      try (E2eRun.Child child = run.startChildWith(replay)) {
+      try (ChildStart child =
+          ChildStart.launch(
+              List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+              replay,
+              dir.resolve("replay-child.log"))) {
         await()
             .atMost(Duration.ofSeconds(60))
             .until(() -> run.receiver().received("replayed.log") >= 60);
