@@ -51,7 +51,7 @@ class FeatureFollowTest {
   @ValueSource(booleans = {true, false})
   void withoutExitOnLastEventNewEventsArriveAfterThePoll(boolean bulkExport) throws Exception {
     try (FeatureRun run = FeatureRun.start(dir, cluster().bulkExport(bulkExport).build())) {
-      BackgroundStart running = run.launch("--timeout=1s");
+      BackgroundStart running = run.launch("--timeout=1s", "--bulk-poll-interval=1s");
       List<String> history = run.expectedAuditUids();
       await()
           .atMost(Duration.ofSeconds(20))
