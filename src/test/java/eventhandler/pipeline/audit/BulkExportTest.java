@@ -146,6 +146,10 @@ class BulkExportTest {
   }
 
   private BulkExport export(boolean exitOnLastEvent, Checkpointer checkpointer) {
+    return export(exitOnLastEvent, checkpointer, YESTERDAY);
+  }
+
+  private BulkExport export(boolean exitOnLastEvent, Checkpointer checkpointer, LocalDate from) {
     return new BulkExport(
         teleport,
         sources.handler,
@@ -155,7 +159,7 @@ class BulkExportTest {
         Duration.ofMillis(10),
         exitOnLastEvent,
         3,
-        YESTERDAY,
+        from,
         sources::lane,
         checkpointer,
         AuditSources.quickRetries());
@@ -184,19 +188,7 @@ class BulkExportTest {
     sources.deadLetters.close();
     sources = new AuditSources(clock, dir, before.atStartOfDay(ZoneOffset.UTC).toInstant());
     BulkExport export =
-        new BulkExport(
-            teleport,
-            sources.handler,
-            state,
-            sources.metrics,
-            clock,
-            Duration.ofMillis(10),
-            true,
-            3,
-            before,
-            sources::lane,
-            new Checkpointer(scheduler, Duration.ofHours(1), clock),
-            AuditSources.quickRetries());
+        export(true, new Checkpointer(scheduler, Duration.ofHours(1), clock), before);
     assertTimeoutPreemptively(Duration.ofSeconds(20), export::run);
     // Three streams at a time, never more, and across the day boundary: while behind, a day is
     // not awaited before the next one is read.
