@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,7 +35,7 @@ import picocli.CommandLine.Parameters;
           + " poster of the same records, and the time a new 'start' process takes to deliver"
           + " its first event. Flags after '--' go to 'start' (e.g. -- --batch=1000)."
     })
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends SimulatedClusterCommand {
   @Option(
       names = "--events",
       paramLabel = "<n>",
@@ -183,13 +182,6 @@ final class BenchCommand implements Callable<Integer> {
   Path directory;
 
   @Option(
-      names = "--seed",
-      paramLabel = "<n>",
-      defaultValue = "1",
-      description = "Seed of the simulated cluster.")
-  long seed;
-
-  @Option(
       names = "--teleport-latency",
       paramLabel = "<duration>",
       defaultValue = "0s",
@@ -217,12 +209,8 @@ final class BenchCommand implements Callable<Integer> {
   @Parameters(paramLabel = "START_FLAG", description = "Further flags for 'start', after '--'.")
   List<String> startFlags = new ArrayList<>();
 
-  private final PrintWriter out;
-  private final PrintWriter err;
-
   BenchCommand(PrintWriter out, PrintWriter err) {
-    this.out = out;
-    this.err = err;
+    super(out, err);
   }
 
   @Override

@@ -10,17 +10,7 @@ import io.netty.handler.ssl.SslContext;
  * it with its usual roots); inside a connection upgrade, the Proxy's host certificate, because
  * there a client checks it against the cluster's CAs.
  */
-final class ReverseTunnelEndpoint {
-  private final SslContext directTls;
-  private final SslContext upgradedTls;
-  private final UpgradeStats stats;
-
-  ReverseTunnelEndpoint(SslContext directTls, SslContext upgradedTls, UpgradeStats stats) {
-    this.directTls = directTls;
-    this.upgradedTls = upgradedTls;
-    this.stats = stats;
-  }
-
+record ReverseTunnelEndpoint(SslContext directTls, SslContext upgradedTls, UpgradeStats stats) {
   /** Adds TLS and the tunnel handler after the handler named {@code after}. */
   void install(ChannelPipeline pipeline, String after, ClientRoute mode) {
     SslContext tls = mode == ClientRoute.PROXY ? directTls : upgradedTls;
