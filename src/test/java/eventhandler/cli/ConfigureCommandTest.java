@@ -530,7 +530,7 @@ class ConfigureCommandTest {
     JsonNode toml = new TomlMapper().readTree(text);
     assertThat(toml.at("/storage").asText()).isEqualTo("./storage");
     assertThat(toml.at("/timeout").asText()).isEqualTo("10s");
-    assertThat(toml.at("/batch").asInt()).isEqualTo(20);
+    assertThat(toml.at("/batch").asInt()).isEqualTo(500);
     assertThat(toml.at("/window-size").asText()).isEqualTo("24h");
     assertThat(toml.has("namespace")).as("namespace is a no-op and not generated").isFalse();
     assertThat(Path.of(toml.at("/forward/fluentd/ca").asText()))

@@ -69,7 +69,7 @@ class SettingsBinderTest {
         .isEqualTo(
             new ExportSettings(
                 fixture.storage,
-                20,
+                500,
                 List.of(),
                 List.of(),
                 List.of("print", "desktop.recording"),
