@@ -64,7 +64,7 @@ final class FrontRouter extends ChannelInboundHandlerAdapter {
     }
     routed = true;
     List<String> alpn = hello.applicationProtocols();
-    if (alpn.contains(routes.authProtocol())) {
+    if (routes.authProtocol() != null && alpn.contains(routes.authProtocol())) {
       forwardToAuth(ctx);
     } else if (alpn.contains(FrontRoutes.REVERSE_TUNNEL)) {
       routes.reverseTunnel().install(ctx.pipeline(), ctx.name(), mode);

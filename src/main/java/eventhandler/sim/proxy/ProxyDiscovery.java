@@ -23,11 +23,13 @@ final class ProxyDiscovery {
   private final String minClientVersion;
   private final boolean tlsRouting;
   private final String tunnelPublicAddress;
+  private final Supplier<String> tunnelPort;
   private final Supplier<String> webAddress;
 
   /**
    * @param tunnelPublicAddress used only without TLS routing; null for the web host with port 3024
    * @param webAddress the front's {@code host:port}, known once it is bound
+   * @param tunnelPort the SSH tunnel server's {@code host:port}, or null when none is reported
    */
   ProxyDiscovery(
       String clusterName,
@@ -35,13 +37,15 @@ final class ProxyDiscovery {
       String minClientVersion,
       boolean tlsRouting,
       String tunnelPublicAddress,
-      Supplier<String> webAddress) {
+      Supplier<String> webAddress,
+      Supplier<String> tunnelPort) {
     this.clusterName = clusterName;
     this.serverVersion = serverVersion;
     this.minClientVersion = minClientVersion;
     this.tlsRouting = tlsRouting;
     this.tunnelPublicAddress = tunnelPublicAddress;
     this.webAddress = webAddress;
+    this.tunnelPort = tunnelPort;
   }
 
   Map<String, Object> find() {
@@ -82,7 +86,11 @@ final class ProxyDiscovery {
       ssh.put("ssh_tunnel_public_addr", web);
     } else {
       String host = host(web);
-      String tunnel = tunnelPublicAddress != null ? tunnelPublicAddress : host + ":" + TUNNEL_PORT;
+      String listening = tunnelPort.get();
+      String tunnel =
+          tunnelPublicAddress != null
+              ? tunnelPublicAddress
+              : listening != null ? listening : host + ":" + TUNNEL_PORT;
       ssh.put("listen_addr", host + ":" + SSH_PROXY_PORT);
       ssh.put("tunnel_listen_addr", tunnel);
       ssh.put("web_listen_addr", web);
