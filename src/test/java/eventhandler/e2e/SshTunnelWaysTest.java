@@ -122,7 +122,7 @@ class SshTunnelWaysTest {
       throws IOException {
     return new TeleportConnector(Clock.systemUTC(), scheduler, registry, webTrust(cluster))
         .connect(
-            ConnectOptions.of(web(cluster), credentials).withDialTimeout(Duration.ofSeconds(5)));
+            ConnectOptions.of(web(cluster), credentials).withDialTimeout(Duration.ofSeconds(15)));
   }
 
   private CredentialSource identity(SimulatedCluster cluster, IdentityOptions options)

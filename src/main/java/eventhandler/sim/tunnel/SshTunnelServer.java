@@ -64,10 +64,11 @@ public final class SshTunnelServer implements AutoCloseable {
                 && KeyUtils.compareKeys(cert.getCaPubKey(), userCa)
                 && cert.getPrincipals().contains(user));
     ssh.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+    // MINA wants at least one channel type; a refusing Proxy offers only one nobody asks for.
     List<ChannelFactory> channels =
         fault == Fault.REFUSE_CHANNEL
-            ? List.of()
-            : List.of(new TransportChannel.Factory(authAddress, dials));
+            ? List.of(new TransportChannel.Factory("none@sim", authAddress, dials))
+            : List.of(new TransportChannel.Factory(TransportChannel.TYPE, authAddress, dials));
     ssh.setChannelFactories(channels);
     CoreModuleProperties.IDLE_TIMEOUT.set(ssh, Duration.ZERO);
     ssh.start();

@@ -44,17 +44,19 @@ final class TransportChannel extends AbstractServerChannel {
   }
 
   static final class Factory implements ChannelFactory {
+    private final String type;
     private final InetSocketAddress authAddress;
     private final AtomicLong dials;
 
-    Factory(InetSocketAddress authAddress, AtomicLong dials) {
+    Factory(String type, InetSocketAddress authAddress, AtomicLong dials) {
+      this.type = type;
       this.authAddress = authAddress;
       this.dials = dials;
     }
 
     @Override
     public String getName() {
-      return TYPE;
+      return type;
     }
 
     @Override

@@ -109,11 +109,14 @@ public final class SshTunnel implements AutoCloseable {
     try {
       current.getService(ConnectionService.class).registerChannel(channel);
       channel.open().verify(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (SshChannelOpenException e) {
-      throw new TunnelException(
-          target() + " refused the teleport-transport channel: " + e.getMessage(), e);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       channel.close(true);
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof SshChannelOpenException refused) {
+          throw new TunnelException(
+              target() + " refused the teleport-transport channel: " + refused.getMessage(), e);
+        }
+      }
       throw new TunnelException(
           target() + ": cannot open the teleport-transport channel: " + e.getMessage(), e);
     }

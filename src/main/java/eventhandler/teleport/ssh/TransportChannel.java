@@ -36,8 +36,11 @@ final class TransportChannel extends AbstractClientChannel {
     this.local = local;
     addCloseFutureListener(
         closed -> {
-          dialed.completeExceptionally(new IOException("the channel closed before the dial"));
-          local.close();
+          // Before the dial is answered the opener closes local, after recording why.
+          if (!dialed.completeExceptionally(
+              new IOException("the channel closed before the dial"))) {
+            local.close();
+          }
         });
   }
 

@@ -66,6 +66,10 @@ public final class TunnelBridge implements Bridge {
       lastFailure = outer.flatMap(Bridge::lastFailure).orElse(e);
       local.close();
       return;
+    } catch (RuntimeException e) {
+      lastFailure = new TunnelException(tunnel.target() + ": " + e, e);
+      local.close();
+      return;
     }
     local.pipeline().addLast("to-tunnel", new ToTunnel(transport));
     local.read();
