@@ -1,5 +1,6 @@
 package eventhandler.bench;
 
+import eventhandler.sim.data.CallLatency;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * @param seed seed of the simulated cluster
  * @param fluentd a Fluentd to send to instead of the built-in receiver, if any
  * @param startFlags further flags for {@code start}
+ * @param latency what each call of the simulated events API costs
+ * @param searchPath whether the cluster lacks the bulk export, so that the search path is measured
  */
 public record BenchOptions(
     long events,
@@ -50,7 +53,9 @@ public record BenchOptions(
     Optional<Path> directory,
     long seed,
     Optional<ExternalFluentd> fluentd,
-    List<String> startFlags) {
+    List<String> startFlags,
+    CallLatency latency,
+    boolean searchPath) {
 
   /** A Fluentd of the user's: its URLs and the files of the mutual TLS. */
   public record ExternalFluentd(URI url, URI sessionUrl, Path ca, Path cert, Path key) {}

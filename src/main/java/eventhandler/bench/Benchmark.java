@@ -2,11 +2,9 @@ package eventhandler.bench;
 
 import eventhandler.demo.InProcessStart;
 import eventhandler.demo.LocalStack;
-import eventhandler.event.EventJson;
 import eventhandler.files.FileTrees;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.sim.fluentd.FluentdReceiverBuilder;
-import eventhandler.sink.ClientTls;
 import eventhandler.startup.ExportRunner;
 import eventhandler.startup.Launcher;
 import io.micrometer.core.instrument.Meter;
@@ -16,10 +14,8 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,10 +33,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Benchmark {
   static final String LATENCY_TIMER = "eventhandler.fluentd.request.latency";
-  private static final int RAW_RECORD_POOL = 20_000;
-
-  /** Raw posting before its measured window (the help of --raw-duration says 1 s). */
-  private static final Duration RAW_WARM_UP = Duration.ofSeconds(1);
 
   private final BenchOptions options;
   private final PrintWriter out;
@@ -90,13 +82,16 @@ public final class Benchmark {
           options.concurrency(),
           options.maxConnections().map(String::valueOf).orElse("default"),
           options.startFlags().isEmpty() ? "" : ", " + String.join(" ", options.startFlags()));
+      out.printf(
+          "  teleport latency: %s; audit source: %s%n",
+          options.latency().describe(), options.searchPath() ? "search" : "bulk export");
       out.flush();
       if (options.warmUpEvents() > 0) {
         warmUp(dir.resolve("warm-up"), startCommand);
       }
       PipelineFigures pipeline = runPipeline(stack, dir, startCommand, true);
       Completeness completeness = completeness(stack, pipeline); // before the raw poster adds more
-      RawPoster.Result raw = runRawPoster(stack);
+      RawPoster.Result raw = new RawCapacity(options).run(stack);
       long coldStart = options.coldStart() ? coldStart(stack, dir) : -1;
       new BenchReport(options, out).print(pipeline, raw, coldStart, completeness);
       return pipeline.exitCode() == 0 && completeness.complete() ? 0 : 1;
@@ -131,6 +126,8 @@ public final class Benchmark {
             .events(events)
             .sessionShare(options.sessionShare())
             .recordingLength(options.recordingMin(), options.recordingMax())
+            .bulkExport(!options.searchPath())
+            .teleportLatency(options.latency().perCall(), options.latency().perEvent())
             .build();
     return LocalStack.start(dir, cluster, FluentdReceiverBuilder::countOnly);
   }
@@ -273,65 +270,6 @@ public final class Benchmark {
         every,
         every,
         TimeUnit.MILLISECONDS);
-  }
-
-  private RawPoster.Result runRawPoster(LocalStack stack) throws InterruptedException {
-    if (options.rawDuration().isZero()) {
-      return null;
-    }
-    URI url =
-        options
-            .fluentd()
-            .map(BenchOptions.ExternalFluentd::url)
-            .orElse(URI.create(stack.auditUrl()));
-    ClientTls tls =
-        options
-            .fluentd()
-            .map(f -> ClientTls.load(f.ca(), f.cert(), f.key()))
-            .orElseGet(
-                () ->
-                    ClientTls.load(
-                        stack.layout().caCert(),
-                        stack.layout().clientCert(),
-                        stack.layout().clientKey()));
-    return new RawPoster(url, tls, options.rawPosterConnections())
-        .run(rawBodies(stack.cluster()), RAW_WARM_UP, options.rawDuration());
-  }
-
-  /**
-   * The same records the pipeline sends (the cluster's audit events as {@link EventJson} prints
-   * them), in JSON arrays of the raw batch size; the first events only, reused round-robin.
-   */
-  private List<RawPoster.Body> rawBodies(SimulatedCluster cluster) {
-    int pool = (int) Math.min(RAW_RECORD_POOL, cluster.auditEventCount());
-    List<byte[]> records =
-        cluster
-            .expectedAuditEvents()
-            .limit(pool)
-            .map(event -> EventJson.toJson(event.getUnstructured()))
-            .toList();
-    int batch = Math.max(1, options.rawBatch());
-    int bodies = Math.max(1, (records.size() + batch - 1) / batch);
-    List<RawPoster.Body> result = new ArrayList<>(bodies);
-    int next = 0;
-    for (int b = 0; b < bodies; b++) {
-      ByteArrayOutputStream body = new ByteArrayOutputStream(batch * 512);
-      if (batch > 1) {
-        body.write('[');
-      }
-      for (int i = 0; i < batch; i++) {
-        if (i > 0) {
-          body.write(',');
-        }
-        body.writeBytes(records.get(next));
-        next = (next + 1) % records.size();
-      }
-      if (batch > 1) {
-        body.write(']');
-      }
-      result.add(new RawPoster.Body(body.toByteArray(), batch));
-    }
-    return result;
   }
 
   private long coldStart(LocalStack stack, Path dir) throws IOException, InterruptedException {

@@ -4,6 +4,7 @@ import eventhandler.bench.BenchOptions;
 import eventhandler.bench.Benchmark;
 import eventhandler.config.GoDuration;
 import eventhandler.logging.JulBridge;
+import eventhandler.sim.data.CallLatency;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
           + " poster of the same records, and the time a new 'start' process takes to deliver"
           + " its first event. Flags after '--' go to 'start' (e.g. -- --batch=1000)."
     })
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends SimulatedClusterCommand {
   @Option(
       names = "--events",
       paramLabel = "<n>",
@@ -182,21 +182,35 @@ final class BenchCommand implements Callable<Integer> {
   Path directory;
 
   @Option(
-      names = "--seed",
-      paramLabel = "<n>",
-      defaultValue = "1",
-      description = "Seed of the simulated cluster.")
-  long seed;
+      names = "--teleport-latency",
+      paramLabel = "<duration>",
+      defaultValue = "0s",
+      description =
+          "What each call of the simulated events API costs (Go duration, e.g. 25ms), as a real"
+              + " events backend (DynamoDB, Postgres, Athena) does. Calls in flight wait together.")
+  String teleportLatency;
+
+  @Option(
+      names = "--teleport-latency-per-event",
+      paramLabel = "<duration>",
+      defaultValue = "0s",
+      description = "What each event returned adds to a call of the events API (e.g. 50us).")
+  String teleportLatencyPerEvent;
+
+  @Option(
+      names = "--audit-source",
+      paramLabel = "<bulk|search>",
+      defaultValue = "bulk",
+      description =
+          "bulk: the cluster serves the bulk export; search: it does not, so the search path"
+              + " (GetUnstructuredEvents pages) is measured.")
+  String auditSource;
 
   @Parameters(paramLabel = "START_FLAG", description = "Further flags for 'start', after '--'.")
   List<String> startFlags = new ArrayList<>();
 
-  private final PrintWriter out;
-  private final PrintWriter err;
-
   BenchCommand(PrintWriter out, PrintWriter err) {
-    this.out = out;
-    this.err = err;
+    super(out, err);
   }
 
   @Override
@@ -219,13 +233,22 @@ final class BenchCommand implements Callable<Integer> {
     Duration run;
     Duration every;
     Duration raw;
+    CallLatency latency;
     try {
       run = GoDuration.parse(duration);
       every = GoDuration.parse(reportEvery);
       raw = GoDuration.parse(rawDuration);
+      latency =
+          new CallLatency(
+              GoDuration.parse(teleportLatency), GoDuration.parse(teleportLatencyPerEvent));
     } catch (IllegalArgumentException e) {
       return usage(
-          "--duration, --report-every and --raw-duration take Go durations: " + e.getMessage());
+          "--duration, --report-every, --raw-duration and --teleport-latency[-per-event] take"
+              + " non-negative Go durations: "
+              + e.getMessage());
+    }
+    if (!auditSource.equals("bulk") && !auditSource.equals("search")) {
+      return usage("--audit-source must be bulk or search, not " + auditSource);
     }
     String[] lengths = recordingLength.split("\\.\\.");
     int min;
@@ -282,7 +305,9 @@ final class BenchCommand implements Callable<Integer> {
             Optional.ofNullable(directory),
             seed,
             fluentd,
-            List.copyOf(startFlags)));
+            List.copyOf(startFlags),
+            latency,
+            auditSource.equals("search")));
   }
 
   private Optional<BenchOptions> usage(String message) {

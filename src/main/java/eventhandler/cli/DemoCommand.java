@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +39,7 @@ import picocli.CommandLine.Option;
           + " cluster's audit events and session recordings, with auto-lock on. Ends with a"
           + " summary that says what was delivered and which files were left where."
     })
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends SimulatedClusterCommand {
   @Option(
       names = "--events",
       paramLabel = "<n>",
@@ -73,13 +72,6 @@ final class DemoCommand implements Callable<Integer> {
   Path directory;
 
   @Option(
-      names = "--seed",
-      paramLabel = "<n>",
-      defaultValue = "1",
-      description = "Seed of the simulated cluster.")
-  long seed;
-
-  @Option(
       names = "--progress-every",
       paramLabel = "<duration>",
       defaultValue = "1s",
@@ -88,12 +80,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private static final String HISTORY_LOCK_PERIOD = "168h";
 
-  private final PrintWriter out;
-  private final PrintWriter err;
-
   DemoCommand(PrintWriter out, PrintWriter err) {
-    this.out = out;
-    this.err = err;
+    super(out, err);
   }
 
   @Override

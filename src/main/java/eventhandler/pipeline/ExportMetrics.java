@@ -66,33 +66,37 @@ public final class ExportMetrics {
     counter(registry, "eventhandler.events.skipped", "audit", auditSkipped, "events filtered out");
     counter(
         registry, "eventhandler.events.skipped", "session", sessionEventsSkipped, "filtered out");
-    FunctionCounter.builder("eventhandler.sessions.started", sessionsStarted, AtomicLong::get)
-        .description("session recordings whose export started")
-        .register(registry);
-    FunctionCounter.builder("eventhandler.sessions.finished", sessionsFinished, AtomicLong::get)
-        .description("session recordings exported to the end")
-        .register(registry);
-    FunctionCounter.builder("eventhandler.sessions.missing", sessionsMissing, AtomicLong::get)
-        .description("session recordings not found (yet) in Teleport")
-        .register(registry);
+    counter(
+        registry,
+        "eventhandler.sessions.started",
+        sessionsStarted,
+        "session recordings whose export started");
+    counter(
+        registry,
+        "eventhandler.sessions.finished",
+        sessionsFinished,
+        "session recordings exported to the end");
+    counter(
+        registry,
+        "eventhandler.sessions.missing",
+        sessionsMissing,
+        "session recordings not found (yet) in Teleport");
     Gauge.builder("eventhandler.export.lag.seconds", this, ExportMetrics::lagSeconds)
         .description("now minus the time of the newest audit event delivered to Fluentd")
         .register(registry);
-    Gauge.builder(
-            "eventhandler.export.newest.event.timestamp.seconds",
-            this,
-            m -> epochSeconds(m.newestExported.get()))
-        .description("time of the newest audit event delivered to Fluentd")
-        .register(registry);
+    timeGauge(
+        registry,
+        "eventhandler.export.newest.event.timestamp.seconds",
+        newestExported,
+        "time of the newest audit event delivered to Fluentd");
     Gauge.builder("eventhandler.export.caught.up", this, m -> m.caughtUp ? 1 : 0)
         .description("1 when the last read from Teleport found nothing newer to export")
         .register(registry);
-    Gauge.builder(
-            "eventhandler.export.last.poll.timestamp.seconds",
-            this,
-            m -> epochSeconds(m.lastPoll.get()))
-        .description("time of the last successful read from Teleport")
-        .register(registry);
+    timeGauge(
+        registry,
+        "eventhandler.export.last.poll.timestamp.seconds",
+        lastPoll,
+        "time of the last successful read from Teleport");
     pollErrors =
         Counter.builder("eventhandler.teleport.errors")
             .description("failed reads from Teleport (retried)")
@@ -128,6 +132,21 @@ public final class ExportMetrics {
       MeterRegistry registry, String name, String kind, AtomicLong value, String description) {
     FunctionCounter.builder(name, value, AtomicLong::get)
         .tag("kind", kind)
+        .description(description)
+        .register(registry);
+  }
+
+  private static void counter(
+      MeterRegistry registry, String name, AtomicLong value, String description) {
+    FunctionCounter.builder(name, value, AtomicLong::get)
+        .description(description)
+        .register(registry);
+  }
+
+  /** A time as seconds since the epoch; NaN until there is one. */
+  private static void timeGauge(
+      MeterRegistry registry, String name, AtomicReference<Instant> time, String description) {
+    Gauge.builder(name, time, t -> epochSeconds(t.get()))
         .description(description)
         .register(registry);
   }

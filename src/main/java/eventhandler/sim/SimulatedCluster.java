@@ -5,6 +5,7 @@ import eventhandler.sim.auth.Connections;
 import eventhandler.sim.auth.ReceivedCall;
 import eventhandler.sim.auth.SeenCertificate;
 import eventhandler.sim.auth.SemVer;
+import eventhandler.sim.data.CallLatency;
 import eventhandler.sim.data.ClusterData;
 import eventhandler.sim.data.Faults;
 import eventhandler.sim.pki.ClusterAuthorities;
@@ -116,6 +117,7 @@ public final class SimulatedCluster implements AutoCloseable {
             serverVersion,
             b.rejectOldClients ? oldestClient : null,
             this::proxyAddressOrEmpty);
+    auth.latency(b.latency);
     this.proxy = new ProxyFront(b.proxySettings(minClientVersion), authorities, connections);
     this.tunnelFault = b.tunnelFault;
     this.foreignSshHost = b.foreignSshHostCertificate;
@@ -310,6 +312,11 @@ public final class SimulatedCluster implements AutoCloseable {
 
   public Faults faults() {
     return data.faults();
+  }
+
+  /** What each call of the events API costs from now on (see {@link CallLatency}). */
+  public void teleportLatency(CallLatency latency) {
+    auth.latency(latency);
   }
 
   /** Switches the bulk export methods on or off (off: they answer UNIMPLEMENTED). */

@@ -1,6 +1,7 @@
 package eventhandler.sim;
 
 import eventhandler.sim.auth.SemVer;
+import eventhandler.sim.data.CallLatency;
 import eventhandler.sim.data.DataSettings;
 import eventhandler.sim.proxy.ProxySettings;
 import eventhandler.sim.tunnel.SshTunnelServer;
@@ -36,6 +37,7 @@ public final class SimulatedClusterBuilder {
   boolean connectionUpgrade = true;
   Duration upgradePingInterval = SimulatedCluster.DEFAULT_UPGRADE_PING_INTERVAL;
   boolean rejectOldClients;
+  CallLatency latency = CallLatency.NONE;
   Clock clock = Clock.systemUTC();
 
   SimulatedClusterBuilder() {}
@@ -215,6 +217,16 @@ public final class SimulatedClusterBuilder {
    */
   public SimulatedClusterBuilder rejectOldClients(boolean enabled) {
     this.rejectOldClients = enabled;
+    return this;
+  }
+
+  /**
+   * What each call of the events API ({@code GetUnstructuredEvents}, {@code GetEventExportChunks},
+   * {@code ExportUnstructuredEvents}) costs: {@code perCall} plus {@code perEvent} for each event
+   * returned, as a real events backend does. Calls in flight together wait once. Default none.
+   */
+  public SimulatedClusterBuilder teleportLatency(Duration perCall, Duration perEvent) {
+    this.latency = new CallLatency(perCall, perEvent);
     return this;
   }
 

@@ -33,39 +33,43 @@ final class FluentdSinkMetrics {
     requestsFailedStatus = requests(registry, "failed_status");
     requestsFailedConnection = requests(registry, "failed_connection");
     eventsDelivered =
-        Counter.builder("eventhandler.fluentd.events.delivered")
-            .description("Events Fluentd accepted")
-            .register(registry);
+        counter(registry, "eventhandler.fluentd.events.delivered", "Events Fluentd accepted");
     bytesSent =
         Counter.builder("eventhandler.fluentd.sent")
             .description("Request body bytes written to Fluentd, retries included")
             .baseUnit("bytes")
             .register(registry);
     deadLetters =
-        Counter.builder("eventhandler.fluentd.dead.letters")
-            .description("Events Fluentd refused, written to the dead-letter file")
-            .register(registry);
+        counter(
+            registry,
+            "eventhandler.fluentd.dead.letters",
+            "Events Fluentd refused, written to the dead-letter file");
     connectionsOpened =
-        Counter.builder("eventhandler.fluentd.connections.opened")
-            .description("TCP/TLS connections opened to Fluentd")
-            .register(registry);
+        counter(
+            registry,
+            "eventhandler.fluentd.connections.opened",
+            "TCP/TLS connections opened to Fluentd");
     staleReconnects =
-        Counter.builder("eventhandler.fluentd.stale.reconnects")
-            .description(
-                "Requests repeated at once because Fluentd had closed the idle keep-alive"
-                    + " connection")
-            .register(registry);
+        counter(
+            registry,
+            "eventhandler.fluentd.stale.reconnects",
+            "Requests repeated at once because Fluentd had closed the idle keep-alive"
+                + " connection");
     latency =
         Timer.builder("eventhandler.fluentd.request.latency")
             .description("Time from writing a request to its complete response")
             .publishPercentileHistogram()
             .register(registry);
-    Gauge.builder("eventhandler.fluentd.requests.in.flight", inFlight, AtomicInteger::get)
-        .description("Requests written and waiting for Fluentd's response")
-        .register(registry);
-    Gauge.builder("eventhandler.fluentd.connections.open", openConnections, AtomicInteger::get)
-        .description("Connections to Fluentd open or being opened")
-        .register(registry);
+    gauge(
+        registry,
+        "eventhandler.fluentd.requests.in.flight",
+        inFlight,
+        "Requests written and waiting for Fluentd's response");
+    gauge(
+        registry,
+        "eventhandler.fluentd.connections.open",
+        openConnections,
+        "Connections to Fluentd open or being opened");
   }
 
   /** Retries by cause: {@code status_500}, {@code connect}, {@code tls}, {@code timeout}, ... */
@@ -84,5 +88,14 @@ final class FluentdSinkMetrics {
         .description("HTTP requests to Fluentd by outcome")
         .tag("outcome", outcome)
         .register(registry);
+  }
+
+  private static Counter counter(MeterRegistry registry, String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  private static void gauge(
+      MeterRegistry registry, String name, AtomicInteger value, String description) {
+    Gauge.builder(name, value, AtomicInteger::get).description(description).register(registry);
   }
 }

@@ -9,17 +9,11 @@ import java.nio.file.Path;
  * 2.
  */
 public final class CorruptStateException extends IOException {
-  private final Path file;
   private final String problem;
 
   public CorruptStateException(Path file, String problem, String remedy) {
     super("state file " + file + " is damaged: " + problem + ". " + remedy);
-    this.file = file;
     this.problem = problem;
-  }
-
-  public Path file() {
-    return file;
   }
 
   /** What is wrong with the file, without the remedy. */

@@ -104,19 +104,6 @@ public record ConnectOptions(
         modes);
   }
 
-  public ConnectOptions withCallTimeout(Duration timeout) {
-    return new ConnectOptions(
-        address,
-        credentials,
-        refreshEnabled,
-        refreshInterval,
-        dialTimeout,
-        maxInboundMessageSize,
-        maxMessageSizeSetting,
-        timeout,
-        modes);
-  }
-
   public ConnectOptions withModes(Set<ConnectionMode> only) {
     return new ConnectOptions(
         address,

@@ -1,5 +1,6 @@
 package eventhandler.sim.auth;
 
+import eventhandler.sim.data.CallLatency;
 import eventhandler.sim.data.ClusterData;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
@@ -33,6 +34,7 @@ public final class AuthServer {
   private final CallRecorder calls;
   private final ClientVersionGate versionGate;
   private final SimulatedAuthService authService;
+  private volatile CallLatency latency = CallLatency.NONE;
   private Server server;
 
   /**
@@ -55,6 +57,11 @@ public final class AuthServer {
     this.authService = new SimulatedAuthService(data, clusterName, serverVersion, proxyAddress);
   }
 
+  /** What each call of the events API costs from now on. */
+  public void latency(CallLatency latency) {
+    this.latency = latency;
+  }
+
   /** Listens on {@code address}; returns the address bound. */
   public InetSocketAddress start(
       InetSocketAddress address,
@@ -65,7 +72,8 @@ public final class AuthServer {
       ScheduledExecutorService scheduler)
       throws IOException {
     SimulatedAuditLog auditLog =
-        new SimulatedAuditLog(data, streams, connections, bulkExport, scheduler, executor);
+        new SimulatedAuditLog(
+            data, streams, connections, bulkExport, scheduler, executor, () -> latency);
     server =
         NettyServerBuilder.forAddress(address)
             .channelFactory(connections::newAuthServerChannel)

@@ -1,5 +1,6 @@
 package eventhandler.sim.auth;
 
+import eventhandler.sim.data.CallLatency;
 import eventhandler.sim.data.ClusterData;
 import eventhandler.sim.data.Faults;
 import eventhandler.sim.data.Rpc;
@@ -25,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code teleport.auditlog.v1.AuditLogService} over the simulated cluster's data: the answers come
@@ -39,6 +41,7 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
   private final AtomicBoolean bulkExport;
   private final ScheduledExecutorService scheduler;
   private final Executor executor;
+  private final Supplier<CallLatency> latency;
 
   SimulatedAuditLog(
       ClusterData data,
@@ -46,7 +49,8 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
       Connections connections,
       AtomicBoolean bulkExport,
       ScheduledExecutorService scheduler,
-      Executor executor) {
+      Executor executor,
+      Supplier<CallLatency> latency) {
     this.data = data;
     this.faults = data.faults();
     this.streams = streams;
@@ -54,23 +58,11 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
     this.bulkExport = bulkExport;
     this.scheduler = scheduler;
     this.executor = executor;
+    this.latency = latency;
   }
 
   @Override
   public void getUnstructuredEvents(
-      GetUnstructuredEventsRequest request, StreamObserver<EventsUnstructured> observer) {
-    Duration delay = faults.delay(Rpc.GET_UNSTRUCTURED_EVENTS);
-    if (delay.isZero()) {
-      answerSearch(request, observer);
-    } else {
-      scheduler.schedule(
-          () -> executor.execute(() -> answerSearch(request, observer)),
-          delay.toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void answerSearch(
       GetUnstructuredEventsRequest request, StreamObserver<EventsUnstructured> observer) {
     EventsUnstructured page;
     try {
@@ -79,6 +71,23 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
       observer.onError(e);
       return;
     }
+    // The page is known before the wait, so the wait can cost per event returned.
+    Duration delay =
+        faults
+            .delay(Rpc.GET_UNSTRUCTURED_EVENTS)
+            .plus(latency.get().forEvents(page.getItemsCount()));
+    if (delay.isZero()) {
+      answerSearch(page, observer);
+    } else {
+      scheduler.schedule(
+          () -> executor.execute(() -> answerSearch(page, observer)),
+          delay.toNanos(),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private static void answerSearch(
+      EventsUnstructured page, StreamObserver<EventsUnstructured> observer) {
     try {
       observer.onNext(page);
       observer.onCompleted();
@@ -103,28 +112,27 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
     if (faults.recordingCorrupt(sessionId)) {
       events = new DamagedRecording(events, length.getAsInt() / 2);
     }
-    pump(Rpc.STREAM_SESSION_EVENTS, observer, events);
+    // Recordings come from the session storage, not the events backend: no CallLatency.
+    pump(Rpc.STREAM_SESSION_EVENTS, observer, events, Duration.ZERO, Duration.ZERO);
   }
 
   @Override
   public void getEventExportChunks(
       GetEventExportChunksRequest request, StreamObserver<EventExportChunk> observer) {
-    if (!bulkExport.get()) {
-      observer.onError(unimplemented("GetEventExportChunks"));
+    if (refusedWithoutBulkExport(observer, "GetEventExportChunks")) {
       return;
     }
     Iterator<EventExportChunk> names =
         data.exportChunkNames(request.getDate()).stream()
             .map(name -> EventExportChunk.newBuilder().setChunk(name).build())
             .iterator();
-    pump(Rpc.GET_EVENT_EXPORT_CHUNKS, observer, names);
+    pump(Rpc.GET_EVENT_EXPORT_CHUNKS, observer, names, latency.get().perCall(), Duration.ZERO);
   }
 
   @Override
   public void exportUnstructuredEvents(
       ExportUnstructuredEventsRequest request, StreamObserver<ExportEventUnstructured> observer) {
-    if (!bulkExport.get()) {
-      observer.onError(unimplemented("ExportUnstructuredEvents"));
+    if (refusedWithoutBulkExport(observer, "ExportUnstructuredEvents")) {
       return;
     }
     Iterator<ExportEventUnstructured> events;
@@ -134,10 +142,12 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
       observer.onError(e);
       return;
     }
-    pump(Rpc.EXPORT_UNSTRUCTURED_EVENTS, observer, events);
+    CallLatency cost = latency.get();
+    pump(Rpc.EXPORT_UNSTRUCTURED_EVENTS, observer, events, cost.perCall(), cost.perEvent());
   }
 
-  private <T> void pump(Rpc rpc, StreamObserver<T> observer, Iterator<T> source) {
+  private <T> void pump(
+      Rpc rpc, StreamObserver<T> observer, Iterator<T> source, Duration first, Duration each) {
     SocketAddress client = CallRecorder.REMOTE_ADDRESS.get();
     BooleanSupplier closeConnection = () -> connections.closeAuthConnection(client);
     StreamPump.start(
@@ -146,9 +156,19 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
         faults.takeCut(rpc),
         closeConnection,
         streams,
-        faults.delay(rpc),
+        faults.delay(rpc).plus(first),
+        each,
         scheduler,
         executor);
+  }
+
+  /** With bulk export off, fails the call as an Auth Service without it does; says whether. */
+  private boolean refusedWithoutBulkExport(StreamObserver<?> observer, String method) {
+    if (bulkExport.get()) {
+      return false;
+    }
+    observer.onError(unimplemented(method));
+    return true;
   }
 
   private static StatusException unimplemented(String method) {

@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
 final class StreamPump<T> {
   private static final Logger log = LoggerFactory.getLogger(StreamPump.class);
 
+  /**
+   * The per-message latency is paid in pauses of at least this much, so a stream does not need a
+   * timer per message.
+   */
+  private static final long PAUSE_NANOS = 5_000_000;
+
   /** Lets more bytes queue before "not ready", so fewer hand-offs between threads. */
   private static final int READY_THRESHOLD = 256 * 1024;
 
@@ -30,6 +36,11 @@ final class StreamPump<T> {
   private final Optional<Faults.Cut> cut;
   private final BooleanSupplier closeConnection;
   private final StreamCounter streams;
+  private final long perMessageNanos;
+  private final ScheduledExecutorService scheduler;
+  private final Executor executor;
+  private long owedNanos;
+  private boolean paused;
   private boolean started;
   private boolean stopped;
   private boolean counted = true;
@@ -40,17 +51,24 @@ final class StreamPump<T> {
       Iterator<T> source,
       Optional<Faults.Cut> cut,
       BooleanSupplier closeConnection,
-      StreamCounter streams) {
+      StreamCounter streams,
+      long perMessageNanos,
+      ScheduledExecutorService scheduler,
+      Executor executor) {
     this.observer = observer;
     this.source = source;
     this.cut = cut;
     this.closeConnection = closeConnection;
     this.streams = streams;
+    this.perMessageNanos = perMessageNanos;
+    this.scheduler = scheduler;
+    this.executor = executor;
   }
 
   /**
    * Starts streaming {@code source}; must be called from inside the service method, which may
-   * return at once. {@code delay} holds back the first message.
+   * return at once. {@code delay} holds back the first message; every message then costs {@code
+   * perMessage} more (paid in pauses, without holding a thread).
    */
   static <T> void start(
       ServerCallStreamObserver<T> observer,
@@ -59,9 +77,19 @@ final class StreamPump<T> {
       BooleanSupplier closeConnection,
       StreamCounter streams,
       Duration delay,
+      Duration perMessage,
       ScheduledExecutorService scheduler,
       Executor executor) {
-    StreamPump<T> pump = new StreamPump<>(observer, source, cut, closeConnection, streams);
+    StreamPump<T> pump =
+        new StreamPump<>(
+            observer,
+            source,
+            cut,
+            closeConnection,
+            streams,
+            perMessage.toNanos(),
+            scheduler,
+            executor);
     streams.opened();
     observer.setOnReadyThreshold(READY_THRESHOLD);
     observer.setOnCancelHandler(pump::cancelled);
@@ -79,13 +107,30 @@ final class StreamPump<T> {
     drain();
   }
 
+  private synchronized void resume() {
+    paused = false;
+    drain();
+  }
+
+  /** Pauses for the latency owed so far; true if paused. */
+  private boolean payOwed(long atLeastNanos) {
+    if (owedNanos < atLeastNanos || owedNanos == 0) {
+      return false;
+    }
+    long wait = owedNanos;
+    owedNanos = 0;
+    paused = true;
+    scheduler.schedule(() -> executor.execute(this::resume), wait, TimeUnit.NANOSECONDS);
+    return true;
+  }
+
   private synchronized void cancelled() {
     stopped = true;
     uncount();
   }
 
   private synchronized void drain() {
-    if (!started || stopped) {
+    if (!started || stopped || paused) {
       return;
     }
     try {
@@ -94,7 +139,13 @@ final class StreamPump<T> {
           applyCut(cut.get());
           return;
         }
+        if (payOwed(PAUSE_NANOS)) {
+          return;
+        }
         if (!source.hasNext()) {
+          if (payOwed(1)) {
+            return;
+          }
           stopped = true;
           observer.onCompleted();
           uncount();
@@ -102,6 +153,7 @@ final class StreamPump<T> {
         }
         observer.onNext(source.next());
         sent++;
+        owedNanos += perMessageNanos;
         streams.sent();
       }
     } catch (Failure e) {

@@ -1,38 +1,42 @@
 package eventhandler.sim.data;
 
-/** The methods the simulated Auth Service serves, by their full gRPC names. */
+import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
+import eventhandler.teleport.proto.auth.AuthServiceGrpc;
+import io.grpc.MethodDescriptor;
+import java.util.Arrays;
+
+/**
+ * The methods the simulated Auth Service serves. Names and streaming kinds come from the generated
+ * descriptors, so they cannot drift from the .proto files.
+ */
 public enum Rpc {
-  GET_UNSTRUCTURED_EVENTS("teleport.auditlog.v1.AuditLogService/GetUnstructuredEvents", false),
-  STREAM_SESSION_EVENTS(
-      "teleport.auditlog.v1.AuditLogService/StreamUnstructuredSessionEvents", true),
-  GET_EVENT_EXPORT_CHUNKS("teleport.auditlog.v1.AuditLogService/GetEventExportChunks", true),
-  EXPORT_UNSTRUCTURED_EVENTS("teleport.auditlog.v1.AuditLogService/ExportUnstructuredEvents", true),
-  PING("proto.AuthService/Ping", false),
-  UPSERT_LOCK("proto.AuthService/UpsertLock", false);
+  GET_UNSTRUCTURED_EVENTS(AuditLogServiceGrpc.getGetUnstructuredEventsMethod()),
+  STREAM_SESSION_EVENTS(AuditLogServiceGrpc.getStreamUnstructuredSessionEventsMethod()),
+  GET_EVENT_EXPORT_CHUNKS(AuditLogServiceGrpc.getGetEventExportChunksMethod()),
+  EXPORT_UNSTRUCTURED_EVENTS(AuditLogServiceGrpc.getExportUnstructuredEventsMethod()),
+  PING(AuthServiceGrpc.getPingMethod()),
+  UPSERT_LOCK(AuthServiceGrpc.getUpsertLockMethod());
 
-  private final String fullMethodName;
-  private final boolean serverStreaming;
+  private final MethodDescriptor<?, ?> method;
 
-  Rpc(String fullMethodName, boolean serverStreaming) {
-    this.fullMethodName = fullMethodName;
-    this.serverStreaming = serverStreaming;
+  Rpc(MethodDescriptor<?, ?> method) {
+    this.method = method;
   }
 
+  /** Like {@code teleport.auditlog.v1.AuditLogService/GetUnstructuredEvents}. */
   public String fullMethodName() {
-    return fullMethodName;
+    return method.getFullMethodName();
   }
 
   public boolean serverStreaming() {
-    return serverStreaming;
+    return method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING;
   }
 
   /** The method with this full name, or null for one the simulator does not know. */
   public static Rpc byFullMethodName(String name) {
-    for (Rpc rpc : values()) {
-      if (rpc.fullMethodName.equals(name)) {
-        return rpc;
-      }
-    }
-    return null;
+    return Arrays.stream(values())
+        .filter(rpc -> rpc.fullMethodName().equals(name))
+        .findFirst()
+        .orElse(null);
   }
 }

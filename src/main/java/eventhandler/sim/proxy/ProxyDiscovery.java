@@ -10,43 +10,24 @@ import java.util.function.Supplier;
  * {@code webclient.PingResponse}. With TLS routing every SSH and tunnel address is the web address;
  * without it the tunnel address is the configured one, or the web host with port 3024, and SSH is
  * the web host with port 3023 (Teleport's separate-ports defaults).
+ *
+ * @param tunnelPublicAddress used only without TLS routing; null for the web host with port 3024
+ * @param webAddress the front's {@code host:port}, known once it is bound
+ * @param tunnelPort the SSH tunnel server's {@code host:port}, or null when none is reported
  */
-final class ProxyDiscovery {
+record ProxyDiscovery(
+    String clusterName,
+    String serverVersion,
+    String minClientVersion,
+    boolean tlsRouting,
+    String tunnelPublicAddress,
+    Supplier<String> webAddress,
+    Supplier<String> tunnelPort) {
   static final int SSH_PROXY_PORT = 3023;
   static final int TUNNEL_PORT = 3024;
 
   /** Teleport's default SSH dial timeout; a Go {@code time.Duration} travels as nanoseconds. */
   private static final long DIAL_TIMEOUT_NANOS = Duration.ofSeconds(30).toNanos();
-
-  private final String clusterName;
-  private final String serverVersion;
-  private final String minClientVersion;
-  private final boolean tlsRouting;
-  private final String tunnelPublicAddress;
-  private final Supplier<String> tunnelPort;
-  private final Supplier<String> webAddress;
-
-  /**
-   * @param tunnelPublicAddress used only without TLS routing; null for the web host with port 3024
-   * @param webAddress the front's {@code host:port}, known once it is bound
-   * @param tunnelPort the SSH tunnel server's {@code host:port}, or null when none is reported
-   */
-  ProxyDiscovery(
-      String clusterName,
-      String serverVersion,
-      String minClientVersion,
-      boolean tlsRouting,
-      String tunnelPublicAddress,
-      Supplier<String> webAddress,
-      Supplier<String> tunnelPort) {
-    this.clusterName = clusterName;
-    this.serverVersion = serverVersion;
-    this.minClientVersion = minClientVersion;
-    this.tlsRouting = tlsRouting;
-    this.tunnelPublicAddress = tunnelPublicAddress;
-    this.webAddress = webAddress;
-    this.tunnelPort = tunnelPort;
-  }
 
   Map<String, Object> find() {
     Map<String, Object> answer = new LinkedHashMap<>();

@@ -12,23 +12,11 @@ import java.util.function.Supplier;
  * shows the web certificate (a client checks it with its usual roots); inside a connection upgrade,
  * the Proxy's host certificate, because there a client checks it against the cluster's CAs.
  */
-final class ReverseTunnelEndpoint {
-  private final SslContext directTls;
-  private final SslContext upgradedTls;
-  private final UpgradeStats stats;
-  private final Supplier<InetSocketAddress> sshAddress;
-
-  ReverseTunnelEndpoint(
-      SslContext directTls,
-      SslContext upgradedTls,
-      UpgradeStats stats,
-      Supplier<InetSocketAddress> sshAddress) {
-    this.directTls = directTls;
-    this.upgradedTls = upgradedTls;
-    this.stats = stats;
-    this.sshAddress = sshAddress;
-  }
-
+record ReverseTunnelEndpoint(
+    SslContext directTls,
+    SslContext upgradedTls,
+    UpgradeStats stats,
+    Supplier<InetSocketAddress> sshAddress) {
   /** Adds TLS and the tunnel handler after the handler named {@code after}. */
   void install(ChannelPipeline pipeline, String after, ClientRoute mode) {
     SslContext tls = mode == ClientRoute.PROXY ? directTls : upgradedTls;

@@ -17,19 +17,9 @@ import io.netty.handler.ssl.SslContext;
  * /webapi/ping} and {@code /webapi/connectionupgrade} ({@code upgrades} null: switched off, the
  * path answers 404 as on a Proxy without it). Served over TLS with the web certificate.
  */
-final class WebApi {
+record WebApi(SslContext tls, ProxyDiscovery discovery, ConnectionUpgrades upgrades) {
   static final String FIND = "/webapi/find";
   static final String PING = "/webapi/ping";
-
-  private final SslContext tls;
-  private final ProxyDiscovery discovery;
-  private final ConnectionUpgrades upgrades;
-
-  WebApi(SslContext tls, ProxyDiscovery discovery, ConnectionUpgrades upgrades) {
-    this.tls = tls;
-    this.discovery = discovery;
-    this.upgrades = upgrades;
-  }
 
   /**
    * Adds TLS and HTTP handling after the handler named {@code after}; an upgraded connection is
