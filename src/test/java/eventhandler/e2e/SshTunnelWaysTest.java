@@ -15,6 +15,7 @@ import eventhandler.teleport.TeleportConnector;
 import eventhandler.teleport.TeleportException;
 import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
+import eventhandler.testing.E2eRun;
 import eventhandler.tls.Pem;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -48,7 +49,7 @@ class SshTunnelWaysTest {
   }
 
   private static SimulatedClusterBuilder cluster() {
-    return FeatureRun.clusterWithHistory(Duration.ofHours(6))
+    return E2eRun.clusterWithHistory(Duration.ofHours(6))
         .seed(13)
         .events(400)
         .sessionShare(0.02)
@@ -76,7 +77,7 @@ class SshTunnelWaysTest {
     return "localhost:" + cluster.proxySocketAddress().getPort();
   }
 
-  private String exportsEverything(FeatureRun run) throws IOException {
+  private String exportsEverything(E2eRun run) throws IOException {
     try (CapturedLogs logs = CapturedLogs.of(TeleportConnector.class.getName())) {
       BackgroundStart.Result result =
           run.runVia(web(run.cluster()), webTrust(run.cluster()), "--exit-on-last-event=true");
@@ -97,7 +98,7 @@ class SshTunnelWaysTest {
 
   @Test
   void aProxyOfferingOnlyTheReverseTunnelPortExportsEverything() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, onlyReverseTunnel().build())) {
+    try (E2eRun run = E2eRun.start(dir, onlyReverseTunnel().build())) {
       String started = exportsEverything(run);
       assertThat(started)
           .contains(
@@ -109,7 +110,7 @@ class SshTunnelWaysTest {
 
   @Test
   void aProxyOfferingOnlyTlsRoutingOverSshExportsEverything() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, onlyTlsRoutingOverSsh().build())) {
+    try (E2eRun run = E2eRun.start(dir, onlyTlsRoutingOverSsh().build())) {
       String started = exportsEverything(run);
       assertThat(started)
           .contains("through the Proxy Service (TLS routing, SSH reverse tunnel in ALPN");
