@@ -1,6 +1,7 @@
 package eventhandler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import eventhandler.sim.SimulatedCluster;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -160,7 +162,32 @@ class SshTunnelWaysTest {
       try (GrpcTeleportClient client =
           connect(cluster, identity(cluster, IdentityOptions.defaults()), registry)) {
         assertThat(client.way().label()).isEqualTo("reverse_tunnel");
-        assertThat(client.ping().getClusterName()).isEqualTo(cluster.clusterName());
+        assertThat(client.cluster().getClusterName()).isEqualTo(cluster.clusterName());
+        // A call after the first Ping crosses the tunnel too.
+        assertThat(
+                client
+                    .searchEvents(
+                        Instant.now().minus(Duration.ofDays(1)), Instant.now(), List.of(), 5, null)
+                    .events())
+            .isNotEmpty();
+        long dials = cluster.tunnelDials();
+        cluster.dropTunnelConnections(); // a broken tunnel: the next calls reconnect through it
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptionsInstanceOf(TeleportException.class)
+            .until(
+                () ->
+                    !client
+                        .searchEvents(
+                            Instant.now().minus(Duration.ofDays(1)),
+                            Instant.now(),
+                            List.of(),
+                            5,
+                            null)
+                        .events()
+                        .isEmpty());
+        assertThat(cluster.tunnelDials()).isGreaterThan(dials);
+        assertThat(client.way().label()).isEqualTo("reverse_tunnel");
         assertThat(
                 registry
                     .get("eventhandler.teleport.connection.way")
