@@ -99,6 +99,16 @@ public enum Setting {
       List.of("FDFWD_FLUENTD_TIMEOUT"),
       "forward.fluentd.timeout",
       "Time limit of one request to Fluentd."),
+  FLUENTD_DEAD_LETTER_LIMIT(
+      "fluentd-dead-letter-limit",
+      ValueType.INTEGER,
+      DefaultValue.of("20"),
+      List.of("FDFWD_FLUENTD_DEAD_LETTER_LIMIT"),
+      "forward.fluentd.dead-letter-limit",
+      "Most events Fluentd refuses that are dead-lettered per 10 minutes (0..100000). An event"
+          + " is dead-lettered only when Fluentd refused it alone after accepting another request"
+          + " since; other refusals, and those beyond this limit, hold the events and retry them"
+          + " until Fluentd accepts them (0 holds every refusal)."),
 
   TELEPORT_ADDR(
       "teleport-addr",
@@ -241,6 +251,22 @@ public enum Setting {
       List.of("FDFWD_CONCURRENCY"),
       "concurrency",
       "Session recordings exported in parallel (1..1000)."),
+  AUDIT_READ_CONCURRENCY(
+      "audit-read-concurrency",
+      ValueType.INTEGER,
+      DefaultValue.of("8"),
+      List.of("FDFWD_AUDIT_READ_CONCURRENCY"),
+      "audit-read-concurrency",
+      "Bulk export chunks, or search time windows, read from Teleport at once while catching up"
+          + " (1..64); hides the events backend's time per call. Caught up, one reader polls."),
+  BULK_POLL_INTERVAL(
+      "bulk-poll-interval",
+      ValueType.DURATION,
+      DefaultValue.of("16s"),
+      List.of("FDFWD_BULK_POLL_INTERVAL"),
+      "bulk-poll-interval",
+      "Once caught up, how often the bulk export lists new chunks (as the Go plugin: 16s, up to"
+          + " a seventh less at random); the search path polls every timeout."),
   WINDOW_SIZE(
       "window-size",
       ValueType.DURATION,

@@ -1,6 +1,8 @@
 package eventhandler.config;
 
+import static eventhandler.config.Setting.AUDIT_READ_CONCURRENCY;
 import static eventhandler.config.Setting.BATCH;
+import static eventhandler.config.Setting.BULK_POLL_INTERVAL;
 import static eventhandler.config.Setting.CONCURRENCY;
 import static eventhandler.config.Setting.DEBUG;
 import static eventhandler.config.Setting.DRY_RUN;
@@ -9,6 +11,7 @@ import static eventhandler.config.Setting.FLUENTD_BATCH_BYTES;
 import static eventhandler.config.Setting.FLUENTD_BATCH_SIZE;
 import static eventhandler.config.Setting.FLUENTD_CA;
 import static eventhandler.config.Setting.FLUENTD_CERT;
+import static eventhandler.config.Setting.FLUENTD_DEAD_LETTER_LIMIT;
 import static eventhandler.config.Setting.FLUENTD_KEY;
 import static eventhandler.config.Setting.FLUENTD_MAX_CONNECTIONS;
 import static eventhandler.config.Setting.FLUENTD_SESSION_URL;
@@ -99,6 +102,7 @@ public final class SettingsBinder {
               FLUENTD_BODY_LIMIT,
               "Fluentd refuses request bodies of 32MiB and more");
       Duration fluentdTimeout = positive(FLUENTD_TIMEOUT);
+      int deadLetterLimit = integer(FLUENTD_DEAD_LETTER_LIMIT, 0, 100_000, null);
 
       HostPort teleportAddress = value(TELEPORT_ADDR, HostPort.class).orElse(null);
       if (teleportAddress != null) {
@@ -124,6 +128,8 @@ public final class SettingsBinder {
       boolean dryRun = bool(DRY_RUN);
       boolean exitOnLastEvent = bool(EXIT_ON_LAST_EVENT);
       Duration windowSize = positive(WINDOW_SIZE);
+      int readConcurrency = integer(AUDIT_READ_CONCURRENCY, 1, 64, null);
+      Duration bulkPollInterval = positive(BULK_POLL_INTERVAL);
 
       boolean lockEnabled = bool(LOCK_ENABLED);
       int failedAttempts = integer(LOCK_FAILED_ATTEMPTS_COUNT, 1, Integer.MAX_VALUE, null);
@@ -154,7 +160,8 @@ public final class SettingsBinder {
               maxConnections,
               batchSize,
               (int) batchBytes,
-              fluentdTimeout),
+              fluentdTimeout,
+              deadLetterLimit),
           new ExportSettings(
               storage,
               batch,
@@ -166,7 +173,9 @@ public final class SettingsBinder {
               dryRun,
               exitOnLastEvent,
               concurrency,
-              windowSize),
+              windowSize,
+              readConcurrency,
+              bulkPollInterval),
           new LockSettings(lockEnabled, failedAttempts, lockPeriod, lockFor),
           metricsAddress,
           debug,

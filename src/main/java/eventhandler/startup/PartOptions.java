@@ -36,7 +36,9 @@ final class PartOptions {
         export.exitOnLastEvent(),
         fluentd.batchSize(),
         fluentd.batchBytes(),
-        fluentd.maxConnections());
+        fluentd.maxConnections(),
+        export.readConcurrency(),
+        export.bulkPollInterval());
   }
 
   static FluentdSinkConfig sink(
@@ -49,7 +51,8 @@ final class PartOptions {
         fluentd.batchSize() == 1,
         fluentd.requestTimeout(),
         FluentdSinkConfig.DEFAULT_MIN_BACKOFF,
-        FluentdSinkConfig.DEFAULT_MAX_BACKOFF);
+        FluentdSinkConfig.DEFAULT_MAX_BACKOFF,
+        fluentd.deadLetterLimit());
   }
 
   static CredentialSource credentials(TeleportCredentials credentials) {
