@@ -1,14 +1,11 @@
 package eventhandler.sim.proxy;
 
 import eventhandler.sim.auth.ClientRoute;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -57,14 +54,7 @@ final class ReverseTunnelHandler extends ChannelInboundHandlerAdapter {
     }
     connecting = true;
     Channel client = ctx.channel();
-    client.config().setAutoRead(false);
-    new Bootstrap()
-        .group(client.eventLoop())
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new Splice(client))
-        .connect(target)
+    Splice.connectUpstream(client, target)
         .addListener(
             (ChannelFutureListener)
                 connected -> {
