@@ -124,17 +124,20 @@ public final class AutoLocker {
             lockedUntil::remove,
             registry);
     this.failedLogins =
-        Counter.builder("eventhandler.autolock.failed.logins")
-            .description("Failed user.login events seen by the auto-locker")
-            .register(registry);
+        Counters.register(
+            registry,
+            "eventhandler.autolock.failed.logins",
+            "Failed user.login events seen by the auto-locker");
     this.failedLoginsWithoutUser =
-        Counter.builder("eventhandler.autolock.failed.logins.without.user")
-            .description("Failed user.login events with no user, which cannot be locked")
-            .register(registry);
+        Counters.register(
+            registry,
+            "eventhandler.autolock.failed.logins.without.user",
+            "Failed user.login events with no user, which cannot be locked");
     this.failuresWhileLocked =
-        Counter.builder("eventhandler.autolock.failed.logins.while.locked")
-            .description("Failed logins over the limit while the lock written for them is in force")
-            .register(registry);
+        Counters.register(
+            registry,
+            "eventhandler.autolock.failed.logins.while.locked",
+            "Failed logins over the limit while the lock written for them is in force");
     Gauge.builder("eventhandler.autolock.tracked.users", this, AutoLocker::trackedUsers)
         .description("Users with a failed login in the current lock period")
         .register(registry);

@@ -49,13 +49,15 @@ final class LockUpserts {
     this.executor = executor;
     this.givenUp = givenUp;
     this.locksUpserted =
-        Counter.builder("eventhandler.autolock.locks.upserted")
-            .description("Locks created or refreshed in Teleport")
-            .register(registry);
+        Counters.register(
+            registry,
+            "eventhandler.autolock.locks.upserted",
+            "Locks created or refreshed in Teleport");
     this.lockFailures =
-        Counter.builder("eventhandler.autolock.locks.failed")
-            .description("Locks that could not be written to Teleport after all retries")
-            .register(registry);
+        Counters.register(
+            registry,
+            "eventhandler.autolock.locks.failed",
+            "Locks that could not be written to Teleport after all retries");
   }
 
   void schedule(LockV2 lock) {

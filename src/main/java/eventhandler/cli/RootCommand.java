@@ -79,6 +79,7 @@ public final class RootCommand implements Callable<Integer> {
     }
     commandLine.addSubcommand(
         "start", new CommandLine(new StartCommand(environment, exportRunner, debugMode).spec()));
+    commandLine.addSubcommand("dead-letters", new DeadLettersCommand(environment).commandLine());
     commandLine.addSubcommand("demo", withDebugOption(new CommandLine(new DemoCommand(out, err))));
     commandLine.addSubcommand(
         "bench", withDebugOption(new CommandLine(new BenchCommand(out, err))));

@@ -3,7 +3,10 @@ package eventhandler.cli;
 import eventhandler.config.Setting;
 import eventhandler.config.ValueType;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.TypeConversionException;
 
@@ -65,6 +68,35 @@ final class SettingOptions {
       return String.join(",", items.stream().map(String::valueOf).toList());
     }
     return value.toString();
+  }
+
+  /**
+   * The settings typed on the command line of {@code command}, including -c and -d, which may also
+   * stand before the command ({@code teleport-event-handler -c file start}); after it they win.
+   */
+  static Map<Setting, String> flagValues(CommandSpec command) {
+    Map<Setting, String> flags = new EnumMap<>(Setting.class);
+    for (Setting setting : Setting.values()) {
+      String text = null;
+      for (CommandSpec spec = command; spec != null && text == null; spec = spec.parent()) {
+        OptionSpec option = spec.findOption(setting.longOption());
+        text = option == null ? null : textOf(option);
+      }
+      if (text != null) {
+        flags.put(setting, text);
+      }
+    }
+    return flags;
+  }
+
+  /** Every option of {@code start}'s settings, on {@code command}. */
+  static void addStartOptions(CommandSpec command) {
+    for (Setting setting : Setting.inScope(Setting.Scope.GLOBAL)) {
+      command.addOption(optionFor(setting));
+    }
+    for (Setting setting : Setting.inScope(Setting.Scope.START)) {
+      command.addOption(optionFor(setting));
+    }
   }
 
   /** The meaning, then the default and environment variables, then the TOML key. */

@@ -13,7 +13,6 @@ import eventhandler.preflight.LocalChecks;
 import eventhandler.startup.ExportRunner;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,12 +52,7 @@ final class StartCommand implements Callable<Integer> {
                 + " file (--config), else its default.")
         .sortOptions(false)
         .width(100);
-    for (Setting setting : Setting.inScope(Setting.Scope.GLOBAL)) {
-      spec.addOption(SettingOptions.optionFor(setting));
-    }
-    for (Setting setting : Setting.inScope(Setting.Scope.START)) {
-      spec.addOption(SettingOptions.optionFor(setting));
-    }
+    SettingOptions.addStartOptions(spec);
     checkOption =
         OptionSpec.builder("--check")
             .type(boolean.class)
@@ -82,7 +76,7 @@ final class StartCommand implements Callable<Integer> {
     StartPrimer.startInBackground();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    RawSettings raw = new SettingsResolver(environment).resolve(flagValues());
+    RawSettings raw = new SettingsResolver(environment).resolve(SettingOptions.flagValues(spec));
     if (debugRequested(raw)) {
       debugMode.enable();
     }
@@ -117,29 +111,6 @@ final class StartCommand implements Callable<Integer> {
     log.info("Starting with these settings:");
     SettingsReport.lines(raw).forEach(line -> log.info("  {}", line));
     return exportRunner.run(settings);
-  }
-
-  /**
-   * The settings typed on the command line, including -c and -d, which may also stand before the
-   * command ({@code teleport-event-handler -c file start}); after it they win.
-   */
-  private Map<Setting, String> flagValues() {
-    Map<Setting, String> flags = new EnumMap<>(Setting.class);
-    for (Setting setting : Setting.values()) {
-      String text = textOf(spec, setting);
-      if (text == null && spec.parent() != null) {
-        text = textOf(spec.parent(), setting);
-      }
-      if (text != null) {
-        flags.put(setting, text);
-      }
-    }
-    return flags;
-  }
-
-  private static String textOf(CommandSpec command, Setting setting) {
-    OptionSpec option = command.findOption(setting.longOption());
-    return option == null ? null : SettingOptions.textOf(option);
   }
 
   /** Debug is known before validation so a broken configuration can still be debugged. */

@@ -22,6 +22,8 @@ import java.util.Optional;
  *     per request as the Go plugin sends, more means a JSON array
  * @param batchBytes largest request body in bytes ({@code --fluentd-batch-bytes}), below 32 MiB
  * @param requestTimeout time limit of one request ({@code --fluentd-timeout}), positive
+ * @param deadLetterLimit most refused events dead-lettered per 10 minutes ({@code
+ *     --fluentd-dead-letter-limit})
  */
 public record FluentdSettings(
     URI url,
@@ -31,7 +33,8 @@ public record FluentdSettings(
     int maxConnections,
     int batchSize,
     int batchBytes,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    int deadLetterLimit) {
 
   /** A PEM client certificate and its private key. */
   public record ClientCertificate(Path certificate, Path privateKey) {

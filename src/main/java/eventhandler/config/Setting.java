@@ -99,6 +99,16 @@ public enum Setting {
       List.of("FDFWD_FLUENTD_TIMEOUT"),
       "forward.fluentd.timeout",
       "Time limit of one request to Fluentd."),
+  FLUENTD_DEAD_LETTER_LIMIT(
+      "fluentd-dead-letter-limit",
+      ValueType.INTEGER,
+      DefaultValue.of("20"),
+      List.of("FDFWD_FLUENTD_DEAD_LETTER_LIMIT"),
+      "forward.fluentd.dead-letter-limit",
+      "Most events Fluentd refuses that are dead-lettered per 10 minutes (0..100000). An event"
+          + " is dead-lettered only when Fluentd refused it alone after accepting another request"
+          + " since; other refusals, and those beyond this limit, hold the events and retry them"
+          + " until Fluentd accepts them (0 holds every refusal)."),
 
   TELEPORT_ADDR(
       "teleport-addr",

@@ -11,6 +11,7 @@ import static eventhandler.config.Setting.FLUENTD_BATCH_BYTES;
 import static eventhandler.config.Setting.FLUENTD_BATCH_SIZE;
 import static eventhandler.config.Setting.FLUENTD_CA;
 import static eventhandler.config.Setting.FLUENTD_CERT;
+import static eventhandler.config.Setting.FLUENTD_DEAD_LETTER_LIMIT;
 import static eventhandler.config.Setting.FLUENTD_KEY;
 import static eventhandler.config.Setting.FLUENTD_MAX_CONNECTIONS;
 import static eventhandler.config.Setting.FLUENTD_SESSION_URL;
@@ -101,6 +102,7 @@ public final class SettingsBinder {
               FLUENTD_BODY_LIMIT,
               "Fluentd refuses request bodies of 32MiB and more");
       Duration fluentdTimeout = positive(FLUENTD_TIMEOUT);
+      int deadLetterLimit = integer(FLUENTD_DEAD_LETTER_LIMIT, 0, 100_000, null);
 
       HostPort teleportAddress = value(TELEPORT_ADDR, HostPort.class).orElse(null);
       if (teleportAddress != null) {
@@ -158,7 +160,8 @@ public final class SettingsBinder {
               maxConnections,
               batchSize,
               (int) batchBytes,
-              fluentdTimeout),
+              fluentdTimeout,
+              deadLetterLimit),
           new ExportSettings(
               storage,
               batch,

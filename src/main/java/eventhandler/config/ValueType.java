@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,12 +23,7 @@ import java.util.regex.Pattern;
  * value, how that value is printed back, and how it is masked before it is shown.
  */
 public enum ValueType {
-  STRING("<text>") {
-    @Override
-    public Object parse(String text) {
-      return text;
-    }
-  },
+  STRING("<text>", text -> text),
   BOOLEAN("<bool>") {
     // The spellings Go's strconv.ParseBool accepts, which the Go plugin's env vars use.
     private final Set<String> trueWords = Set.of("1", "t", "T", "true", "TRUE", "True");
@@ -55,28 +51,8 @@ public enum ValueType {
       }
     }
   },
-  DURATION("<duration>") {
-    @Override
-    public Object parse(String text) {
-      return GoDuration.parse(text);
-    }
-
-    @Override
-    public String format(Object value) {
-      return GoDuration.format((Duration) value);
-    }
-  },
-  BYTE_SIZE("<size>") {
-    @Override
-    public Object parse(String text) {
-      return ByteSize.parse(text);
-    }
-
-    @Override
-    public String format(Object value) {
-      return ByteSize.format((Long) value);
-    }
-  },
+  DURATION("<duration>", GoDuration::parse, value -> GoDuration.format((Duration) value)),
+  BYTE_SIZE("<size>", ByteSize::parse, value -> ByteSize.format((Long) value)),
   PATH("<path>") {
     @Override
     public Object parse(String text) {
@@ -150,19 +126,9 @@ public enum ValueType {
           + end;
     }
   },
-  HOST_PORT("<host:port>") {
-    @Override
-    public Object parse(String text) {
-      return HostPort.parse(text, true);
-    }
-  },
+  HOST_PORT("<host:port>", text -> HostPort.parse(text, true)),
   /** A {@code host:port} to listen on; an empty host listens on every interface. */
-  LISTEN_ADDRESS("<host:port>") {
-    @Override
-    public Object parse(String text) {
-      return HostPort.parse(text, true, "127.0.0.1:9090");
-    }
-  },
+  LISTEN_ADDRESS("<host:port>", text -> HostPort.parse(text, true, "127.0.0.1:9090")),
   LIST("<list>") {
     @Override
     public Object parse(String text) {
@@ -198,9 +164,22 @@ public enum ValueType {
       Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#@]*)@");
 
   private final String label;
+  // Set for the types that are just a parser and a printer elsewhere; the others override.
+  private final Function<String, Object> parser;
+  private final Function<Object, String> printer;
 
   ValueType(String label) {
+    this(label, null);
+  }
+
+  ValueType(String label, Function<String, Object> parser) {
+    this(label, parser, Object::toString);
+  }
+
+  ValueType(String label, Function<String, Object> parser, Function<Object, String> printer) {
     this.label = label;
+    this.parser = parser;
+    this.printer = printer;
   }
 
   /** The placeholder shown in help, like {@code <duration>}. */
@@ -215,11 +194,13 @@ public enum ValueType {
    *
    * @throws IllegalArgumentException with a message fit for the user when the text is invalid
    */
-  public abstract Object parse(String text);
+  public Object parse(String text) {
+    return parser.apply(text);
+  }
 
   /** Prints a typed value so that {@link #parse} reads it back; secrets are masked. */
   public String format(Object value) {
-    return value.toString();
+    return printer.apply(value);
   }
 
   /** Hides secrets in text of this type (a password in a URL); other text is returned as is. */

@@ -34,30 +34,18 @@ import java.util.function.UnaryOperator;
  * A simulated Teleport cluster and a Fluentd-compatible receiver on loopback, set up the way the
  * guide does it: {@code configure} writes the mTLS files, the cluster writes an identity file, and
  * the receiver serves with the generated server certificate. Used by {@code demo}, {@code bench}
- * and the end-to-end tests.
+ * and the end-to-end tests. {@link #start} builds one; closing it stops the receiver and the
+ * cluster.
  */
-public final class LocalStack implements AutoCloseable {
+public record LocalStack(
+    Path directory,
+    SetupLayout layout,
+    SimulatedCluster cluster,
+    FluentdReceiver receiver,
+    Path identity)
+    implements AutoCloseable {
   private static final String AUDIT_PATH = "/test.log";
   private static final String SESSION_PATH = "/session";
-
-  private final Path directory;
-  private final SetupLayout layout;
-  private final SimulatedCluster cluster;
-  private final FluentdReceiver receiver;
-  private final Path identity;
-
-  private LocalStack(
-      Path directory,
-      SetupLayout layout,
-      SimulatedCluster cluster,
-      FluentdReceiver receiver,
-      Path identity) {
-    this.directory = directory;
-    this.layout = layout;
-    this.cluster = cluster;
-    this.receiver = receiver;
-    this.identity = identity;
-  }
 
   /**
    * Sets everything up in {@code directory}.
@@ -82,10 +70,10 @@ public final class LocalStack implements AutoCloseable {
           receiverOptions
               .apply(
                   FluentdReceiver.fromPemFiles(
-                      layout.serverCert(),
-                      layout.serverKey(),
+                      layout.server().cert(),
+                      layout.server().key(),
                       passphrase.toCharArray(),
-                      layout.caCert()))
+                      layout.ca().cert()))
               .start();
       return new LocalStack(directory, layout, cluster, receiver, identity);
     } catch (IOException | RuntimeException e) {
@@ -176,26 +164,6 @@ public final class LocalStack implements AutoCloseable {
   /** The Fluentd tag of a session's recording ({@code session.<sid>.log}). */
   public static String sessionTag(String sessionId) {
     return SESSION_PATH.substring(1) + "." + sessionId + ".log";
-  }
-
-  public Path directory() {
-    return directory;
-  }
-
-  public SetupLayout layout() {
-    return layout;
-  }
-
-  public Path identity() {
-    return identity;
-  }
-
-  public SimulatedCluster cluster() {
-    return cluster;
-  }
-
-  public FluentdReceiver receiver() {
-    return receiver;
   }
 
   @Override

@@ -14,34 +14,47 @@ public final class WarningThrottle {
   private final Logger log;
   private final Clock clock;
   private final long intervalMillis;
+  private final int burst;
   private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
   /** What was last logged for one cause. Guarded by its own monitor. */
   private static final class Window {
-    boolean logged;
-    long lastLoggedMillis;
+    long windowStartMillis;
+    int loggedInWindow;
     long suppressed;
   }
 
   public WarningThrottle(Logger log, Clock clock, Duration interval) {
+    this(log, clock, interval, 1);
+  }
+
+  /**
+   * Up to {@code burst} warnings per interval for each cause: for warnings about single events,
+   * where the first few each name their event and a flood is summed up.
+   */
+  public WarningThrottle(Logger log, Clock clock, Duration interval, int burst) {
     this.log = log;
     this.clock = clock;
     this.intervalMillis = interval.toMillis();
+    this.burst = burst;
   }
 
-  /** Logs {@code message} at WARN unless {@code cause} was logged within the interval. */
+  /** Logs {@code message} at WARN unless {@code cause} was logged often enough this interval. */
   public void warn(String cause, String message) {
     long now = clock.millis();
     Window window = windows.computeIfAbsent(cause, c -> new Window());
     long suppressed;
     synchronized (window) {
-      if (window.logged && now - window.lastLoggedMillis < intervalMillis) {
+      if (window.loggedInWindow == 0 || now - window.windowStartMillis >= intervalMillis) {
+        window.windowStartMillis = now;
+        window.loggedInWindow = 0;
+      }
+      if (window.loggedInWindow >= burst) {
         window.suppressed++;
         return;
       }
       suppressed = window.suppressed;
-      window.logged = true;
-      window.lastLoggedMillis = now;
+      window.loggedInWindow++;
       window.suppressed = 0;
     }
     if (suppressed > 0) {

@@ -11,8 +11,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Decides {@code /readyz}: Teleport answers, Fluentd is not failing, and the export is not stalled
- * (batches are waiting for Fluentd but nothing was delivered for a while).
+ * Decides {@code /readyz}: Teleport answers, Fluentd is not failing nor holding events it refuses,
+ * and the export is not stalled (batches are waiting for Fluentd but nothing was delivered for a
+ * while).
  */
 public final class ExportReadiness implements Supplier<Readiness> {
   /**
@@ -64,6 +65,7 @@ public final class ExportReadiness implements Supplier<Readiness> {
     List<String> problems = new ArrayList<>();
     teleportProblem(now, waitingSince.isPresent()).ifPresent(problems::add);
     fluentdProblem(now).ifPresent(problems::add);
+    heldProblem(now).ifPresent(problems::add);
     stallProblem(now, waitingSince).ifPresent(problems::add);
     return problems.isEmpty() ? Readiness.ok() : Readiness.notReady(problems);
   }
@@ -98,6 +100,28 @@ public final class ExportReadiness implements Supplier<Readiness> {
         "Fluentd: every request has failed for "
             + seconds(failing)
             + (health.lastError() == null ? "" : " (last error: " + health.lastError() + ")"));
+  }
+
+  /** Not after a threshold: while events are held, nothing of theirs moves until Fluentd does. */
+  private Optional<String> heldProblem(Instant now) {
+    SinkHealth health = fluentd.get();
+    SinkHealth.Held held = health == null ? null : health.held();
+    if (held == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "Fluentd: refuses events sent to "
+            + held.url()
+            + " with "
+            + held.describe()
+            + " for "
+            + seconds(Duration.between(held.since(), now))
+            + "; "
+            + held.events()
+            + " events held, not dead-lettered"
+            + (held.overLimit()
+                ? " (the dead-letter limit is reached)"
+                : " (check the tag in the URL, <parse> and time_format in fluent.conf, filters)"));
   }
 
   private Optional<String> stallProblem(Instant now, Optional<Instant> waitingSince) {

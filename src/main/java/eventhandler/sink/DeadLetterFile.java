@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * Events that could not be delivered and will not be retried, one JSON object per line, appended to
  * a file only the owner can read (0600). Each line is flushed to disk before {@code append}
- * returns, because the caller moves its checkpoint past the event right after.
+ * returns, because the caller moves its checkpoint past the event right after. Each append opens
+ * the file under {@link DeadLetterLock}, so that {@code dead-letters replay} may replace the file
+ * meanwhile (a stream kept open would write into the replaced file, lost).
  *
  * <p>Line shape: {@code {"time":"<RFC 3339>","reason":"...",<details...>,"event":<event>}}; the
  * event is embedded as JSON when it parses, otherwise as a string. The file is created on the first
@@ -31,7 +33,6 @@ public final class DeadLetterFile implements AutoCloseable {
 
   private final Path file;
   private final Clock clock;
-  private FileOutputStream out;
   private long appended;
 
   public DeadLetterFile(Path file, Clock clock) {
@@ -62,13 +63,9 @@ public final class DeadLetterFile implements AutoCloseable {
     return appended;
   }
 
+  /** Nothing stays open between appends; kept so that callers can close it as a resource. */
   @Override
-  public synchronized void close() throws IOException {
-    if (out != null) {
-      out.close();
-      out = null;
-    }
-  }
+  public void close() throws IOException {}
 
   private byte[] line(String reason, Map<String, ?> details, JsonNode event) throws IOException {
     ObjectNode line = MAPPER.createObjectNode();
@@ -99,32 +96,31 @@ public final class DeadLetterFile implements AutoCloseable {
   }
 
   private synchronized void appendLine(byte[] line) throws IOException {
-    FileOutputStream out = open();
-    out.write(line);
-    out.getFD().sync();
+    DeadLetterLock.around(
+        file,
+        () -> {
+          try (FileOutputStream out = open()) {
+            out.write(line);
+            out.getFD().sync();
+          }
+          return null;
+        });
     appended++;
   }
 
   /**
    * Opens the file for appending through {@code java.io}: a NIO channel would be closed for good by
-   * an interrupt of whichever thread happens to write, and every later dead letter would fail.
+   * an interrupt of whichever thread happens to write, and the dead letter would fail.
    */
   private FileOutputStream open() throws IOException {
-    if (out == null) {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        PrivateFiles.createDirectories(parent);
+    try {
+      Files.createFile(file, PrivateFiles.attributes(PrivateFiles.FILE_MODE));
+    } catch (FileAlreadyExistsException e) {
+      // A file left by an older run or created by hand may be readable by others; fix that.
+      if (!Files.getPosixFilePermissions(file).equals(PrivateFiles.FILE_MODE)) {
+        Files.setPosixFilePermissions(file, PrivateFiles.FILE_MODE);
       }
-      try {
-        Files.createFile(file, PrivateFiles.attributes(PrivateFiles.FILE_MODE));
-      } catch (FileAlreadyExistsException e) {
-        // A file left by an older run or created by hand may be readable by others; fix that.
-        if (!Files.getPosixFilePermissions(file).equals(PrivateFiles.FILE_MODE)) {
-          Files.setPosixFilePermissions(file, PrivateFiles.FILE_MODE);
-        }
-      }
-      out = new FileOutputStream(file.toFile(), true);
     }
-    return out;
+    return new FileOutputStream(file.toFile(), true);
   }
 }

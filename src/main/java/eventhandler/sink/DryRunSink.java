@@ -56,7 +56,7 @@ public final class DryRunSink implements EventSink {
 
   @Override
   public SinkHealth health() {
-    return new SinkHealth(lastSuccess, null, 0, null, 0, 0);
+    return new SinkHealth(lastSuccess, null, 0, null, 0, 0, null);
   }
 
   @Override

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param requestTimeout limit for connecting, the TLS handshake, and each request's response
  * @param minBackoff first retry delay after a failed request; doubles per consecutive failure
  * @param maxBackoff cap of the retry delay
+ * @param deadLetterLimit most events dead-lettered per 10 minutes ({@code
+ *     --fluentd-dead-letter-limit}); beyond it refused events are held (see {@link RefusalJudge})
  */
 public record FluentdSinkConfig(
     Path caFile,
@@ -27,12 +29,14 @@ public record FluentdSinkConfig(
     boolean bareObjects,
     Duration requestTimeout,
     Duration minBackoff,
-    Duration maxBackoff) {
+    Duration maxBackoff,
+    int deadLetterLimit) {
 
   public static final int DEFAULT_MAX_CONNECTIONS = 10;
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MIN_BACKOFF = Duration.ofMillis(100);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+  public static final int DEFAULT_DEAD_LETTER_LIMIT = 20;
 
   public FluentdSinkConfig {
     Objects.requireNonNull(certFile, "certFile");
@@ -50,6 +54,10 @@ public record FluentdSinkConfig(
       throw new IllegalArgumentException(
           "backoff must satisfy 0 < minBackoff <= maxBackoff: " + minBackoff + ", " + maxBackoff);
     }
+    if (deadLetterLimit < 0) {
+      throw new IllegalArgumentException(
+          "deadLetterLimit must not be negative: " + deadLetterLimit);
+    }
   }
 
   /** The defaults for everything but the TLS files. */
@@ -62,21 +70,29 @@ public record FluentdSinkConfig(
         false,
         DEFAULT_REQUEST_TIMEOUT,
         DEFAULT_MIN_BACKOFF,
-        DEFAULT_MAX_BACKOFF);
+        DEFAULT_MAX_BACKOFF,
+        DEFAULT_DEAD_LETTER_LIMIT);
   }
 
   public FluentdSinkConfig withMaxConnections(int value) {
-    return new FluentdSinkConfig(
-        caFile, certFile, keyFile, value, bareObjects, requestTimeout, minBackoff, maxBackoff);
+    return copy(value, bareObjects, requestTimeout, minBackoff, maxBackoff, deadLetterLimit);
   }
 
   public FluentdSinkConfig withBareObjects(boolean value) {
-    return new FluentdSinkConfig(
-        caFile, certFile, keyFile, maxConnections, value, requestTimeout, minBackoff, maxBackoff);
+    return copy(maxConnections, value, requestTimeout, minBackoff, maxBackoff, deadLetterLimit);
   }
 
   public FluentdSinkConfig withTimeouts(Duration request, Duration minWait, Duration maxWait) {
+    return copy(maxConnections, bareObjects, request, minWait, maxWait, deadLetterLimit);
+  }
+
+  public FluentdSinkConfig withDeadLetterLimit(int value) {
+    return copy(maxConnections, bareObjects, requestTimeout, minBackoff, maxBackoff, value);
+  }
+
+  private FluentdSinkConfig copy(
+      int connections, boolean bare, Duration request, Duration min, Duration max, int limit) {
     return new FluentdSinkConfig(
-        caFile, certFile, keyFile, maxConnections, bareObjects, request, minWait, maxWait);
+        caFile, certFile, keyFile, connections, bare, request, min, max, limit);
   }
 }

@@ -51,7 +51,8 @@ final class PartOptions {
         fluentd.batchSize() == 1,
         fluentd.requestTimeout(),
         FluentdSinkConfig.DEFAULT_MIN_BACKOFF,
-        FluentdSinkConfig.DEFAULT_MAX_BACKOFF);
+        FluentdSinkConfig.DEFAULT_MAX_BACKOFF,
+        fluentd.deadLetterLimit());
   }
 
   static CredentialSource credentials(TeleportCredentials credentials) {

@@ -30,26 +30,32 @@ public final class CertificateValidity {
   /** A user-facing sentence when the certificate is not valid at {@code now}, else null. */
   static String problem(Credentials credentials, Instant now) {
     if (now.isAfter(credentials.notAfter())) {
-      return "the client certificate in the "
-          + credentials.source()
-          + " expired at "
-          + credentials.notAfter()
-          + " ("
-          + human(Duration.between(credentials.notAfter(), now))
-          + " ago). "
-          + RENEW_HINT
-          + ".";
+      return notValid(
+          credentials,
+          " expired at " + credentials.notAfter(),
+          human(Duration.between(credentials.notAfter(), now)) + " ago",
+          RENEW_HINT + ".");
     }
     if (now.isBefore(credentials.notBefore())) {
-      return "the client certificate in the "
-          + credentials.source()
-          + " is not valid before "
-          + credentials.notBefore()
-          + " (in "
-          + human(Duration.between(now, credentials.notBefore()))
-          + "). Check this machine's clock (is NTP running?), or wait until then.";
+      return notValid(
+          credentials,
+          " is not valid before " + credentials.notBefore(),
+          "in " + human(Duration.between(now, credentials.notBefore())),
+          "Check this machine's clock (is NTP running?), or wait until then.");
     }
     return null;
+  }
+
+  /** "the client certificate in the SOURCE WHEN (HOW FAR). WHAT TO DO" */
+  private static String notValid(
+      Credentials credentials, String when, String howFar, String whatToDo) {
+    return "the client certificate in the "
+        + credentials.source()
+        + when
+        + " ("
+        + howFar
+        + "). "
+        + whatToDo;
   }
 
   static String human(Duration duration) {

@@ -3,10 +3,8 @@ package eventhandler.teleport;
 import com.google.protobuf.Timestamp;
 import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
 import eventhandler.teleport.proto.auditlog.EventExportChunk;
-import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.teleport.proto.auditlog.EventUnstructuredEncoded;
 import eventhandler.teleport.proto.auditlog.EventsUnstructured;
-import eventhandler.teleport.proto.auditlog.ExportEventUnstructured;
 import eventhandler.teleport.proto.auditlog.ExportEventUnstructuredEncoded;
 import eventhandler.teleport.proto.auditlog.ExportUnstructuredEventsRequest;
 import eventhandler.teleport.proto.auditlog.GetEventExportChunksRequest;
@@ -14,7 +12,6 @@ import eventhandler.teleport.proto.auditlog.GetUnstructuredEventsRequest;
 import eventhandler.teleport.proto.auditlog.Order;
 import eventhandler.teleport.proto.auditlog.StreamUnstructuredSessionEventsRequest;
 import eventhandler.teleport.proto.auth.AuthServiceGrpc;
-import eventhandler.teleport.proto.auth.PingRequest;
 import eventhandler.teleport.proto.auth.PingResponse;
 import eventhandler.teleport.proto.types.LockV2;
 import io.grpc.CallOptions;
@@ -194,16 +191,6 @@ public final class GrpcTeleportClient implements TeleportClient {
     return chunks;
   }
 
-  @Override
-  public EventStream<ChunkItem> exportChunk(LocalDate date, String chunk, String cursor) {
-    return stream(
-        AuditLogServiceGrpc.getExportUnstructuredEventsMethod(),
-        exportRequest(date, chunk, cursor),
-        (ExportEventUnstructured item) -> new ChunkItem(item.getEvent(), item.getCursor()),
-        "exporting chunk " + chunk + " of " + date + " (ExportUnstructuredEvents)",
-        CallOptions.DEFAULT);
-  }
-
   /**
    * {@code ExportUnstructuredEvents} with a response type that leaves each event's Struct encoded
    * (same method, same wire format).
@@ -247,17 +234,7 @@ public final class GrpcTeleportClient implements TeleportClient {
         CallOptions.DEFAULT);
   }
 
-  @Override
-  public EventStream<EventUnstructured> streamSession(String sessionId, int startIndex) {
-    return stream(
-        AuditLogServiceGrpc.getStreamUnstructuredSessionEventsMethod(),
-        sessionRequest(sessionId, startIndex),
-        Function.identity(),
-        streamSessionOperation(sessionId, startIndex),
-        CallOptions.DEFAULT);
-  }
-
-  private static ExportUnstructuredEventsRequest exportRequest(
+  static ExportUnstructuredEventsRequest exportRequest(
       LocalDate date, String chunk, String cursor) {
     return ExportUnstructuredEventsRequest.newBuilder()
         .setDate(timestamp(date))
@@ -266,15 +243,14 @@ public final class GrpcTeleportClient implements TeleportClient {
         .build();
   }
 
-  private static StreamUnstructuredSessionEventsRequest sessionRequest(
-      String sessionId, int startIndex) {
+  static StreamUnstructuredSessionEventsRequest sessionRequest(String sessionId, int startIndex) {
     return StreamUnstructuredSessionEventsRequest.newBuilder()
         .setSessionId(sessionId)
         .setStartIndex(startIndex)
         .build();
   }
 
-  private static String streamSessionOperation(String sessionId, int startIndex) {
+  static String streamSessionOperation(String sessionId, int startIndex) {
     return "streaming the recording of session "
         + sessionId
         + " from index "
@@ -299,15 +275,6 @@ public final class GrpcTeleportClient implements TeleportClient {
         StatusTranslator.LOCK_RULES);
   }
 
-  @Override
-  public PingResponse ping() {
-    return unary(
-        AuthServiceGrpc.getPingMethod(),
-        PingRequest.getDefaultInstance(),
-        "pinging the Auth Service (Ping)",
-        StatusTranslator.EVENT_RULES);
-  }
-
   /** Cancels open streams, then closes the channel and stops refreshing the credentials. */
   @Override
   public void close() {
@@ -327,8 +294,9 @@ public final class GrpcTeleportClient implements TeleportClient {
     release.run();
   }
 
-  private <Q, R> R unary(
-      MethodDescriptor<Q, R> method, Q request, String operation, String neededRules) {
+  // unary and stream are package-private for the tests of this package: they make calls (Ping, the
+  // decoded streams) the export itself does not, through the same channel and error translation.
+  <Q, R> R unary(MethodDescriptor<Q, R> method, Q request, String operation, String neededRules) {
     wakeChannel();
     try {
       return ClientCalls.blockingUnaryCall(channel, method, deadline(), request);
@@ -337,7 +305,7 @@ public final class GrpcTeleportClient implements TeleportClient {
     }
   }
 
-  private <Q, R, T> EventStream<T> stream(
+  <Q, R, T> EventStream<T> stream(
       MethodDescriptor<Q, R> method,
       Q request,
       Function<R, T> mapper,

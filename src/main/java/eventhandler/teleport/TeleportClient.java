@@ -1,7 +1,5 @@
 package eventhandler.teleport;
 
-import eventhandler.teleport.proto.auditlog.EventUnstructured;
-import eventhandler.teleport.proto.auth.PingResponse;
 import eventhandler.teleport.proto.types.LockV2;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,42 +26,22 @@ public interface TeleportClient extends AutoCloseable {
   List<String> listExportChunks(LocalDate date);
 
   /**
-   * The events of one export chunk, resuming after {@code cursor} (empty = from the start). The
-   * stream must be closed (try-with-resources).
+   * The events of one export chunk ({@code ExportUnstructuredEvents}), resuming after {@code
+   * cursor} (empty = from the start), each event's body possibly left encoded (far less CPU per
+   * event). The stream must be closed (try-with-resources).
    */
-  EventStream<ChunkItem> exportChunk(LocalDate date, String chunk, String cursor);
+  EventStream<ExportedEvent> exportChunkEvents(LocalDate date, String chunk, String cursor);
 
   /**
-   * The events of a session recording with index {@code >= startIndex}. Fails with kind {@link
+   * The events of a session recording with index {@code >= startIndex} ({@code
+   * StreamUnstructuredSessionEvents}), each body possibly left encoded. Fails with kind {@link
    * TeleportException.Kind#NOT_FOUND} when the recording does not exist (yet). The stream must be
    * closed (try-with-resources).
    */
-  EventStream<EventUnstructured> streamSession(String sessionId, int startIndex);
-
-  /**
-   * {@link #exportChunk} with each event's body possibly left encoded (what the export reads: far
-   * less CPU per event). This default decodes, for clients that cannot do better.
-   */
-  default EventStream<ExportedEvent> exportChunkEvents(
-      LocalDate date, String chunk, String cursor) {
-    return new MappedEventStream<>(
-        exportChunk(date, chunk, cursor),
-        item -> new ExportedEvent(TeleportEvent.of(item.event()), item.cursor()));
-  }
-
-  /**
-   * {@link #streamSession} with each event's body possibly left encoded. This default decodes, for
-   * clients that cannot do better.
-   */
-  default EventStream<TeleportEvent> streamSessionEvents(String sessionId, int startIndex) {
-    return new MappedEventStream<>(streamSession(sessionId, startIndex), TeleportEvent::of);
-  }
+  EventStream<TeleportEvent> streamSessionEvents(String sessionId, int startIndex);
 
   /** Creates or replaces a lock ({@code AuthService.UpsertLock}). */
   void upsertLock(LockV2 lock);
-
-  /** Who the cluster is ({@code AuthService.Ping}); also a cheap liveness check. */
-  PingResponse ping();
 
   /** Cancels every open stream and releases the connection. */
   @Override

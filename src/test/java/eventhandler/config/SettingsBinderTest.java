@@ -54,7 +54,8 @@ class SettingsBinderTest {
                 10,
                 500,
                 4 * 1024 * 1024,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                20));
     assertThat(s.teleport())
         .isEqualTo(
             new TeleportSettings(

@@ -18,6 +18,7 @@ import eventhandler.teleport.TeleportConnector;
 import eventhandler.teleport.TeleportException;
 import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
+import eventhandler.testing.E2eRun;
 import eventhandler.testing.LoopbackPki;
 import eventhandler.testing.Middleboxes;
 import eventhandler.testing.Nginx;
@@ -64,7 +65,7 @@ class ConnectionWaysTest {
   }
 
   private static SimulatedClusterBuilder cluster() {
-    return FeatureRun.clusterWithHistory(Duration.ofHours(6))
+    return E2eRun.clusterWithHistory(Duration.ofHours(6))
         .seed(11)
         .events(400)
         .sessionShare(0.02)
@@ -77,7 +78,7 @@ class ConnectionWaysTest {
    * start log's line that names the way.
    */
   private static String exportsEverything(
-      FeatureRun run, String address, Map<String, String> environment) {
+      E2eRun run, String address, Map<String, String> environment) {
     try (CapturedLogs logs = CapturedLogs.of(TeleportConnector.class.getName())) {
       BackgroundStart.Result result = run.runVia(address, environment, "--exit-on-last-event=true");
       assertThat(result.exitCode()).as(result.err()).isZero();
@@ -138,7 +139,7 @@ class ConnectionWaysTest {
 
   @Test
   void anL7LoadBalancerEndingTlsIsPassedWithTheWebSocketUpgrade() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster().build());
+    try (E2eRun run = E2eRun.start(dir, cluster().build());
         Nginx lb = l7(run.cluster(), true)) {
       String started =
           exportsEverything(
@@ -155,7 +156,7 @@ class ConnectionWaysTest {
 
   @Test
   void theLegacyUpgradeWhenTheModeVariableAsksForIt() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster().build());
+    try (E2eRun run = E2eRun.start(dir, cluster().build());
         Nginx lb = l7(run.cluster(), true)) {
       String started =
           exportsEverything(
@@ -177,7 +178,7 @@ class ConnectionWaysTest {
   @Test
   void anSniRouterGetsTheProxysHostNameAndPassesTlsRouting() throws Exception {
     Middleboxes.requireNginxStream();
-    try (FeatureRun run = FeatureRun.start(dir, cluster().build());
+    try (E2eRun run = E2eRun.start(dir, cluster().build());
         Nginx router =
             Nginx.sniRouter(
                 Map.of("localhost", "127.0.0.1:" + run.cluster().proxySocketAddress().getPort()))) {
@@ -199,7 +200,7 @@ class ConnectionWaysTest {
   void anHttpConnectProxyFromHttpsProxyCarriesTheConnection() throws Exception {
     Middleboxes.requireTinyproxy();
     String host = loopbackNameForAProxy();
-    try (FeatureRun run = FeatureRun.start(dir, cluster().build());
+    try (E2eRun run = E2eRun.start(dir, cluster().build());
         Tinyproxy proxy = Tinyproxy.start()) {
       String address = host + ":" + run.cluster().proxySocketAddress().getPort();
       String started = exportsEverything(run, address, Map.of("HTTPS_PROXY", proxy.url()));
@@ -214,7 +215,7 @@ class ConnectionWaysTest {
   void aCompanyProxyBeforeAnL7LoadBalancer() throws Exception {
     Middleboxes.requireTinyproxy();
     String host = loopbackNameForAProxy();
-    try (FeatureRun run = FeatureRun.start(dir, cluster().build());
+    try (E2eRun run = E2eRun.start(dir, cluster().build());
         Nginx lb = l7WithName(run.cluster(), host);
         Tinyproxy proxy = Tinyproxy.startWithCredentials("alice", "s3cret")) {
       String address = host + ":" + lb.port();
@@ -266,7 +267,7 @@ class ConnectionWaysTest {
   void aLoadBalancerThatDropsWebSocketUpgradesIsPassedWithTheLegacyForm() throws Exception {
     // nginx without the Upgrade/Connection lines: the WebSocket form gets a 404 from the Proxy;
     // the legacy form still passes, as its X-Teleport-Upgrade header reaches the Proxy.
-    try (FeatureRun run = FeatureRun.start(dir, cluster().build());
+    try (E2eRun run = E2eRun.start(dir, cluster().build());
         Nginx lb = l7(run.cluster(), false)) {
       String started =
           exportsEverything(

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.Arrivals;
+import eventhandler.testing.ChildStart;
+import eventhandler.testing.E2eRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,18 +45,18 @@ class CrashTest {
             .sessionShare(0.01)
             .build();
     try (E2eRun run = E2eRun.start(dir, cluster);
-        E2eRun.Arrivals arrivals = run.sampleArrivals()) {
+        Arrivals arrivals = run.sampleArrivals()) {
       // Slow Fluentd down (about 2,000 events/s) so each run is killed part way, well after its
       // first checkpoints, rather than after the end.
       run.receiver().latency(Duration.ofMillis(50));
       List<String> kills = new ArrayList<>();
-      E2eRun.Arrivals.Counts unsaved = new E2eRun.Arrivals.Counts(0, 0);
+      Arrivals.Counts unsaved = new Arrivals.Counts(0, 0);
       long sessionEventsAtRisk = 0;
       int mostPartialAtAKill = 0;
       for (int i = 0; i < KILLS; i++) {
         long before = run.receiver().totalRecords();
         long progress = 1_000 + random.nextInt(3_000);
-        try (E2eRun.Child child =
+        try (ChildStart child =
             run.startChild(
                 "--timeout=1s",
                 "--batch=200",
@@ -66,7 +69,7 @@ class CrashTest {
           assertThat(child.alive()).as("child output:\n%s", child.output()).isTrue();
           // What arrived since the last checkpoint (every 0.5 s) may arrive again; the window is
           // wider so a checkpoint write delayed on a loaded machine stays within it.
-          E2eRun.Arrivals.Counts recent = arrivals.within(CHECKPOINT_SLACK);
+          Arrivals.Counts recent = arrivals.within(CHECKPOINT_SLACK);
           child.kill();
           assertThat(child.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
           int partial = chunksInProgress(run.stateDir());
@@ -83,16 +86,16 @@ class CrashTest {
       assertThat(mostPartialAtAKill)
           .as("chunks saved part way at a kill: %s", kills)
           .isGreaterThan(1);
-      DeliveryCheck beforeLastRun = run.check();
+      DeliveryCheck beforeLastRun = DeliveryCheck.of(run);
       assertThat(beforeLastRun.complete())
           .as("the kills came too late: %s", beforeLastRun)
           .isFalse();
 
       run.receiver().latency(Duration.ZERO);
-      try (E2eRun.Child last = run.startChild("--batch=200", "--exit-on-last-event=true")) {
-        E2eRun.assertExit(last, last.awaitExit(Duration.ofSeconds(60)), 0);
+      try (ChildStart last = run.startChild("--batch=200", "--exit-on-last-event=true")) {
+        ChildStart.assertExit(last, last.awaitExit(Duration.ofSeconds(60)), 0);
       }
-      DeliveryCheck check = run.check();
+      DeliveryCheck check = DeliveryCheck.of(run);
       System.out.printf(
           "crash (seed %d): kills %s; bounds: %d audit, %d + %d session; in all %s%n",
           seed, kills, unsaved.audit(), unsaved.session(), sessionEventsAtRisk, check);

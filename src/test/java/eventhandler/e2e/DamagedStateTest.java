@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
+import eventhandler.testing.E2eRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,8 +93,7 @@ class DamagedStateTest {
   @ParameterizedTest(name = "search path, {0} {1}: {2}")
   @MethodSource("searchCases")
   void searchPath(String file, String damage, Outcome outcome) throws Exception {
-    try (FeatureRun run =
-        FeatureRun.start(dir, GoStateFixture.cluster().bulkExport(false).build())) {
+    try (E2eRun run = E2eRun.start(dir, GoStateFixture.cluster().bulkExport(false).build())) {
       GoStateFixture fixture = GoStateFixture.searchPartWay(run);
       check(run, fixture, file, damage, outcome, "--window-size=6h", "--batch=20");
     }
@@ -102,14 +102,14 @@ class DamagedStateTest {
   @ParameterizedTest(name = "bulk path, {0} {1}: {2}")
   @MethodSource("bulkCases")
   void bulkPath(String file, String damage, Outcome outcome) throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, GoStateFixture.cluster().build())) {
+    try (E2eRun run = E2eRun.start(dir, GoStateFixture.cluster().build())) {
       GoStateFixture fixture = GoStateFixture.bulkPartWay(run);
       check(run, fixture, file, damage, outcome);
     }
   }
 
   private static void check(
-      FeatureRun run,
+      E2eRun run,
       GoStateFixture fixture,
       String file,
       String damage,
@@ -124,7 +124,7 @@ class DamagedStateTest {
       byte[] before = Files.readAllBytes(damaged);
       int callsBefore = run.cluster().receivedCalls().size();
       BackgroundStart.Result refused =
-          run.timings(FeatureRun.QUICK_RETRIES)
+          run.timings(E2eRun.QUICK_RETRIES)
               .launchWithoutStartTime(args)
               .await(Duration.ofSeconds(20));
       assertThat(refused.exitCode()).as("exit code; %s", refused.err()).isEqualTo(2);
@@ -143,7 +143,7 @@ class DamagedStateTest {
       args = arguments.toArray(String[]::new);
     }
     try (CapturedLogs logs = CapturedLogs.of("eventhandler")) {
-      BackgroundStart running = run.timings(FeatureRun.QUICK_RETRIES).launchWithoutStartTime(args);
+      BackgroundStart running = run.timings(E2eRun.QUICK_RETRIES).launchWithoutStartTime(args);
       fixture.awaitNothingMissing(run, Duration.ofSeconds(30));
       assertThat(running.stop().exitCode()).isZero();
       List<String> naming =

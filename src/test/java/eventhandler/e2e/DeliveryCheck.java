@@ -11,6 +11,7 @@ import eventhandler.demo.LocalStack;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.sim.fluentd.FluentdReceiver;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.E2eRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -80,6 +81,11 @@ final class DeliveryCheck {
   }
 
   /** Judges with the default {@code --skip-session-types=print}. */
+  /** What arrived at the run's receiver, judged against what its cluster holds. */
+  static DeliveryCheck of(E2eRun run) {
+    return of(run.cluster(), run.receiver());
+  }
+
   static DeliveryCheck of(SimulatedCluster cluster, FluentdReceiver receiver) {
     return of(cluster, receiver, Set.of("print"));
   }

@@ -3,6 +3,7 @@ package eventhandler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -23,8 +24,8 @@ class DeliveryTest {
       assertThat(run.runToEnd(Duration.ofSeconds(60))).isZero();
       System.out.printf(
           "bulk export: %s in %d ms%n",
-          run.check(), Duration.ofNanos(System.nanoTime() - started).toMillis());
-      DeliveryCheck check = run.check().assertExactlyOnce();
+          DeliveryCheck.of(run), Duration.ofNanos(System.nanoTime() - started).toMillis());
+      DeliveryCheck check = DeliveryCheck.of(run).assertExactlyOnce();
       assertThat(check.expectedAudit()).isEqualTo(10_000);
       assertThat(check.expectedSession()).isPositive();
     }

@@ -9,6 +9,7 @@ import eventhandler.sim.data.Faults;
 import eventhandler.sim.data.Rpc;
 import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,7 @@ class DeliveryThroughTeleportOutageTest {
     try (E2eRun run = E2eRun.start(dir, cluster);
         CapturedLogs recovery = CapturedLogs.of("eventhandler.pipeline.ReadRecovery")) {
       run.receiver().latency(Duration.ofMillis(5));
-      BackgroundStart export = run.startInProcess("--timeout=1s", "--batch=100");
+      BackgroundStart export = run.launch("--timeout=1s", "--batch=100");
       await().atMost(Duration.ofSeconds(30)).until(() -> run.receiver().totalRecords() >= 1_500);
 
       long callsBefore = cluster.receivedCalls().size();
@@ -55,7 +56,7 @@ class DeliveryThroughTeleportOutageTest {
       await()
           .atMost(Duration.ofSeconds(45))
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> run.check().complete());
+          .until(() -> DeliveryCheck.of(run).complete());
       cluster.dropConnections(); // once more when idle, to see it reconnect for the next poll
       long callsAfterDrop = cluster.receivedCalls().size();
       await()
@@ -67,7 +68,7 @@ class DeliveryThroughTeleportOutageTest {
       assertThat(recovery.messagesAt(Level.INFO))
           .anyMatch(line -> line.startsWith("reading audit events from Teleport works again"));
 
-      DeliveryCheck check = run.check().assertExactlyOnce();
+      DeliveryCheck check = DeliveryCheck.of(run).assertExactlyOnce();
       System.out.printf(
           "teleport outage (bulk %s): %d connections dropped, %d calls after the faults; %s%n",
           bulkExport, dropped, cluster.receivedCalls().size() - callsBefore, check);

@@ -7,6 +7,7 @@ import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.teleport.proto.types.LockV2;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,7 @@ class FeatureAutoLockTest {
     // Seed 2: alice and carol each fail 5 times within 10 minutes at some point; bob fails 12
     // times in the two hours, but never more than 3 times within 10 minutes.
     SimulatedCluster cluster =
-        FeatureRun.clusterWithHistory(Duration.ofHours(2))
+        E2eRun.clusterWithHistory(Duration.ofHours(2))
             .seed(2)
             .events(120)
             .failedLoginShare(0.4)
@@ -46,7 +47,7 @@ class FeatureAutoLockTest {
             .chunkSize(30)
             .bulkExport(bulkExport)
             .build();
-    try (FeatureRun run = FeatureRun.start(dir, cluster)) {
+    try (E2eRun run = E2eRun.start(dir, cluster)) {
       Map<String, List<Instant>> failures = failedLogins(cluster);
       Set<String> expected = overTheLimit(failures);
       assertThat(expected).containsExactly("alice", "carol");

@@ -6,6 +6,7 @@ import eventhandler.sim.SimulatedCluster;
 import eventhandler.sim.auth.ReceivedCall;
 import eventhandler.sim.data.Rpc;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.E2eRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class FeatureDryRunTest {
   @TempDir Path dir;
 
   private static SimulatedCluster cluster(boolean bulkExport) {
-    return FeatureRun.clusterWithHistory(Duration.ofDays(2))
+    return E2eRun.clusterWithHistory(Duration.ofDays(2))
         .seed(53)
         .events(300)
         .sessionShare(0.04)
@@ -38,7 +39,7 @@ class FeatureDryRunTest {
   @ParameterizedTest(name = "bulk export: {0}")
   @ValueSource(booleans = {true, false})
   void readsEverythingSendsNothingAndSummarizes(boolean bulkExport) throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster(bulkExport))) {
+    try (E2eRun run = E2eRun.start(dir, cluster(bulkExport))) {
       SimulatedCluster cluster = run.cluster();
       BackgroundStart.Result result =
           run.run(
@@ -84,7 +85,7 @@ class FeatureDryRunTest {
 
   @Test
   void aDryRunLeavesTheRealPositionAsItWas() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster(true))) {
+    try (E2eRun run = E2eRun.start(dir, cluster(true))) {
       BackgroundStart.Result real = run.run("--exit-on-last-event=true");
       assertThat(real.exitCode()).as(real.err()).isZero();
       long received = run.receiver().totalRecords();

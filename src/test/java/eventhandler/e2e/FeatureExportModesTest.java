@@ -6,6 +6,7 @@ import eventhandler.sim.SimulatedClusterBuilder;
 import eventhandler.sim.auth.ReceivedCall;
 import eventhandler.sim.data.Rpc;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,7 @@ class FeatureExportModesTest {
   @TempDir Path dir;
 
   private static SimulatedClusterBuilder cluster() {
-    return FeatureRun.clusterWithHistory(Duration.ofDays(3))
+    return E2eRun.clusterWithHistory(Duration.ofDays(3))
         .seed(7)
         .events(600)
         .sessionShare(0.02)
@@ -29,7 +30,7 @@ class FeatureExportModesTest {
 
   @Test
   void bulkExportDeliversEveryAuditEventAndRecording() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster().build())) {
+    try (E2eRun run = E2eRun.start(dir, cluster().build())) {
       BackgroundStart.Result result = run.run("--exit-on-last-event=true");
 
       assertThat(result.exitCode()).as(result.err()).isZero();
@@ -46,7 +47,7 @@ class FeatureExportModesTest {
   @Test
   void searchPagingAcrossWindowsAndPagesDeliversEveryEventWhenBulkExportIsMissing()
       throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster().bulkExport(false).build())) {
+    try (E2eRun run = E2eRun.start(dir, cluster().bulkExport(false).build())) {
       // 3 days in 6-hour windows (13 windows) of pages of 17 events (at least 36 pages).
       BackgroundStart.Result result =
           run.run("--exit-on-last-event=true", "--window-size=6h", "--batch=17");
@@ -68,18 +69,18 @@ class FeatureExportModesTest {
     }
   }
 
-  static void assertEveryRecordingArrived(FeatureRun run) {
+  static void assertEveryRecordingArrived(E2eRun run) {
     List<String> sessions = run.cluster().sessionIds();
     assertThat(sessions).isNotEmpty();
     for (String sid : sessions) {
-      assertThat(FeatureRun.indexes(run.receivedSessionEvents(sid)))
+      assertThat(E2eRun.indexes(run.receivedSessionEvents(sid)))
           .as("recording of session %s, print events skipped, in order", sid)
           .containsExactlyElementsOf(
               run.expectedSessionIndexes(sid, event -> !event.getType().equals("print")));
     }
   }
 
-  private static List<String> methods(FeatureRun run) {
+  private static List<String> methods(E2eRun run) {
     return run.cluster().receivedCalls().stream().map(ReceivedCall::method).toList();
   }
 }

@@ -6,6 +6,7 @@ import eventhandler.demo.LocalStack;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ class FeatureFiltersTest {
   @TempDir Path dir;
 
   private static SimulatedCluster cluster(boolean bulkExport) {
-    return FeatureRun.clusterWithHistory(Duration.ofDays(2))
+    return E2eRun.clusterWithHistory(Duration.ofDays(2))
         .seed(11)
         .events(400)
         .sessionShare(0.03)
@@ -38,7 +39,7 @@ class FeatureFiltersTest {
   @ValueSource(booleans = {true, false})
   void onlyTheListedTypesArrive(boolean bulkExport) throws Exception {
     Set<String> types = Set.of("user.login", "exec", "session.upload");
-    try (FeatureRun run = FeatureRun.start(dir, cluster(bulkExport))) {
+    try (E2eRun run = E2eRun.start(dir, cluster(bulkExport))) {
       BackgroundStart.Result result =
           run.run("--exit-on-last-event=true", "--types=user.login,exec,session.upload");
 
@@ -46,7 +47,7 @@ class FeatureFiltersTest {
       List<String> expected = run.expectedAuditUids(ofTypes(types));
       assertThat(expected).hasSizeBetween(150, 350); // the filter leaves some out, not all
       assertThat(run.receivedAuditUids()).containsExactlyInAnyOrderElementsOf(expected);
-      assertThat(FeatureRun.typesOf(run.receiver().records(LocalStack.auditTag())).keySet())
+      assertThat(E2eRun.typesOf(run.receiver().records(LocalStack.auditTag())).keySet())
           .isEqualTo(types);
       // session.upload passes the filter, so recordings are exported as well.
       FeatureExportModesTest.assertEveryRecordingArrived(run);
@@ -57,7 +58,7 @@ class FeatureFiltersTest {
   @ValueSource(booleans = {true, false})
   void skippedEventTypesDoNotArriveNorTriggerRecordings(boolean bulkExport) throws Exception {
     Set<String> skipped = Set.of("exec", "cert.create", "session.upload");
-    try (FeatureRun run = FeatureRun.start(dir, cluster(bulkExport))) {
+    try (E2eRun run = E2eRun.start(dir, cluster(bulkExport))) {
       BackgroundStart.Result result =
           run.run(
               "--exit-on-last-event=true", "--skip-event-types=exec,cert.create,session.upload");
@@ -77,7 +78,7 @@ class FeatureFiltersTest {
       quoteCharacter = '\'')
   void skippedSessionTypesAreLeftOutOfRecordings(String flag, String skippedList) throws Exception {
     Set<String> skipped = skippedList.isEmpty() ? Set.of() : Set.of(skippedList.split(","));
-    try (FeatureRun run = FeatureRun.start(dir, cluster(true))) {
+    try (E2eRun run = E2eRun.start(dir, cluster(true))) {
       BackgroundStart.Result result =
           run.run("--exit-on-last-event=true", "--skip-session-types=" + flag);
 
@@ -86,11 +87,11 @@ class FeatureFiltersTest {
       assertThat(sessions).isNotEmpty();
       long prints = 0;
       for (String sid : sessions) {
-        List<Long> received = FeatureRun.indexes(run.receivedSessionEvents(sid));
+        List<Long> received = E2eRun.indexes(run.receivedSessionEvents(sid));
         assertThat(received)
             .as("recording of %s without %s", sid, skipped)
             .containsExactlyElementsOf(run.expectedSessionIndexes(sid, ofTypes(skipped).negate()));
-        prints += FeatureRun.typesOf(run.receivedSessionEvents(sid)).getOrDefault("print", 0L);
+        prints += E2eRun.typesOf(run.receivedSessionEvents(sid)).getOrDefault("print", 0L);
       }
       assertThat(prints).as("print events are sent unless listed").isPositive();
     }

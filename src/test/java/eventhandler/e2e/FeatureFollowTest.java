@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedClusterBuilder;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,7 @@ class FeatureFollowTest {
   @TempDir Path dir;
 
   private static SimulatedClusterBuilder cluster() {
-    return FeatureRun.clusterWithHistory(Duration.ofDays(2))
+    return E2eRun.clusterWithHistory(Duration.ofDays(2))
         .seed(31)
         .events(300)
         .sessionShare(0.05)
@@ -31,7 +32,7 @@ class FeatureFollowTest {
 
   @Test
   void exitOnLastEventWaitsForSlowRecordingDeliveries() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster().build())) {
+    try (E2eRun run = E2eRun.start(dir, cluster().build())) {
       // Each request takes a while: recordings are still being delivered when the audit export
       // is done, and the exit must wait for them.
       run.receiver().latency(Duration.ofMillis(40));
@@ -50,7 +51,7 @@ class FeatureFollowTest {
   @ParameterizedTest(name = "bulk export: {0}")
   @ValueSource(booleans = {true, false})
   void withoutExitOnLastEventNewEventsArriveAfterThePoll(boolean bulkExport) throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster().bulkExport(bulkExport).build())) {
+    try (E2eRun run = E2eRun.start(dir, cluster().bulkExport(bulkExport).build())) {
       BackgroundStart running = run.launch("--timeout=1s", "--bulk-poll-interval=1s");
       List<String> history = run.expectedAuditUids();
       await()

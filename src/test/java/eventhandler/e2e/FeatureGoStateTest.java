@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import eventhandler.sim.SimulatedClusterBuilder;
 import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class FeatureGoStateTest {
 
   @Test
   void resumesTheGoPluginsSearchPosition() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster().bulkExport(false).build())) {
+    try (E2eRun run = E2eRun.start(dir, cluster().bulkExport(false).build())) {
       // The Go plugin was in its third 6-hour window, on its second page, and had exported the
       // fifth event of that page.
       GoStateFixture fixture = GoStateFixture.searchPartWay(run);
@@ -36,7 +37,7 @@ class FeatureGoStateTest {
       // Slow deliveries: reading runs ahead of delivery and catches up first.
       run.receiver().latency(Duration.ofMillis(50));
       BackgroundStart running =
-          run.timings(FeatureRun.QUICK_RETRIES)
+          run.timings(E2eRun.QUICK_RETRIES)
               .launch(
                   "--timeout=1s",
                   "--window-size=6h",
@@ -54,11 +55,11 @@ class FeatureGoStateTest {
 
   @Test
   void resumesTheGoPluginsBulkExportCursors() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster().build())) {
+    try (E2eRun run = E2eRun.start(dir, cluster().build())) {
       // Day one is done; of day two, one chunk is done and another was read 10 events far.
       GoStateFixture fixture = GoStateFixture.bulkPartWay(run);
 
-      BackgroundStart running = run.timings(FeatureRun.QUICK_RETRIES).launch("--timeout=1s");
+      BackgroundStart running = run.timings(E2eRun.QUICK_RETRIES).launch("--timeout=1s");
 
       fixture.awaitExactlyResumed(run, Duration.ofSeconds(20));
       assertThat(running.stop().exitCode()).isZero();

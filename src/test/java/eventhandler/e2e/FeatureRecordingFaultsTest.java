@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.E2eRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class FeatureRecordingFaultsTest {
   @TempDir Path dir;
 
   private static SimulatedCluster cluster() {
-    return FeatureRun.clusterWithHistory(Duration.ofDays(1))
+    return E2eRun.clusterWithHistory(Duration.ofDays(1))
         .seed(41)
         .events(250)
         .sessionShare(0.06)
@@ -37,7 +38,7 @@ class FeatureRecordingFaultsTest {
 
   @Test
   void aMissingRecordingDoesNotHoldUpTheOthersAndIsRetriedOnTheNextStart() throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster())) {
+    try (E2eRun run = E2eRun.start(dir, cluster())) {
       List<String> sessions = run.cluster().sessionIds();
       String missing = sessions.get(0);
       run.cluster().faults().missingRecordings(missing);
@@ -58,7 +59,7 @@ class FeatureRecordingFaultsTest {
 
       // The recording shows up; the next start retries it from the saved state.
       run.cluster().faults().clear();
-      run.timings(FeatureRun.QUICK_RETRIES);
+      run.timings(E2eRun.QUICK_RETRIES);
       BackgroundStart second = run.launch("--timeout=1s");
       await()
           .atMost(Duration.ofSeconds(20))
@@ -74,7 +75,7 @@ class FeatureRecordingFaultsTest {
   @Test
   void lateRecordingsArriveAndLostOrDamagedOnesAreDeadLetteredWhileTheProgramRuns()
       throws Exception {
-    try (FeatureRun run = FeatureRun.start(dir, cluster())) {
+    try (E2eRun run = E2eRun.start(dir, cluster())) {
       List<String> sessions = run.cluster().sessionIds();
       assertThat(sessions).hasSizeGreaterThan(5);
       String lost = sessions.get(0);
@@ -85,7 +86,7 @@ class FeatureRecordingFaultsTest {
           .missingRecordings(lost)
           .recordingUploadedLate(late, 2)
           .corruptRecordings(damaged);
-      run.timings(FeatureRun.QUICK_RETRIES);
+      run.timings(E2eRun.QUICK_RETRIES);
 
       BackgroundStart running = run.launch("--timeout=1s", "--concurrency=2");
 
@@ -103,7 +104,7 @@ class FeatureRecordingFaultsTest {
               });
       // The damaged recording's events before the damage were delivered, in order.
       int damageAt = run.cluster().expectedSessionEvents(damaged).size() / 2;
-      assertThat(FeatureRun.indexes(run.receivedSessionEvents(damaged)))
+      assertThat(E2eRun.indexes(run.receivedSessionEvents(damaged)))
           .containsExactlyElementsOf(
               run.expectedSessionIndexes(
                   damaged, e -> e.getIndex() < damageAt && !e.getType().equals("print")));
@@ -128,14 +129,14 @@ class FeatureRecordingFaultsTest {
     }
   }
 
-  private static void assertRecordingArrived(FeatureRun run, String sid) {
-    assertThat(FeatureRun.indexes(run.receivedSessionEvents(sid)))
+  private static void assertRecordingArrived(E2eRun run, String sid) {
+    assertThat(E2eRun.indexes(run.receivedSessionEvents(sid)))
         .as("recording of %s", sid)
         .containsExactlyElementsOf(
             run.expectedSessionIndexes(sid, e -> !e.getType().equals("print")));
   }
 
-  private static List<JsonNode> deadLetters(FeatureRun run) throws IOException {
+  private static List<JsonNode> deadLetters(E2eRun run) throws IOException {
     Path file = run.stateDir().resolve("dead-letter.jsonl");
     List<JsonNode> lines = new ArrayList<>();
     if (Files.exists(file)) {

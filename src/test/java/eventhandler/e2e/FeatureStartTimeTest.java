@@ -7,6 +7,7 @@ import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,7 @@ class FeatureStartTimeTest {
   void eventsBeforeTheStartTimeAreNotExportedAndTheStartTimeCannotChange(boolean bulkExport)
       throws Exception {
     SimulatedCluster cluster =
-        FeatureRun.clusterWithHistory(Duration.ofDays(3))
+        E2eRun.clusterWithHistory(Duration.ofDays(3))
             .seed(23)
             .events(400)
             .sessionShare(0.04)
@@ -36,7 +37,7 @@ class FeatureStartTimeTest {
             .chunkSize(50)
             .bulkExport(bulkExport)
             .build();
-    try (FeatureRun run = FeatureRun.start(dir, cluster)) {
+    try (E2eRun run = E2eRun.start(dir, cluster)) {
       // Part way into a day, so bulk export reads a chunk that starts before the start time.
       Instant start = cluster.from().plus(Duration.ofHours(31)).truncatedTo(ChronoUnit.SECONDS);
       String startFlag = "--start-time=" + start;

@@ -5,11 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.sim.SimulatedClusterBuilder;
-import eventhandler.teleport.ChunkItem;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.EventStream;
+import eventhandler.teleport.ExportedEvent;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.E2eRun;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ final class GoStateFixture {
   }
 
   static SimulatedClusterBuilder cluster() {
-    return FeatureRun.clusterWithHistory(Duration.ofHours(40))
+    return E2eRun.clusterWithHistory(Duration.ofHours(40))
         .seed(61)
         .events(300)
         .sessionShare(0.1)
@@ -69,7 +70,7 @@ final class GoStateFixture {
   }
 
   /** Search paging in its third 6-hour window, second page of 20, fifth event exported. */
-  static GoStateFixture searchPartWay(FeatureRun run) throws Exception {
+  static GoStateFixture searchPartWay(E2eRun run) throws Exception {
     SimulatedCluster cluster = run.cluster();
     TeleportClient teleport = run.teleportClient();
     Instant start = cluster.from().truncatedTo(ChronoUnit.SECONDS);
@@ -104,7 +105,7 @@ final class GoStateFixture {
   }
 
   /** Bulk export: day one done; of day two one chunk done and another 10 events far. */
-  static GoStateFixture bulkPartWay(FeatureRun run) throws Exception {
+  static GoStateFixture bulkPartWay(E2eRun run) throws Exception {
     SimulatedCluster cluster = run.cluster();
     TeleportClient teleport = run.teleportClient();
     Instant start = cluster.from().truncatedTo(ChronoUnit.SECONDS);
@@ -212,18 +213,18 @@ final class GoStateFixture {
    * index and the missing recording in full arrived; then checks no record is wrong or out of
    * order.
    */
-  void awaitNothingMissing(FeatureRun run, Duration limit) {
+  void awaitNothingMissing(E2eRun run, Duration limit) {
     await()
         .atMost(limit)
         .untilAsserted(
             () -> {
               assertThat(run.receivedAuditUids()).containsAll(expectedAudit);
-              assertThat(FeatureRun.indexes(run.receivedSessionEvents(partWay)))
+              assertThat(E2eRun.indexes(run.receivedSessionEvents(partWay)))
                   .containsAll(
                       run.expectedSessionIndexes(
                           partWay,
                           e -> e.getIndex() >= SAVED_INDEX && !e.getType().equals("print")));
-              assertThat(FeatureRun.indexes(run.receivedSessionEvents(missing)))
+              assertThat(E2eRun.indexes(run.receivedSessionEvents(missing)))
                   .containsAll(
                       run.expectedSessionIndexes(missing, e -> !e.getType().equals("print")));
             });
@@ -235,20 +236,20 @@ final class GoStateFixture {
    * once, the part-way recording from its saved index, the missing one in full, and nothing of the
    * recordings done before.
    */
-  void awaitExactlyResumed(FeatureRun run, Duration limit) {
+  void awaitExactlyResumed(E2eRun run, Duration limit) {
     await()
         .atMost(limit)
         .untilAsserted(
             () -> {
               assertThat(run.receivedAuditUids())
                   .containsExactlyInAnyOrderElementsOf(expectedAudit);
-              assertThat(FeatureRun.indexes(run.receivedSessionEvents(partWay)))
+              assertThat(E2eRun.indexes(run.receivedSessionEvents(partWay)))
                   .as("the unfinished recording resumes from its saved index")
                   .containsExactlyElementsOf(
                       run.expectedSessionIndexes(
                           partWay,
                           e -> e.getIndex() >= SAVED_INDEX && !e.getType().equals("print")));
-              assertThat(FeatureRun.indexes(run.receivedSessionEvents(missing)))
+              assertThat(E2eRun.indexes(run.receivedSessionEvents(missing)))
                   .as("the missing recording is retried")
                   .containsExactlyElementsOf(
                       run.expectedSessionIndexes(missing, e -> !e.getType().equals("print")));
@@ -264,12 +265,12 @@ final class GoStateFixture {
         .containsExactlyInAnyOrderElementsOf(dayTwoChunks);
   }
 
-  long sessionRecords(FeatureRun run) {
+  long sessionRecords(E2eRun run) {
     return run.receivedSessionEvents(partWay).size() + run.receivedSessionEvents(missing).size();
   }
 
   /** One recording part way and one not found yet, among sessions announced by {@code exported}. */
-  private void writeSessions(FeatureRun run, Set<String> exported) throws Exception {
+  private void writeSessions(E2eRun run, Set<String> exported) throws Exception {
     List<EventUnstructured> uploads =
         run.cluster()
             .expectedAuditEvents()
@@ -296,12 +297,12 @@ final class GoStateFixture {
     List<String> uids = new ArrayList<>();
     String cursor = "";
     long uploads = 0;
-    try (EventStream<ChunkItem> stream = teleport.exportChunk(day, chunk, "")) {
+    try (EventStream<ExportedEvent> stream = teleport.exportChunkEvents(day, chunk, "")) {
       while (uids.size() < limit && stream.hasNext()) {
-        ChunkItem item = stream.next();
-        uids.add(item.event().getId());
+        ExportedEvent item = stream.next();
+        uids.add(item.event().id());
         cursor = item.cursor();
-        uploads += item.event().getType().equals("session.upload") ? 1 : 0;
+        uploads += item.event().type().equals("session.upload") ? 1 : 0;
       }
     }
     return new ChunkRead(uids, cursor, uploads);

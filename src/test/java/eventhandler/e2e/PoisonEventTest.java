@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import eventhandler.files.PrivateFiles;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +63,7 @@ class PoisonEventTest {
       Set<String> refusedAudit = new HashSet<>(poisonedAudit.keySet());
       refusedAudit.add(oversized.getId());
       DeliveryCheck check =
-          run.check()
+          DeliveryCheck.of(run)
               .assertMissingExactly(refusedAudit, Map.of(sid, List.of(poisonedSession.getIndex())));
       assertThat(check.duplicates()).isZero();
 

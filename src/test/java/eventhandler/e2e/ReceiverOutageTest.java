@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class ReceiverOutageTest {
     try (E2eRun run = E2eRun.start(dir, cluster)) {
       var receiver = run.receiver();
       receiver.latency(Duration.ofMillis(5));
-      BackgroundStart export = run.startInProcess("--timeout=1s", "--batch=200");
+      BackgroundStart export = run.launch("--timeout=1s", "--batch=200");
       await().atMost(Duration.ofSeconds(30)).until(() -> receiver.totalRecords() >= 2_000);
 
       // Fluentd answers 500 to everything: nothing is accepted, the sink retries.
@@ -56,11 +57,11 @@ class ReceiverOutageTest {
       await()
           .atMost(Duration.ofSeconds(40))
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> run.check().complete());
+          .until(() -> DeliveryCheck.of(run).complete());
       assertThat(export.isDone()).as("the export keeps running").isFalse();
       assertThat(export.stop(Duration.ofSeconds(15)).exitCode()).isZero();
 
-      DeliveryCheck check = run.check();
+      DeliveryCheck check = DeliveryCheck.of(run);
       System.out.printf(
           "receiver outage: %d answers with 500; %s%n", receiver.responses(500), check);
       check.assertExactlyOnce();

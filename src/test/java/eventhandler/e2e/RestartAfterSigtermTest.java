@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.Arrivals;
+import eventhandler.testing.ChildStart;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,12 +29,12 @@ class RestartAfterSigtermTest {
     SimulatedCluster cluster =
         SimulatedCluster.builder().seed(71).events(10_000).sessionShare(0.01).build();
     try (E2eRun run = E2eRun.start(dir, cluster);
-        E2eRun.Arrivals arrivals = run.sampleArrivals()) {
+        Arrivals arrivals = run.sampleArrivals()) {
       var receiver = run.receiver();
 
       // 1. A healthy Fluentd: every batch settles, the checkpoint covers all that arrived.
       receiver.latency(Duration.ofMillis(20));
-      try (E2eRun.Child child = run.startChild("--timeout=1s", "--batch=200")) {
+      try (ChildStart child = run.startChild("--timeout=1s", "--batch=200")) {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> receiver.totalRecords() >= 2_000 || !child.alive());
@@ -40,7 +43,7 @@ class RestartAfterSigtermTest {
         System.out.printf("sigterm: exit 0 after %d ms%n", millis);
         assertThat(millis).as("time from SIGTERM to exit").isLessThan(5_000);
       }
-      DeliveryCheck afterStop = run.check();
+      DeliveryCheck afterStop = DeliveryCheck.of(run);
       System.out.printf("sigterm: after the stop %s%n", afterStop);
       assertThat(afterStop.complete()).as("SIGTERM came too late: %s", afterStop).isFalse();
       assertThat(afterStop.duplicates()).isZero();
@@ -48,9 +51,9 @@ class RestartAfterSigtermTest {
 
       // 2. The next run resumes; Fluentd fails part way and SIGTERM comes during the outage.
       long before = receiver.totalRecords();
-      E2eRun.Arrivals.Counts unsaved;
+      Arrivals.Counts unsaved;
       long sessionEventsAtRisk;
-      try (E2eRun.Child child = run.startChild("--timeout=1s", "--batch=200")) {
+      try (ChildStart child = run.startChild("--timeout=1s", "--batch=200")) {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> receiver.totalRecords() >= before + 1_000 || !child.alive());
@@ -75,7 +78,7 @@ class RestartAfterSigtermTest {
       receiver.clearFaults();
       receiver.latency(Duration.ZERO);
       assertThat(run.runToEnd(Duration.ofSeconds(60))).isZero();
-      DeliveryCheck check = run.check();
+      DeliveryCheck check = DeliveryCheck.of(run);
       System.out.printf(
           "sigterm twice, then a run to the end: bounds %d audit, %d + %d session; %s%n",
           unsaved.audit(), unsaved.session(), sessionEventsAtRisk, check);
@@ -88,12 +91,12 @@ class RestartAfterSigtermTest {
   }
 
   /** Sends SIGTERM, expects exit code 0, returns how long the exit took in milliseconds. */
-  private static long terminate(E2eRun.Child child, Duration bound) {
+  private static long terminate(ChildStart child, Duration bound) {
     long sent = System.nanoTime();
     child.terminate();
     int code = child.awaitExit(bound);
     long millis = Duration.ofNanos(System.nanoTime() - sent).toMillis();
-    E2eRun.assertExit(child, code, 0);
+    ChildStart.assertExit(child, code, 0);
     return millis;
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.E2eRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,16 +35,16 @@ class RestartTest {
     try (E2eRun run = E2eRun.start(dir, cluster)) {
       // Slow Fluentd a little so the stop lands while batches are in flight.
       run.receiver().latency(Duration.ofMillis(5));
-      BackgroundStart first = run.startInProcess("--timeout=1s", "--batch=200");
+      BackgroundStart first = run.launch("--timeout=1s", "--batch=200");
       await().atMost(Duration.ofSeconds(30)).until(() -> run.receiver().totalRecords() >= 4_000);
       assertThat(first.stop(Duration.ofSeconds(15)).exitCode()).isZero();
-      DeliveryCheck afterStop = run.check();
+      DeliveryCheck afterStop = DeliveryCheck.of(run);
       assertThat(afterStop.complete()).as("the stop came too late: %s", afterStop).isFalse();
       assertThat(afterStop.duplicates()).isZero();
 
       run.receiver().latency(Duration.ZERO);
       assertThat(run.runToEnd(Duration.ofSeconds(60), "--batch=200")).isZero();
-      DeliveryCheck check = run.check();
+      DeliveryCheck check = DeliveryCheck.of(run);
       System.out.printf(
           "restart (bulk %s): first run %d audit + %d session records; in all %s%n",
           bulkExport, afterStop.receivedAudit(), afterStop.receivedSession(), check);

@@ -3,12 +3,12 @@ package eventhandler.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import eventhandler.sim.SimulatedCluster;
+import eventhandler.testing.ChildStart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -58,26 +58,20 @@ class UnresolvableAddressLogTest {
     SimulatedCluster.builder().events(0).build().writeIdentity(identity);
     Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n");
     Path log = dir.resolve("start.log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        List.of(
-            "-Xmx128m",
-            "-XX:TieredStopAtLevel=1",
-            "-Djdk.net.hosts.file=" + hosts,
-            "-cp",
-            System.getProperty("java.class.path"),
-            "eventhandler.Main",
-            "start",
-            "--teleport-addr=nosuchhost.invalid:3025",
-            "--teleport-identity=" + identity,
-            "--teleport-dial-timeout=2s",
-            "--fluentd-url=https://localhost:8888/test.log",
-            "--fluentd-session-url=https://localhost:8888/session",
-            "--storage=" + dir.resolve("storage"),
-            "--dry-run=true"));
     Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ChildStart.launch(
+                List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Djdk.net.hosts.file=" + hosts),
+                List.of(
+                    "start",
+                    "--teleport-addr=nosuchhost.invalid:3025",
+                    "--teleport-identity=" + identity,
+                    "--teleport-dial-timeout=2s",
+                    "--fluentd-url=https://localhost:8888/test.log",
+                    "--fluentd-session-url=https://localhost:8888/session",
+                    "--storage=" + dir.resolve("storage"),
+                    "--dry-run=true"),
+                log)
+            .process();
     try {
       assertThat(process.waitFor(duration.toMillis(), TimeUnit.MILLISECONDS))
           .as("start keeps retrying")

@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import eventhandler.cli.RootCommand;
 import eventhandler.demo.LocalStack;
-import eventhandler.ops.RunningStart.Answer;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.startup.Launcher;
+import eventhandler.testing.E2eRun;
+import eventhandler.testing.OpsEndpoints;
+import eventhandler.testing.OpsEndpoints.Answer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -64,7 +66,8 @@ class OpsEndpointsTest {
         SimulatedCluster.builder().seed(11).events(1_500).sessionShare(0.02).build();
     String missing = cluster.sessionIds().get(0);
     cluster.faults().missingRecordings(missing);
-    try (RunningStart run = RunningStart.start(dir, cluster, QUICK)) {
+    try (E2eRun e2e = E2eRun.start(dir, cluster, receiver -> receiver.countOnly())) {
+      OpsEndpoints run = e2e.launchWithOps(QUICK);
       assertThat(run.get("/healthz")).isEqualTo(new Answer(200, "ok\n"));
       long audit = cluster.auditEventCount();
       int sessions = cluster.sessionIds().size();
@@ -72,7 +75,7 @@ class OpsEndpointsTest {
           .atMost(WAIT)
           .untilAsserted(
               () -> {
-                PrometheusText metrics = run.metrics();
+                PrometheusText metrics = metrics(run);
                 assertThat(metrics.value("eventhandler_events_exported_total{kind=\"audit\"}"))
                     .isEqualTo(audit);
                 assertThat(metrics.value("eventhandler_sessions_finished_total"))
@@ -80,12 +83,12 @@ class OpsEndpointsTest {
                 assertThat(metrics.value("eventhandler_sessions_missing_total")).isEqualTo(1);
               });
 
-      PrometheusText metrics = run.metrics();
+      PrometheusText metrics = metrics(run);
       assertThat(metrics.families()).containsAll(REQUIRED);
       assertThat(documentedMetrics()).containsAll(exposedMetrics(metrics));
-      assertThat(run.stack().receiver().received(LocalStack.auditTag())).isEqualTo(audit);
+      assertThat(e2e.stack().receiver().received(LocalStack.auditTag())).isEqualTo(audit);
       assertThat(metrics.value("eventhandler_events_exported_total{kind=\"session\"}"))
-          .isEqualTo(run.sessionEventsReceived())
+          .isEqualTo(e2e.sessionEventsReceived())
           .isPositive();
       assertThat(metrics.value("eventhandler_events_failed_total{kind=\"audit\"}")).isZero();
       assertThat(metrics.value("eventhandler_sessions_started_total")).isEqualTo(sessions);
@@ -96,7 +99,7 @@ class OpsEndpointsTest {
       assertThat(metrics.value("eventhandler_fluentd_sent_bytes_total"))
           .isGreaterThan(audit * 50.0);
       assertThat(metrics.value("eventhandler_fluentd_events_delivered_total"))
-          .isEqualTo(audit + run.sessionEventsReceived());
+          .isEqualTo(audit + e2e.sessionEventsReceived());
       double now = Instant.now().toEpochMilli() / 1000.0;
       assertThat(metrics.value("eventhandler_export_last_poll_timestamp_seconds"))
           .isBetween(now - 30, now + 1);
@@ -113,9 +116,9 @@ class OpsEndpointsTest {
           .untilAsserted(
               () ->
                   assertThat(
-                          run.metrics().value("eventhandler_events_exported_total{kind=\"audit\"}"))
+                          metrics(run).value("eventhandler_events_exported_total{kind=\"audit\"}"))
                       .isEqualTo(audit + 25));
-      assertThat(run.metrics().value("eventhandler_export_lag_seconds")).isBetween(0.0, 30.0);
+      assertThat(metrics(run).value("eventhandler_export_lag_seconds")).isBetween(0.0, 30.0);
     }
   }
 
@@ -125,8 +128,9 @@ class OpsEndpointsTest {
     // Search paging (no bulk export) and auto-lock: every metric of the README registers.
     SimulatedCluster cluster =
         SimulatedCluster.builder().seed(12).events(300).sessionShare(0).bulkExport(false).build();
-    try (RunningStart run = RunningStart.start(dir, cluster, QUICK, "--lock-enabled=true")) {
-      var receiver = run.stack().receiver();
+    try (E2eRun e2e = E2eRun.start(dir, cluster, receiver -> receiver.countOnly())) {
+      OpsEndpoints run = e2e.launchWithOps(QUICK, "--lock-enabled=true");
+      var receiver = e2e.stack().receiver();
       long expected = cluster.auditEventCount();
       await("ready after the backlog")
           .atMost(WAIT)
@@ -142,7 +146,7 @@ class OpsEndpointsTest {
           .startsWith("not ready:")
           .contains("Fluentd: every request has failed for", "HTTP 503")
           .contains("stalled: events are waiting for Fluentd");
-      PrometheusText during = run.metrics();
+      PrometheusText during = metrics(run);
       assertThat(during.value("eventhandler_batches_in_flight")).isPositive();
       assertThat(during.sum("eventhandler_fluentd_retries_total")).isPositive();
       assertThat(run.get("/healthz").status()).isEqualTo(200);
@@ -164,7 +168,7 @@ class OpsEndpointsTest {
           .atMost(WAIT)
           .until(() -> run.get("/readyz").status() == 200);
       await().atMost(WAIT).until(() -> receiver.received(LocalStack.auditTag()) == expected + 20);
-      PrometheusText metrics = run.metrics();
+      PrometheusText metrics = metrics(run);
       assertThat(metrics.value("eventhandler_events_exported_total{kind=\"audit\"}"))
           .isEqualTo(expected + 20);
       assertThat(exposedMetrics(metrics))
@@ -177,9 +181,9 @@ class OpsEndpointsTest {
   void whileTeleportCannotBeReachedHealthzAnswersAndReadyzSaysWhy(@TempDir Path dir)
       throws IOException {
     SimulatedCluster cluster = SimulatedCluster.builder().seed(13).events(10).build();
-    try (RunningStart run =
-        RunningStart.startAfter(
-            stack -> stack.cluster().close(), dir, cluster, QUICK, "--lock-enabled=true")) {
+    try (E2eRun e2e = E2eRun.start(dir, cluster, receiver -> receiver.countOnly())) {
+      e2e.cluster().close();
+      OpsEndpoints run = e2e.launchWithOps(QUICK, "--lock-enabled=true");
       assertThat(run.get("/healthz")).isEqualTo(new Answer(200, "ok\n"));
       Answer readiness = run.get("/readyz");
       assertThat(readiness.status()).isEqualTo(503);
@@ -188,7 +192,7 @@ class OpsEndpointsTest {
 
       // The export's series exist at zero before the first connection, so dashboards and
       // absent() alerts see no gap at a restart.
-      PrometheusText metrics = run.metrics();
+      PrometheusText metrics = metrics(run);
       assertThat(exposedMetrics(metrics))
           .containsAll(
               documentedMetrics().stream().filter(m -> !AFTER_CONNECTING.contains(m)).toList());
@@ -251,6 +255,14 @@ class OpsEndpointsTest {
     }
   }
 
+  static PrometheusText metrics(OpsEndpoints ops) {
+    Answer answer = ops.get("/metrics");
+    if (answer.status() != 200) {
+      throw new AssertionError("/metrics answered " + answer);
+    }
+    return PrometheusText.parse(answer.body());
+  }
+
   /** The metric names in README.md's metrics table. */
   static Set<String> documentedMetrics() throws IOException {
     String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
@@ -285,7 +297,7 @@ class OpsEndpointsTest {
    * the same threshold here but start a moment apart, so the first not-ready answer may name only
    * one of them.
    */
-  private static Answer awaitNotReady(RunningStart run, String problem) {
+  private static Answer awaitNotReady(OpsEndpoints run, String problem) {
     AtomicReference<Answer> last = new AtomicReference<>();
     await("not ready: " + problem)
         .atMost(WAIT)

@@ -1,11 +1,10 @@
 package eventhandler.pipeline;
 
-import eventhandler.teleport.ChunkItem;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.EventStream;
+import eventhandler.teleport.ExportedEvent;
 import eventhandler.teleport.TeleportClient;
-import eventhandler.teleport.proto.auditlog.EventUnstructured;
-import eventhandler.teleport.proto.auth.PingResponse;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.proto.types.LockV2;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,22 +24,17 @@ public class UnsupportedTeleportClient implements TeleportClient {
   }
 
   @Override
-  public EventStream<ChunkItem> exportChunk(LocalDate date, String chunk, String cursor) {
+  public EventStream<ExportedEvent> exportChunkEvents(LocalDate date, String chunk, String cursor) {
     throw new UnsupportedOperationException();
   }
 
   @Override
-  public EventStream<EventUnstructured> streamSession(String sessionId, int startIndex) {
+  public EventStream<TeleportEvent> streamSessionEvents(String sessionId, int startIndex) {
     throw new UnsupportedOperationException();
   }
 
   @Override
   public void upsertLock(LockV2 lock) {
-    throw new UnsupportedOperationException();
-  }
-
-  @Override
-  public PingResponse ping() {
     throw new UnsupportedOperationException();
   }
 

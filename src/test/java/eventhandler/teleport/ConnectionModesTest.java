@@ -125,7 +125,7 @@ class ConnectionModesTest {
         await()
             .atMost(Duration.ofSeconds(10))
             .ignoreException(TeleportException.class)
-            .until(() -> client.ping() != null);
+            .until(() -> TeleportCalls.ping(client) != null);
 
         // The server stayed up (so it could resume a TLS session); it saw a full handshake.
         assertThat(relay.accepted.get()).isGreaterThanOrEqualTo(2);

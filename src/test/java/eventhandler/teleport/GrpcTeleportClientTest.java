@@ -217,13 +217,15 @@ class GrpcTeleportClientTest {
   @Test
   void exportsAChunkAndResumesFromACursor() {
     List<String> cursors = new ArrayList<>();
-    try (EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "")) {
+    try (EventStream<ChunkItem> stream =
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "c1", "")) {
       stream.forEachRemaining(item -> cursors.add(item.cursor()));
     }
     assertThat(cursors).containsExactly("0", "1", "2", "3", "4");
 
     List<String> resumed = new ArrayList<>();
-    try (EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "2")) {
+    try (EventStream<ChunkItem> stream =
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "c1", "2")) {
       stream.forEachRemaining(item -> resumed.add(item.event().getId()));
     }
     assertThat(resumed).containsExactly("x2", "x3", "x4");
@@ -233,7 +235,8 @@ class GrpcTeleportClientTest {
   @Test
   void exportsAChunkWithBodiesLeftEncodedThatPrintAsTheDecodedOnes() throws Exception {
     List<String> decoded = new ArrayList<>();
-    try (EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "c1", "1")) {
+    try (EventStream<ChunkItem> stream =
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "c1", "1")) {
       while (stream.hasNext()) {
         ChunkItem item = stream.next();
         decoded.add(
@@ -276,7 +279,7 @@ class GrpcTeleportClientTest {
   @Test
   void streamsASessionFromAnIndex() {
     List<Long> indexes = new ArrayList<>();
-    try (EventStream<EventUnstructured> stream = client.streamSession("sid-1", 2)) {
+    try (EventStream<EventUnstructured> stream = TeleportCalls.streamSession(client, "sid-1", 2)) {
       stream.forEachRemaining(event -> indexes.add(event.getIndex()));
     }
     assertThat(indexes).containsExactly(2L, 3L);
@@ -290,7 +293,8 @@ class GrpcTeleportClientTest {
   void aMissingRecordingIsNotFound() {
     assertThatThrownBy(
             () -> {
-              try (EventStream<EventUnstructured> stream = client.streamSession("missing", 0)) {
+              try (EventStream<EventUnstructured> stream =
+                  TeleportCalls.streamSession(client, "missing", 0)) {
                 stream.hasNext();
               }
             })
@@ -306,7 +310,7 @@ class GrpcTeleportClientTest {
   @Test
   void closingAStreamEarlyCancelsItOnTheServer() {
     try (EventStream<ChunkItem> stream =
-        client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "")) {
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "endless", "")) {
       assertThat(stream.next().cursor()).isEqualTo("0");
       await().atMost(Duration.ofSeconds(5)).until(() -> heldStream.get() != null);
       assertThat(server.openCalls).hasValue(1);
@@ -326,7 +330,7 @@ class GrpcTeleportClientTest {
     assertThatThrownBy(
             () -> {
               try (EventStream<ChunkItem> stream =
-                  client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "")) {
+                  TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "endless", "")) {
                 stream.next();
                 throw new IllegalStateException("Fluentd is down");
               }
@@ -342,7 +346,8 @@ class GrpcTeleportClientTest {
   void aStreamCutByTheServerDeliversWhatCameThenFailsRetryably() {
     List<String> seen = new ArrayList<>();
     TeleportException error;
-    try (EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "cut", "")) {
+    try (EventStream<ChunkItem> stream =
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "cut", "")) {
       error =
           org.junit.jupiter.api.Assertions.assertThrows(
               TeleportException.class, () -> stream.forEachRemaining(i -> seen.add(i.cursor())));
@@ -357,7 +362,8 @@ class GrpcTeleportClientTest {
 
   @Test
   void closingTheClientCancelsAStreamItsReaderWaitsOn() throws Exception {
-    EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "");
+    EventStream<ChunkItem> stream =
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "endless", "");
     for (int i = 0; i < 3; i++) {
       stream.next();
     }
@@ -383,7 +389,8 @@ class GrpcTeleportClientTest {
 
   @Test
   void anInterruptedReaderCancelsTheStream() throws Exception {
-    EventStream<ChunkItem> stream = client.exportChunk(LocalDate.of(2025, 1, 2), "endless", "");
+    EventStream<ChunkItem> stream =
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "endless", "");
     for (int i = 0; i < 3; i++) {
       stream.next();
     }
@@ -501,7 +508,7 @@ class GrpcTeleportClientTest {
 
   @Test
   void pingReportsTheCluster() {
-    assertThat(client.ping().getClusterName()).isEqualTo("example.teleport.sh");
+    assertThat(TeleportCalls.ping(client).getClusterName()).isEqualTo("example.teleport.sh");
     assertThat(client.cluster().getServerVersion()).isEqualTo("16.4.12");
     assertThat(client.connectionMode()).isEqualTo(ConnectionMode.DIRECT);
   }

@@ -94,7 +94,7 @@ class TeleportConnectorTest {
         connector()
             .connect(ConnectOptions.of(server.address(), CredentialSource.keyPair(cert, key, cas)));
 
-    assertThat(client.ping().getClusterName()).isEqualTo("example.teleport.sh");
+    assertThat(TeleportCalls.ping(client).getClusterName()).isEqualTo("example.teleport.sh");
     assertThat(server.clientSerials).contains(issued.certificate().getSerialNumber());
   }
 
@@ -234,7 +234,7 @@ class TeleportConnectorTest {
     assertThat(client.reload()).isEqualTo(ReloadableCredentials.Outcome.CHANGED);
     assertThat(client.reload()).isEqualTo(ReloadableCredentials.Outcome.UNCHANGED);
     server.clientSerials.clear();
-    client.ping();
+    TeleportCalls.ping(client);
     // The open connection keeps the certificate it was made with.
     assertThat(server.clientSerials).last().extracting(s -> s.toString(16)).isEqualTo(firstSerial);
 
@@ -292,7 +292,7 @@ class TeleportConnectorTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .ignoreException(TeleportException.class)
-        .until(() -> client.ping() != null);
+        .until(() -> TeleportCalls.ping(client) != null);
   }
 
   /** A PKI like {@code pki} whose server certificate names only {@code dnsName}. */

@@ -4,10 +4,12 @@ import eventhandler.cli.RootCommand;
 import eventhandler.startup.Launcher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,16 @@ public final class BackgroundStart {
   /** Runs {@code start arguments...} with an export made with {@code options}. */
   public static BackgroundStart launch(Launcher.Options options, List<String> arguments) {
     return new BackgroundStart(options, arguments);
+  }
+
+  /** Where the operations listener listens, once it does ({@code --metrics-addr}). */
+  public Optional<InetSocketAddress> opsAddress() {
+    return job.opsAddress();
+  }
+
+  /** What the run wrote to its standard error so far. */
+  public String errors() {
+    return err.toString();
   }
 
   public boolean isDone() {

@@ -119,8 +119,7 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
   @Override
   public void getEventExportChunks(
       GetEventExportChunksRequest request, StreamObserver<EventExportChunk> observer) {
-    if (!bulkExport.get()) {
-      observer.onError(unimplemented("GetEventExportChunks"));
+    if (refusedWithoutBulkExport(observer, "GetEventExportChunks")) {
       return;
     }
     Iterator<EventExportChunk> names =
@@ -133,8 +132,7 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
   @Override
   public void exportUnstructuredEvents(
       ExportUnstructuredEventsRequest request, StreamObserver<ExportEventUnstructured> observer) {
-    if (!bulkExport.get()) {
-      observer.onError(unimplemented("ExportUnstructuredEvents"));
+    if (refusedWithoutBulkExport(observer, "ExportUnstructuredEvents")) {
       return;
     }
     Iterator<ExportEventUnstructured> events;
@@ -162,6 +160,15 @@ final class SimulatedAuditLog extends AuditLogServiceGrpc.AuditLogServiceImplBas
         each,
         scheduler,
         executor);
+  }
+
+  /** With bulk export off, fails the call as an Auth Service without it does; says whether. */
+  private boolean refusedWithoutBulkExport(StreamObserver<?> observer, String method) {
+    if (bulkExport.get()) {
+      return false;
+    }
+    observer.onError(unimplemented(method));
+    return true;
   }
 
   private static StatusException unimplemented(String method) {

@@ -8,8 +8,9 @@ import ch.qos.logback.classic.Level;
 import eventhandler.pipeline.UnsupportedTeleportClient;
 import eventhandler.pipeline.delivery.Checkpointer;
 import eventhandler.state.StateStore;
-import eventhandler.teleport.ChunkItem;
 import eventhandler.teleport.EventStream;
+import eventhandler.teleport.ExportedEvent;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.CapturedLogs;
 import java.nio.file.Path;
@@ -86,7 +87,8 @@ class BulkExportTest {
     }
 
     @Override
-    public EventStream<ChunkItem> exportChunk(LocalDate date, String chunk, String cursor) {
+    public EventStream<ExportedEvent> exportChunkEvents(
+        LocalDate date, String chunk, String cursor) {
       streams.add(chunk + "@" + cursor);
       List<EventUnstructured> events = days.get(date).get(chunk);
       int from = cursor.isEmpty() ? 0 : Integer.parseInt(cursor);
@@ -115,8 +117,9 @@ class BulkExportTest {
         }
 
         @Override
-        public ChunkItem next() {
-          ChunkItem item = new ChunkItem(events.get(next), Integer.toString(next + 1));
+        public ExportedEvent next() {
+          ExportedEvent item =
+              new ExportedEvent(TeleportEvent.of(events.get(next)), Integer.toString(next + 1));
           next++;
           return item;
         }

@@ -15,6 +15,8 @@ import eventhandler.pipeline.delivery.InFlightBatches;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.state.StateStore;
 import eventhandler.teleport.EventStream;
+import eventhandler.teleport.MappedEventStream;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.TeleportException;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.AcceptingSink;
@@ -179,9 +181,9 @@ class SessionSchedulerTest {
     UnsupportedTeleportClient client =
         new UnsupportedTeleportClient() {
           @Override
-          public EventStream<EventUnstructured> streamSession(String sessionId, int startIndex) {
+          public EventStream<TeleportEvent> streamSessionEvents(String sessionId, int startIndex) {
             streamedFrom.add(startIndex);
-            return streams.apply(sessionId, startIndex);
+            return new MappedEventStream<>(streams.apply(sessionId, startIndex), TeleportEvent::of);
           }
         };
     SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -2,5 +2,5 @@ package eventhandler.teleport;
 
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 
-/** An event from a bulk-export chunk and the cursor that resumes the chunk after it. */
+/** One decoded event of an export chunk and the cursor after it (see {@link TeleportCalls}). */
 public record ChunkItem(EventUnstructured event, String cursor) {}

@@ -2,12 +2,12 @@ package eventhandler.teleport;
 
 import java.util.function.Function;
 
-/** Another stream's items, each mapped as it is read. */
-final class MappedEventStream<T, R> implements EventStream<R> {
+/** Another stream's items, each mapped as it is read (tests decode fake streams with it). */
+public final class MappedEventStream<T, R> implements EventStream<R> {
   private final EventStream<T> source;
   private final Function<T, R> mapper;
 
-  MappedEventStream(EventStream<T> source, Function<T, R> mapper) {
+  public MappedEventStream(EventStream<T> source, Function<T, R> mapper) {
     this.source = source;
     this.mapper = mapper;
   }
