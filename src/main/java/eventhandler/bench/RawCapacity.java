@@ -40,9 +40,9 @@ final class RawCapacity {
             .orElseGet(
                 () ->
                     ClientTls.load(
-                        stack.layout().caCert(),
-                        stack.layout().clientCert(),
-                        stack.layout().clientKey()));
+                        stack.layout().ca().cert(),
+                        stack.layout().client().cert(),
+                        stack.layout().client().key()));
     return new RawPoster(url, tls, options.rawPosterConnections())
         .run(rawBodies(stack.cluster()), RAW_WARM_UP, options.rawDuration());
   }

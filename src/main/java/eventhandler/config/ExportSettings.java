@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param exitOnLastEvent stop once caught up instead of polling ({@code --exit-on-last-event})
  * @param concurrency session recordings exported in parallel ({@code --concurrency}), 1..1000
  * @param windowSize time span of one search request ({@code --window-size}), positive
+ * @param readConcurrency chunks or windows read at once ({@code --audit-read-concurrency})
+ * @param bulkPollInterval caught up, the wait between chunk listings ({@code --bulk-poll-interval})
  */
 public record ExportSettings(
     Path storage,
@@ -35,7 +37,9 @@ public record ExportSettings(
     boolean dryRun,
     boolean exitOnLastEvent,
     int concurrency,
-    Duration windowSize) {
+    Duration windowSize,
+    int readConcurrency,
+    Duration bulkPollInterval) {
   public ExportSettings {
     Objects.requireNonNull(storage, "storage");
     types = List.copyOf(types);

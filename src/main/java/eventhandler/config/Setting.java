@@ -251,6 +251,22 @@ public enum Setting {
       List.of("FDFWD_CONCURRENCY"),
       "concurrency",
       "Session recordings exported in parallel (1..1000)."),
+  AUDIT_READ_CONCURRENCY(
+      "audit-read-concurrency",
+      ValueType.INTEGER,
+      DefaultValue.of("8"),
+      List.of("FDFWD_AUDIT_READ_CONCURRENCY"),
+      "audit-read-concurrency",
+      "Bulk export chunks, or search time windows, read from Teleport at once while catching up"
+          + " (1..64); hides the events backend's time per call. Caught up, one reader polls."),
+  BULK_POLL_INTERVAL(
+      "bulk-poll-interval",
+      ValueType.DURATION,
+      DefaultValue.of("16s"),
+      List.of("FDFWD_BULK_POLL_INTERVAL"),
+      "bulk-poll-interval",
+      "Once caught up, how often the bulk export lists new chunks (as the Go plugin: 16s, up to"
+          + " a seventh less at random); the search path polls every timeout."),
   WINDOW_SIZE(
       "window-size",
       ValueType.DURATION,

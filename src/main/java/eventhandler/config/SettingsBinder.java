@@ -1,6 +1,8 @@
 package eventhandler.config;
 
+import static eventhandler.config.Setting.AUDIT_READ_CONCURRENCY;
 import static eventhandler.config.Setting.BATCH;
+import static eventhandler.config.Setting.BULK_POLL_INTERVAL;
 import static eventhandler.config.Setting.CONCURRENCY;
 import static eventhandler.config.Setting.DEBUG;
 import static eventhandler.config.Setting.DRY_RUN;
@@ -126,6 +128,8 @@ public final class SettingsBinder {
       boolean dryRun = bool(DRY_RUN);
       boolean exitOnLastEvent = bool(EXIT_ON_LAST_EVENT);
       Duration windowSize = positive(WINDOW_SIZE);
+      int readConcurrency = integer(AUDIT_READ_CONCURRENCY, 1, 64, null);
+      Duration bulkPollInterval = positive(BULK_POLL_INTERVAL);
 
       boolean lockEnabled = bool(LOCK_ENABLED);
       int failedAttempts = integer(LOCK_FAILED_ATTEMPTS_COUNT, 1, Integer.MAX_VALUE, null);
@@ -169,7 +173,9 @@ public final class SettingsBinder {
               dryRun,
               exitOnLastEvent,
               concurrency,
-              windowSize),
+              windowSize,
+              readConcurrency,
+              bulkPollInterval),
           new LockSettings(lockEnabled, failedAttempts, lockPeriod, lockFor),
           metricsAddress,
           debug,

@@ -17,18 +17,18 @@ public final class SetupFiles {
       ConfigureSettings settings, MtlsBundle bundle, String serverKeyPassphrase) {
     SetupLayout layout = settings.layout();
     List<File> files = new ArrayList<>();
-    files.add(new File(layout.caCert(), Pem.encode(bundle.ca().certificate())));
+    files.add(new File(layout.ca().cert(), Pem.encode(bundle.ca().certificate())));
     // CA and client keys unencrypted (PKCS#1 "RSA PRIVATE KEY", as the Go plugin writes them);
     // only the server key is encrypted, because Fluentd takes a passphrase and the handler not.
-    files.add(new File(layout.caKey(), Pem.encode(bundle.ca().keyPair().getPrivate())));
-    files.add(new File(layout.serverCert(), Pem.encode(bundle.server().certificate())));
+    files.add(new File(layout.ca().key(), Pem.encode(bundle.ca().keyPair().getPrivate())));
+    files.add(new File(layout.server().cert(), Pem.encode(bundle.server().certificate())));
     files.add(
         new File(
-            layout.serverKey(),
+            layout.server().key(),
             Pem.encodeEncrypted(
                 bundle.server().keyPair().getPrivate(), serverKeyPassphrase.toCharArray())));
-    files.add(new File(layout.clientCert(), Pem.encode(bundle.client().certificate())));
-    files.add(new File(layout.clientKey(), Pem.encode(bundle.client().keyPair().getPrivate())));
+    files.add(new File(layout.client().cert(), Pem.encode(bundle.client().certificate())));
+    files.add(new File(layout.client().key(), Pem.encode(bundle.client().keyPair().getPrivate())));
     files.add(
         new File(
             layout.roleFile(),
@@ -48,9 +48,9 @@ public final class SetupFiles {
     return TemplateRenderer.render(
         "fluent.conf.tpl",
         Map.of(
-            "caCert", Quoting.fluentdSingleQuoted(fileName(layout.caCert())),
-            "serverCert", Quoting.fluentdSingleQuoted(fileName(layout.serverCert())),
-            "serverKey", Quoting.fluentdSingleQuoted(fileName(layout.serverKey())),
+            "caCert", Quoting.fluentdSingleQuoted(fileName(layout.ca().cert())),
+            "serverCert", Quoting.fluentdSingleQuoted(fileName(layout.server().cert())),
+            "serverKey", Quoting.fluentdSingleQuoted(fileName(layout.server().key())),
             "passphrase", Quoting.fluentdSingleQuoted(passphrase)));
   }
 
@@ -59,9 +59,9 @@ public final class SetupFiles {
     return TemplateRenderer.render(
         "teleport-event-handler.toml.tpl",
         Map.of(
-            "caCert", Quoting.doubleQuoted(absolute(layout.caCert())),
-            "clientCert", Quoting.doubleQuoted(absolute(layout.clientCert())),
-            "clientKey", Quoting.doubleQuoted(absolute(layout.clientKey())),
+            "caCert", Quoting.doubleQuoted(absolute(layout.ca().cert())),
+            "clientCert", Quoting.doubleQuoted(absolute(layout.client().cert())),
+            "clientKey", Quoting.doubleQuoted(absolute(layout.client().key())),
             "address", Quoting.doubleQuoted(settings.teleportAddress())));
   }
 

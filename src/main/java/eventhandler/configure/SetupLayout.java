@@ -15,28 +15,23 @@ public record SetupLayout(Path dir, String caName, String serverName, String cli
   public static final String PLUGIN_CONFIG = "teleport-event-handler.toml";
   public static final String HELM_VALUES = "teleport-plugin-event-handler-values.yaml";
 
-  public Path caCert() {
-    return dir.resolve(caName + ".crt");
+  /** A certificate file and its key file: {@code <name>.crt} and {@code <name>.key}. */
+  public record CertAndKey(Path cert, Path key) {}
+
+  public CertAndKey ca() {
+    return certAndKey(caName);
   }
 
-  public Path caKey() {
-    return dir.resolve(caName + ".key");
+  public CertAndKey server() {
+    return certAndKey(serverName);
   }
 
-  public Path serverCert() {
-    return dir.resolve(serverName + ".crt");
+  public CertAndKey client() {
+    return certAndKey(clientName);
   }
 
-  public Path serverKey() {
-    return dir.resolve(serverName + ".key");
-  }
-
-  public Path clientCert() {
-    return dir.resolve(clientName + ".crt");
-  }
-
-  public Path clientKey() {
-    return dir.resolve(clientName + ".key");
+  private CertAndKey certAndKey(String name) {
+    return new CertAndKey(dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
   }
 
   public Path roleFile() {
@@ -57,18 +52,19 @@ public record SetupLayout(Path dir, String caName, String serverName, String cli
 
   /** The six certificate and key files, in the order the guide lists them. */
   public List<Path> certificateFiles() {
-    return List.of(caCert(), caKey(), serverCert(), serverKey(), clientCert(), clientKey());
+    return List.of(
+        ca().cert(), ca().key(), server().cert(), server().key(), client().cert(), client().key());
   }
 
   /** Every file {@code configure} writes. */
   public List<Path> allFiles() {
     return List.of(
-        caCert(),
-        caKey(),
-        serverCert(),
-        serverKey(),
-        clientCert(),
-        clientKey(),
+        ca().cert(),
+        ca().key(),
+        server().cert(),
+        server().key(),
+        client().cert(),
+        client().key(),
         roleFile(),
         fluentdConfig(),
         pluginConfig(),

@@ -70,10 +70,10 @@ public record LocalStack(
           receiverOptions
               .apply(
                   FluentdReceiver.fromPemFiles(
-                      layout.serverCert(),
-                      layout.serverKey(),
+                      layout.server().cert(),
+                      layout.server().key(),
                       passphrase.toCharArray(),
-                      layout.caCert()))
+                      layout.ca().cert()))
               .start();
       return new LocalStack(directory, layout, cluster, receiver, identity);
     } catch (IOException | RuntimeException e) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param startTime the configured start time, or null to use the stored one (or now, first run)
  * @param pageSize events per search page ({@code --batch})
  * @param pollInterval pause between polls once caught up ({@code --timeout})
+ * @param readConcurrency chunks or search windows read at once while behind
+ * @param bulkPollInterval caught up, the pause between chunk listings of the bulk export
  */
 public record PipelineConfig(
     URI fluentdUrl,
@@ -27,7 +29,9 @@ public record PipelineConfig(
     boolean exitOnLastEvent,
     int fluentdBatchSize,
     int fluentdBatchBytes,
-    int fluentdMaxConnections) {
+    int fluentdMaxConnections,
+    int readConcurrency,
+    Duration bulkPollInterval) {
 
   /** The URL a session's events go to: {@code <session-url>.<sid>.log}, as the Go plugin. */
   public URI sessionUrl(String sessionId) {

@@ -60,17 +60,18 @@ record AuditExportChoice(
         // As the Go plugin: bulk export continues from the day the search export had reached.
         state.addDate(startDate);
       }
-      int chunkConcurrency = Math.max(config.concurrency() / 4, 3);
-      int perChunkInFlight = Math.max(1, config.fluentdMaxConnections() / chunkConcurrency);
+      int readers = config.readConcurrency();
+      // Twice the readers' lanes may be open (reading, or finishing delivery).
+      int perChunkInFlight = Math.max(2, config.fluentdMaxConnections() / readers);
       return new BulkExport(
           client,
           handler,
           state,
           metrics,
           clock,
-          config.pollInterval(),
+          config.bulkPollInterval(),
           config.exitOnLastEvent(),
-          chunkConcurrency,
+          readers,
           startDate,
           initial -> lanes.audit(perChunkInFlight, initial),
           checkpointer,

@@ -36,7 +36,9 @@ final class PartOptions {
         export.exitOnLastEvent(),
         fluentd.batchSize(),
         fluentd.batchBytes(),
-        fluentd.maxConnections());
+        fluentd.maxConnections(),
+        export.readConcurrency(),
+        export.bulkPollInterval());
   }
 
   static FluentdSinkConfig sink(

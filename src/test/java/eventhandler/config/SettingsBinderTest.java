@@ -78,7 +78,9 @@ class SettingsBinderTest {
                 false,
                 false,
                 5,
-                Duration.ofHours(24)));
+                Duration.ofHours(24),
+                8,
+                Duration.ofSeconds(16)));
     assertThat(s.lock())
         .isEqualTo(new LockSettings(false, 3, Duration.ofMinutes(1), Duration.ZERO));
     assertThat(s.lock().expiry()).isEmpty();
@@ -155,7 +157,9 @@ class SettingsBinderTest {
                 true,
                 true,
                 1000,
-                Duration.ofHours(1)));
+                Duration.ofHours(1),
+                8,
+                Duration.ofSeconds(16)));
     assertThat(s.lock())
         .isEqualTo(new LockSettings(true, 1, Duration.ofMillis(500), Duration.ofHours(87600)));
     assertThat(s.lock().expiry()).contains(Duration.ofHours(87600));

@@ -52,7 +52,7 @@ class FeatureFollowTest {
   @ValueSource(booleans = {true, false})
   void withoutExitOnLastEventNewEventsArriveAfterThePoll(boolean bulkExport) throws Exception {
     try (E2eRun run = E2eRun.start(dir, cluster().bulkExport(bulkExport).build())) {
-      BackgroundStart running = run.launch("--timeout=1s");
+      BackgroundStart running = run.launch("--timeout=1s", "--bulk-poll-interval=1s");
       List<String> history = run.expectedAuditUids();
       await()
           .atMost(Duration.ofSeconds(20))

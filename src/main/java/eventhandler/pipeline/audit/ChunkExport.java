@@ -16,6 +16,7 @@ import eventhandler.teleport.TeleportException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,13 +64,23 @@ final class ChunkExport {
     this.metrics = metrics;
   }
 
-  /** Exports the chunk to its end; returns only when it is completed (or on interrupt). */
-  void run() throws InterruptedException, IOException {
+  /**
+   * Exports the chunk to its end; returns only when it is completed (or on interrupt). Reads while
+   * holding a permit of {@code reading} and gives it back before waiting for the last deliveries,
+   * so another chunk is read meanwhile.
+   */
+  void run(Semaphore reading) throws InterruptedException, IOException {
     Checkpointer.Tracking tracking = checkpointer.track(lane, this::saveCursor);
     // Interrupted (a stop), the chunk stays with the checkpointer: its batches in flight settle
     // during the shutdown, and the final checkpoint, written after that, must include them.
     try {
-      export(backoff.delays());
+      reading.acquire();
+      try {
+        read(backoff.delays());
+      } finally {
+        reading.release();
+      }
+      lane.drainUntilDelivered();
     } catch (InterruptedException e) {
       lane.flushOnStop();
       throw e;
@@ -78,7 +89,7 @@ final class ChunkExport {
     state.markChunkCompleted(date, chunk);
   }
 
-  private void export(RetryDelays delays) throws InterruptedException {
+  private void read(RetryDelays delays) throws InterruptedException {
     String refused = null;
     while (true) {
       String cursor = lane.committed().cursor();
@@ -119,7 +130,6 @@ final class ChunkExport {
             e);
         continue;
       }
-      lane.drainUntilDelivered();
       return;
     }
   }

@@ -64,6 +64,11 @@ class BulkExportTest {
     final Map<String, Integer> breakAfter = new ConcurrentHashMap<>();
     final Map<String, CountDownLatch> holdAfter = new ConcurrentHashMap<>();
     final List<String> streams = new CopyOnWriteArrayList<>();
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger mostOpen = new AtomicInteger();
+    volatile long firstItemMillis;
+    final Map<LocalDate, AtomicInteger> openByDay = new ConcurrentHashMap<>();
+    volatile boolean twoDaysOpen;
 
     void add(LocalDate date, String chunk, int events) {
       List<EventUnstructured> items = new ArrayList<>();
@@ -89,11 +94,19 @@ class BulkExportTest {
       int from = cursor.isEmpty() ? 0 : Integer.parseInt(cursor);
       Integer failAt = breakAfter.remove(chunk);
       CountDownLatch hold = holdAfter.remove(chunk);
+      mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+      openByDay.computeIfAbsent(date, d -> new AtomicInteger()).incrementAndGet();
+      twoDaysOpen |= openByDay.entrySet().stream().filter(e -> e.getValue().get() > 0).count() > 1;
       return new EventStream<>() {
         int next = from;
+        boolean waited;
 
         @Override
         public boolean hasNext() {
+          if (!waited && firstItemMillis > 0) {
+            waited = true; // the backend's time per call
+            sleep(firstItemMillis);
+          }
           if (failAt != null && next == from + failAt) {
             throw AuditSources.unavailable();
           }
@@ -112,7 +125,10 @@ class BulkExportTest {
         }
 
         @Override
-        public void close() {}
+        public void close() {
+          open.decrementAndGet();
+          openByDay.get(date).decrementAndGet();
+        }
       };
     }
   }
@@ -133,6 +149,10 @@ class BulkExportTest {
   }
 
   private BulkExport export(boolean exitOnLastEvent, Checkpointer checkpointer) {
+    return export(exitOnLastEvent, checkpointer, YESTERDAY);
+  }
+
+  private BulkExport export(boolean exitOnLastEvent, Checkpointer checkpointer, LocalDate from) {
     return new BulkExport(
         teleport,
         sources.handler,
@@ -142,7 +162,7 @@ class BulkExportTest {
         Duration.ofMillis(10),
         exitOnLastEvent,
         3,
-        YESTERDAY,
+        from,
         sources::lane,
         checkpointer,
         AuditSources.quickRetries());
@@ -150,6 +170,53 @@ class BulkExportTest {
 
   private BulkExport export() {
     return export(true, new Checkpointer(scheduler, Duration.ofHours(1), clock));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void asManyChunksAreReadAtOnceAsTheReadConcurrencyAllowsAcrossDays() throws Exception {
+    LocalDate before = YESTERDAY.minusDays(1);
+    teleport.add(before, "early", 5);
+    for (int i = 0; i < 4; i++) {
+      teleport.add(YESTERDAY, "late" + i, 5);
+    }
+    teleport.firstItemMillis = 150;
+    sources.deadLetters.close();
+    sources = new AuditSources(clock, dir, before.atStartOfDay(ZoneOffset.UTC).toInstant());
+    BulkExport export =
+        export(true, new Checkpointer(scheduler, Duration.ofHours(1), clock), before);
+    assertTimeoutPreemptively(Duration.ofSeconds(20), export::run);
+    // Three streams at a time, never more, and across the day boundary: while behind, a day is
+    // not awaited before the next one is read.
+    assertThat(teleport.mostOpen.get()).isEqualTo(3);
+    assertThat(teleport.twoDaysOpen).isTrue();
+    assertThat(sources.delivered).hasSize(3 + 2 + 4 + 5 * 5).doesNotHaveDuplicates();
+    assertThat(state.completedChunks(before)).hasSize(1);
+    assertThat(state.completedChunks(YESTERDAY)).hasSize(6);
+    assertThat(state.dates()).contains(before, YESTERDAY, TODAY);
+  }
+
+  @Test
+  void caughtUpTheChunkListIsPolledAsTheGoPluginDoesWithASeventhJitter() {
+    Duration sixteen = Duration.ofSeconds(16);
+    assertThat(BulkExport.idlePause(sixteen, new java.util.Random(1)))
+        .isBetween(sixteen.toNanos() * 6 / 7, sixteen.toNanos());
+    java.util.Random low =
+        new java.util.Random() {
+          @Override
+          public double nextDouble() {
+            return 0.9999;
+          }
+        };
+    assertThat(BulkExport.idlePause(sixteen, low))
+        .isLessThan(sixteen.toNanos() * 6 / 7 + 1_000_000);
   }
 
   private static void awaitLatch(CountDownLatch latch) {
