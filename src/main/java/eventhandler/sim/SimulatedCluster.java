@@ -15,6 +15,7 @@ import eventhandler.sim.pki.KeyPairFiles;
 import eventhandler.sim.pki.WrittenIdentity;
 import eventhandler.sim.proxy.ProxyFront;
 import eventhandler.sim.proxy.UpgradeType;
+import eventhandler.sim.tunnel.SshTunnelServer;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.teleport.proto.types.LockV2;
 import eventhandler.tls.CertificateIssuer;
@@ -78,6 +79,10 @@ public final class SimulatedCluster implements AutoCloseable {
   private final AtomicBoolean bulkExport;
   private final AuthServer auth;
   private final ProxyFront proxy;
+  private final SshTunnelServer.Fault tunnelFault;
+  private final boolean foreignSshHost;
+  private SshTunnelServer tunnel;
+  private volatile InetSocketAddress tunnelAddress;
 
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -114,6 +119,8 @@ public final class SimulatedCluster implements AutoCloseable {
             this::proxyAddressOrEmpty);
     auth.latency(b.latency);
     this.proxy = new ProxyFront(b.proxySettings(minClientVersion), authorities, connections);
+    this.tunnelFault = b.tunnelFault;
+    this.foreignSshHost = b.foreignSshHostCertificate;
   }
 
   public static SimulatedClusterBuilder builder() {
@@ -140,11 +147,19 @@ public final class SimulatedCluster implements AutoCloseable {
               workers,
               executor,
               scheduler);
+      tunnel =
+          new SshTunnelServer(
+              authorities.sshHost(foreignSshHost),
+              authorities.userCa().keyPair().getPublic(),
+              authAddress,
+              tunnelFault);
+      tunnelAddress = tunnel.start(new InetSocketAddress(loopback, 0));
       proxyAddress =
           proxy.bind(
               new InetSocketAddress(loopback, 0),
               authAddress,
               this::proxyAddressOrEmpty,
+              () -> tunnelAddress,
               boss,
               workers);
     } catch (IOException | RuntimeException e) {
@@ -163,6 +178,10 @@ public final class SimulatedCluster implements AutoCloseable {
   public synchronized void close() {
     auth.shutdownNow();
     proxy.close();
+    if (tunnel != null) {
+      tunnel.close();
+      tunnel = null;
+    }
     connections.closeAll();
     try {
       auth.awaitTermination();
@@ -197,6 +216,26 @@ public final class SimulatedCluster implements AutoCloseable {
   /** {@code 127.0.0.1:<port>} of the proxy front with TLS routing (like {@code proxy:443}). */
   public String proxyAddress() {
     return hostPort(requireStarted(proxyAddress));
+  }
+
+  /**
+   * The SSH tunnel server's address (the plain reverse-tunnel port, like {@code proxy:3024}); the
+   * web front splices {@code teleport-reversetunnel} to it too.
+   */
+  public InetSocketAddress tunnelSocketAddress() {
+    return requireStarted(tunnelAddress);
+  }
+
+  /** {@code teleport-transport-dial} requests to Auth served by the SSH tunnel so far. */
+  public long tunnelDials() {
+    return tunnel == null ? 0 : tunnel.dials();
+  }
+
+  /** Breaks every SSH tunnel connection now; the tunnel server keeps listening. */
+  public void dropTunnelConnections() {
+    if (tunnel != null) {
+      tunnel.dropConnections();
+    }
   }
 
   public InetSocketAddress authSocketAddress() {

@@ -4,6 +4,7 @@ import eventhandler.sim.auth.SemVer;
 import eventhandler.sim.data.CallLatency;
 import eventhandler.sim.data.DataSettings;
 import eventhandler.sim.proxy.ProxySettings;
+import eventhandler.sim.tunnel.SshTunnelServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,10 @@ public final class SimulatedClusterBuilder {
   boolean webApi = true;
   boolean tlsRouting = true;
   String tunnelPublicAddress;
+  boolean authRouting = true;
+  boolean reverseTunnel;
+  SshTunnelServer.Fault tunnelFault = SshTunnelServer.Fault.NONE;
+  boolean foreignSshHostCertificate;
   boolean connectionUpgrade = true;
   Duration upgradePingInterval = SimulatedCluster.DEFAULT_UPGRADE_PING_INTERVAL;
   boolean rejectOldClients;
@@ -158,6 +163,36 @@ public final class SimulatedClusterBuilder {
   }
 
   /**
+   * Whether ALPN {@code teleport-auth@...} on the web port reaches the Auth Service (default true);
+   * off, only the SSH ways (and the web API) are left on it.
+   */
+  public SimulatedClusterBuilder authRouting(boolean enabled) {
+    this.authRouting = enabled;
+    return this;
+  }
+
+  /**
+   * Whether {@code /webapi/find} reports the SSH tunnel server's own port as the tunnel address
+   * when TLS routing is off (default false: the web host with port 3024, where nothing listens).
+   */
+  public SimulatedClusterBuilder reverseTunnel(boolean enabled) {
+    this.reverseTunnel = enabled;
+    return this;
+  }
+
+  /** A fault of the SSH tunnel server, for error tests. */
+  public SimulatedClusterBuilder tunnelFault(SshTunnelServer.Fault fault) {
+    this.tunnelFault = Objects.requireNonNull(fault);
+    return this;
+  }
+
+  /** The SSH host certificate is signed by a CA that is not the cluster's host CA. */
+  public SimulatedClusterBuilder foreignSshHostCertificate() {
+    this.foreignSshHostCertificate = true;
+    return this;
+  }
+
+  /**
    * Whether {@code /webapi/connectionupgrade} exists (default true); off, it answers 404 like a
    * proxy that refuses upgrades.
    */
@@ -237,7 +272,9 @@ public final class SimulatedClusterBuilder {
         tlsRouting,
         tunnelPublicAddress,
         connectionUpgrade,
-        upgradePingInterval);
+        upgradePingInterval,
+        authRouting,
+        reverseTunnel);
   }
 
   private static double share(double share) {

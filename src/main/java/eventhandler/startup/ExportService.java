@@ -138,7 +138,7 @@ public final class ExportService {
             random);
     AuditEventHandler handler =
         new AuditEventHandler(filter, startTime, sessions, failedLogins, deadLetters, metrics);
-    ProgressLog progress = new ProgressLog(metrics, inFlight::count, clock);
+    ProgressLog progress = new ProgressLog(metrics, inFlight::count, clock, deadLetters);
     try {
       checkpointer.start();
       sessions.start();
@@ -162,9 +162,13 @@ public final class ExportService {
           TimeUnit.MILLISECONDS.sleep(100);
         }
         LOG.info(
-            "done: {} audit events and {} session events exported",
+            "done: {} audit events and {} session events exported{}",
             metrics.auditExported(),
-            metrics.sessionEventsExported());
+            metrics.sessionEventsExported(),
+            deadLetters.appended() == 0
+                ? "; no dead letters this run"
+                : ProgressLog.deadLetterNote(deadLetters)
+                    + " (see 'teleport-event-handler dead-letters list')");
       }
     } catch (InterruptedException e) {
       if (!stopping) {

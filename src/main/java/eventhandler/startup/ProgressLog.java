@@ -1,6 +1,8 @@
 package eventhandler.startup;
 
+import eventhandler.logging.Counted;
 import eventhandler.pipeline.ExportMetrics;
+import eventhandler.sink.DeadLetterFile;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,7 @@ final class ProgressLog {
   private static final Duration BACKLOG = Duration.ofMinutes(5);
 
   private final ExportMetrics metrics;
+  private final DeadLetterFile deadLetters;
   private final IntSupplier batchesInFlight;
   private final Clock clock;
   private Instant lastAt;
@@ -30,6 +33,13 @@ final class ProgressLog {
   private int lagGrowthStreak;
 
   ProgressLog(ExportMetrics metrics, IntSupplier batchesInFlight, Clock clock) {
+    this(metrics, batchesInFlight, clock, null);
+  }
+
+  /** With the dead-letter file whose lines of this run each progress line counts. */
+  ProgressLog(
+      ExportMetrics metrics, IntSupplier batchesInFlight, Clock clock, DeadLetterFile deadLetters) {
+    this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.batchesInFlight = batchesInFlight;
     this.clock = clock;
@@ -49,13 +59,14 @@ final class ProgressLog {
             : "behind now by " + human(Duration.between(newest, now));
     LOG.info(
         "progress: {} audit events/min, {} session events/min, {} sessions/min; {} audit events"
-            + " and {} session events exported in all; {}",
+            + " and {} session events exported in all; {}{}",
         Math.round((audit - lastAudit) / minutes),
         Math.round((sessionEvents - lastSessionEvents) / minutes),
         Math.round((sessions - lastSessions) / minutes),
         audit,
         sessionEvents,
-        behind);
+        behind,
+        deadLetterNote(deadLetters));
     if (!metrics.caughtUp()
         && newest != null
         && Duration.between(newest, now).compareTo(BACKLOG) > 0) {
@@ -117,6 +128,17 @@ final class ProgressLog {
           lagGrowthStreak);
     }
     lastLag = lag;
+  }
+
+  /** {@code ; 3 dead letters this run in <file>}, or nothing while there are none. */
+  static String deadLetterNote(DeadLetterFile deadLetters) {
+    if (deadLetters == null || deadLetters.appended() == 0) {
+      return "";
+    }
+    return "; "
+        + Counted.of(deadLetters.appended(), "dead letter", "dead letters")
+        + " this run in "
+        + deadLetters.path();
   }
 
   static String human(Duration duration) {

@@ -30,7 +30,7 @@ final class AttemptReasons {
 
   /** The failure of {@code way}, whose Ping ended with {@code status}. */
   Failure of(Way way, Status status) {
-    if (way.front().isDirect() && closedDuringHandshake(status)) {
+    if (way.ssh() == Way.Ssh.NONE && way.front().isDirect() && closedDuringHandshake(status)) {
       // Learn the real reason (often a proxy's alert) with a blocking handshake.
       Throwable cause =
           HandshakeProbe.run(address, credentials, way.serverName(), alpnOf(way), dialTimeout);
@@ -51,7 +51,7 @@ final class AttemptReasons {
   }
 
   private List<String> alpnOf(Way way) {
-    return way.route().alpnProtocols(credentials.current().clusterName().orElse(""));
+    return way.alpnProtocols(credentials.current().clusterName().orElse(""));
   }
 
   private static boolean closedDuringHandshake(Status status) {

@@ -26,18 +26,24 @@ public final class Credentials {
   private final List<X509Certificate> authorities;
   private final String clusterName;
   private final X509TrustManager trustManager;
+  private final String sshCertificate;
+  private final List<String> sshAuthorities;
 
   private Credentials(
       String source,
       PrivateKey privateKey,
       X509Certificate certificate,
-      List<X509Certificate> authorities) {
+      List<X509Certificate> authorities,
+      String sshCertificate,
+      List<String> sshAuthorities) {
     this.source = source;
     this.privateKey = privateKey;
     this.certificate = certificate;
     this.authorities = List.copyOf(authorities);
     this.clusterName = clusterNameOf(certificate, authorities);
     this.trustManager = KeyStores.trustManager(this.authorities);
+    this.sshCertificate = sshCertificate;
+    this.sshAuthorities = List.copyOf(sshAuthorities);
   }
 
   /**
@@ -49,6 +55,16 @@ public final class Credentials {
       PrivateKey privateKey,
       X509Certificate certificate,
       List<X509Certificate> authorities) {
+    return of(source, privateKey, certificate, authorities, null, List.of());
+  }
+
+  private static Credentials of(
+      String source,
+      PrivateKey privateKey,
+      X509Certificate certificate,
+      List<X509Certificate> authorities,
+      String sshCertificate,
+      List<String> sshAuthorities) {
     if (authorities.isEmpty()) {
       throw new TeleportException(
           TeleportException.Kind.CREDENTIALS, source + ": no CA certificates found");
@@ -61,7 +77,8 @@ public final class Credentials {
               + certificate.getSubjectX500Principal().getName()
               + "); were the files written at different times?");
     }
-    return new Credentials(source, privateKey, certificate, authorities);
+    return new Credentials(
+        source, privateKey, certificate, authorities, sshCertificate, sshAuthorities);
   }
 
   public static Credentials of(String source, IdentityFile identity) {
@@ -69,7 +86,22 @@ public final class Credentials {
         source,
         identity.privateKey(),
         identity.tlsCertificate(),
-        identity.tlsCertificateAuthorities());
+        identity.tlsCertificateAuthorities(),
+        identity.sshCertificate(),
+        identity.sshCertificateAuthorities());
+  }
+
+  /**
+   * The identity file's SSH user certificate line, for the SSH ways through a Proxy; empty for a
+   * cert/key/CA trio, which has none.
+   */
+  public Optional<String> sshCertificate() {
+    return Optional.ofNullable(sshCertificate);
+  }
+
+  /** The identity file's {@code @cert-authority} lines (the SSH host CAs). */
+  public List<String> sshAuthorities() {
+    return sshAuthorities;
   }
 
   /** Where these credentials came from, for messages: "identity file /path" or the trio. */

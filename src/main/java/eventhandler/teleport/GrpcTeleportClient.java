@@ -15,13 +15,11 @@ import eventhandler.teleport.proto.auth.AuthServiceGrpc;
 import eventhandler.teleport.proto.auth.PingResponse;
 import eventhandler.teleport.proto.types.LockV2;
 import io.grpc.CallOptions;
-import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,23 +47,15 @@ public final class GrpcTeleportClient implements TeleportClient {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
   /** A way that has failed for this long is given up, and the ways are tried from the start. */
-  static final Duration REDIAL_AFTER = Duration.ofMinutes(1);
+  static final Duration REDIAL_AFTER = ConnectionInUse.REDIAL_AFTER;
 
-  private final Supplier<WayChooser.Connected> redial;
+  private final ConnectionInUse connection;
   private final TeleportAddress address;
   private final ReloadableCredentials credentials;
   private final PingResponse cluster;
   private final StatusTranslator translator;
   private final Duration callTimeout;
-  private final Clock clock;
-  private final MeterRegistry registry;
   private final Set<CallStream<?, ?>> openStreams = ConcurrentHashMap.newKeySet();
-  private final Set<String> wayLabels = ConcurrentHashMap.newKeySet();
-  private final Object redialLock = new Object();
-  private volatile ManagedChannel channel;
-  private volatile Runnable release;
-  private volatile Way way;
-  private volatile Instant failingSince;
 
   GrpcTeleportClient(
       WayChooser.Connected connected,
@@ -76,55 +66,26 @@ public final class GrpcTeleportClient implements TeleportClient {
       Duration callTimeout,
       Clock clock,
       MeterRegistry registry) {
-    this.channel = connected.channel();
-    this.release = connected.release();
-    this.way = connected.way();
-    this.redial = redial;
+    this.connection = new ConnectionInUse(connected, redial, address, clock, registry);
     this.address = address;
     this.credentials = credentials;
     this.cluster = connected.pong();
     this.translator = translator;
     this.callTimeout = callTimeout;
-    this.clock = clock;
-    this.registry = registry;
-    registerWay(way);
   }
 
   /** How the connection reaches the Auth Service: direct, or through the Proxy's router. */
   public ConnectionMode connectionMode() {
-    return way.route();
+    return connection.way().route();
   }
 
   /** The whole way in use: route, load balancer upgrade, outbound proxy. */
   public Way way() {
-    return way;
+    return connection.way();
   }
 
   public TeleportAddress address() {
     return address;
-  }
-
-  /**
-   * One series per way seen, 1 for the way in use: {@code eventhandler_teleport_connection_way}.
-   */
-  private void registerWay(Way seen) {
-    String label = seen.label();
-    String proxied = Boolean.toString(seen.front().path().proxy().isPresent());
-    if (wayLabels.add(label + "/" + proxied)) {
-      Gauge.builder(
-              "eventhandler.teleport.connection.way",
-              this,
-              client ->
-                  client.way.label().equals(label)
-                          && Boolean.toString(client.way.front().path().proxy().isPresent())
-                              .equals(proxied)
-                      ? 1
-                      : 0)
-          .description("1 for the way the connection to Teleport takes now")
-          .tag("way", label)
-          .tag("outbound_proxy", proxied)
-          .register(registry);
-    }
   }
 
   /** The Ping answer received when connecting: cluster name, server version... */
@@ -282,6 +243,7 @@ public final class GrpcTeleportClient implements TeleportClient {
     for (CallStream<?, ?> stream : List.copyOf(openStreams)) {
       stream.close();
     }
+    ManagedChannel channel = connection.channel();
     channel.shutdown();
     try {
       if (!channel.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -291,13 +253,13 @@ public final class GrpcTeleportClient implements TeleportClient {
       channel.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    release.run();
+    connection.release();
   }
 
   // unary and stream are package-private for the tests of this package: they make calls (Ping, the
   // decoded streams) the export itself does not, through the same channel and error translation.
   <Q, R> R unary(MethodDescriptor<Q, R> method, Q request, String operation, String neededRules) {
-    wakeChannel();
+    ManagedChannel channel = connection.wake();
     try {
       return ClientCalls.blockingUnaryCall(channel, method, deadline(), request);
     } catch (StatusRuntimeException e) {
@@ -311,7 +273,7 @@ public final class GrpcTeleportClient implements TeleportClient {
       Function<R, T> mapper,
       String operation,
       CallOptions options) {
-    wakeChannel();
+    ManagedChannel channel = connection.wake();
     CallStream<R, T> stream =
         CallStream.start(
             channel, method, options, request, mapper, operation, translator, openStreams::remove);
@@ -325,57 +287,6 @@ public final class GrpcTeleportClient implements TeleportClient {
 
   private CallOptions deadline() {
     return CallOptions.DEFAULT.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * After a failed reconnect the channel waits (up to two minutes, growing) before trying again and
-   * fails calls meanwhile. The exporter already paces its retries, so a new call tries at once; a
-   * way that has stayed down for {@link #REDIAL_AFTER} is dropped and every way tried again.
-   */
-  private void wakeChannel() {
-    if (channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
-      failingSince = null;
-      return;
-    }
-    Instant now = clock.instant();
-    Instant since = failingSince;
-    if (since == null) {
-      failingSince = now;
-    } else if (Duration.between(since, now).compareTo(REDIAL_AFTER) >= 0) {
-      redialFromTheStart(since, now);
-      return;
-    }
-    LOG.debug("the connection to Teleport is down; reconnecting now");
-    channel.resetConnectBackoff();
-  }
-
-  private void redialFromTheStart(Instant since, Instant now) {
-    synchronized (redialLock) {
-      if (failingSince == null || channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
-        return; // another thread has just done it
-      }
-      Way previous = way;
-      try {
-        WayChooser.Connected connected = redial.get();
-        Runnable old = release;
-        channel = connected.channel();
-        release = connected.release();
-        way = connected.way();
-        registerWay(way);
-        failingSince = null;
-        old.run();
-        LOG.info(
-            "reconnected to Teleport at {}, {} (the way in use, {}, had been down for {} s)",
-            address,
-            way.description(),
-            previous.description(),
-            Duration.between(since, now).toSeconds());
-      } catch (TeleportException e) {
-        failingSince = now; // try every way again after another REDIAL_AFTER
-        LOG.debug("trying every way to Teleport again failed: {}", e.getMessage());
-        channel.resetConnectBackoff();
-      }
-    }
   }
 
   private static Timestamp timestamp(Instant instant) {

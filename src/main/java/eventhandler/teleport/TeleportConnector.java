@@ -75,7 +75,7 @@ public final class TeleportConnector {
     StatusTranslator translator =
         new StatusTranslator(settings.maxInboundMessageSize(), settings.maxMessageSizeSetting());
     WayChooser.Connected connected =
-        new WayChooser(settings, address, credentials, environment, translator).choose();
+        new WayChooser(settings, address, credentials, environment, translator, clock).choose();
     LOG.info(
         "connected to Teleport cluster {} (Teleport {}) at {}, {}",
         connected.pong().getClusterName(),
@@ -85,7 +85,9 @@ public final class TeleportConnector {
     GrpcTeleportClient client =
         new GrpcTeleportClient(
             connected,
-            () -> new WayChooser(settings, address, credentials, environment, translator).choose(),
+            () ->
+                new WayChooser(settings, address, credentials, environment, translator, clock)
+                    .choose(),
             address,
             credentials,
             translator,

@@ -1,10 +1,9 @@
 package eventhandler.teleport;
 
-import com.google.common.util.concurrent.ListenableFuture;
-import eventhandler.teleport.dial.BridgeChannel;
+import eventhandler.teleport.WayDialer.Attempt;
+import eventhandler.teleport.dial.Bridge;
 import eventhandler.teleport.dial.DialException;
 import eventhandler.teleport.dial.Front;
-import eventhandler.teleport.dial.FrontBridge;
 import eventhandler.teleport.dial.FrontEventLoop;
 import eventhandler.teleport.dial.ProxyEnvironment;
 import eventhandler.teleport.dial.ProxyInfo;
@@ -15,15 +14,10 @@ import eventhandler.teleport.dial.UpgradeRefusedException;
 import eventhandler.teleport.dial.WebApiClient;
 import eventhandler.teleport.dial.WebTls;
 import eventhandler.teleport.dial.WebTrust;
-import eventhandler.teleport.proto.auth.AuthServiceGrpc;
-import eventhandler.teleport.proto.auth.PingRequest;
 import eventhandler.teleport.proto.auth.PingResponse;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import io.netty.channel.ChannelOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,23 +43,12 @@ final class WayChooser {
   /** The chosen way, its channel and the Auth Service's Ping answer. */
   record Connected(Way way, ManagedChannel channel, PingResponse pong, Runnable release) {}
 
-  private record Attempt(
-      Way way,
-      ManagedChannel channel,
-      Optional<FrontBridge> bridge,
-      ListenableFuture<PingResponse> ping) {
-    /** Closes the channel now, and the bridge its connections take, if any. */
-    void release() {
-      channel.shutdownNow();
-      bridge.ifPresent(FrontBridge::close);
-    }
-  }
-
   private final ConnectOptions settings;
   private final TeleportAddress address;
   private final ReloadableCredentials credentials;
   private final Map<String, String> environment;
   private final AttemptReasons reasons;
+  private final WayDialer dialer;
   private final List<AttemptReasons.Failure> failures =
       Collections.synchronizedList(new ArrayList<>());
   private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
@@ -77,12 +60,14 @@ final class WayChooser {
       TeleportAddress address,
       ReloadableCredentials credentials,
       Map<String, String> environment,
-      StatusTranslator translator) {
+      StatusTranslator translator,
+      Clock clock) {
     this.settings = settings;
     this.address = address;
     this.credentials = credentials;
     this.environment = environment;
     this.reasons = new AttemptReasons(address, credentials, settings.dialTimeout(), translator);
+    this.dialer = new WayDialer(settings, address, credentials, clock);
   }
 
   /** Connects, or throws one error listing each way tried and why it failed. */
@@ -100,11 +85,8 @@ final class WayChooser {
     }
     List<CompletableFuture<Void>> lanes = new ArrayList<>();
     if (settings.modes().contains(ConnectionMode.DIRECT)) {
-      Attempt direct =
-          launch(
-              new Way(ConnectionMode.DIRECT, new Front(path, Upgrade.NONE, null)),
-              "",
-              VersionHeader.choose(Optional.empty()));
+      Way way = new Way(ConnectionMode.DIRECT, new Front(path, Upgrade.NONE, null));
+      Attempt direct = launch(way, "", VersionHeader.choose(Optional.empty()));
       directLane = settle(direct);
       lanes.add(directLane);
     }
@@ -162,18 +144,6 @@ final class WayChooser {
       Thread.currentThread().interrupt();
       return;
     }
-    if (info.isPresent() && !info.get().tlsRoutingEnabled()) {
-      // Shown only if nothing connects: the web port may still route to Auth, so it is tried.
-      failures.add(
-          new AttemptReasons.Failure(
-              "the Proxy Service",
-              "reports TLS routing off (separate listener ports); there the Go plugin reaches Auth"
-                  + " through the SSH reverse tunnel"
-                  + info.get().tunnelAddress().map(a -> " at " + a).orElse("")
-                  + ", which this program does not do yet: give the Auth Service's address (port"
-                  + " 3025) instead",
-              null));
-    }
     if (info.isEmpty()) {
       // Not a Proxy's web port, or one this program cannot verify. An Auth Service also answers
       // the Proxy route (it selects h2), so let the direct way speak first: no misnamed way.
@@ -182,6 +152,21 @@ final class WayChooser {
         return;
       }
     }
+    Upgrade form = tlsRoutingWays(path, info, webTls);
+    String version = version(info);
+    if (!winner.isDone() && info.isPresent()) {
+      new SshWays(environment, credentials, settings.dialTimeout(), failures::add)
+          .next(path, info.get(), form, webTls)
+          .ifPresent(way -> settle(launch(way, "", version)).join());
+    }
+  }
+
+  private static String version(Optional<ProxyInfo> info) {
+    return VersionHeader.choose(info.flatMap(ProxyInfo::serverVersion));
+  }
+
+  /** The Proxy's ALPN router, directly or through the upgrade; returns the last front form used. */
+  private Upgrade tlsRoutingWays(ProxyPath path, Optional<ProxyInfo> info, WebTls webTls) {
     Optional<String> clusterName = credentials.current().clusterName();
     if (clusterName.isEmpty()) {
       clusterName = info.flatMap(ProxyInfo::clusterName);
@@ -195,7 +180,7 @@ final class WayChooser {
                   + " name no cluster (no Organization in their subject), and no Proxy web API"
                   + " named it; TLS routing needs the cluster name",
               null));
-      return;
+      return Upgrade.NONE;
     }
     UpgradeCheck check = new UpgradeCheck(environment, FrontEventLoop.group(), webTls);
     List<Upgrade> forms;
@@ -206,68 +191,27 @@ final class WayChooser {
       forms = decision.required() ? check.forms() : List.of(Upgrade.NONE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
+      return Upgrade.NONE;
     }
-    String cluster = clusterName.get();
-    String version = VersionHeader.choose(info.flatMap(ProxyInfo::serverVersion));
+    Upgrade used = Upgrade.NONE;
     for (int i = 0; i < forms.size() && !winner.isDone(); i++) {
-      Way way = new Way(ConnectionMode.PROXY, new Front(path, forms.get(i), webTls));
-      Attempt attempt = launch(way, cluster, version);
+      used = forms.get(i);
+      Way way = new Way(ConnectionMode.PROXY, new Front(path, used, webTls));
+      Attempt attempt = launch(way, clusterName.get(), version(info));
       if (winner.isDone() && winner.getNow(null) != attempt) {
         attempt.release(); // the direct way won while this one was being made
-        return;
+        return used;
       }
       settle(attempt).join();
       if (winner.isDone() || !upgradeRefused(attempt)) {
-        return;
+        return used;
       }
     }
+    return used;
   }
 
   private Attempt launch(Way way, String clusterName, String version) {
-    Front front = way.front();
-    TeleportAddress target = address;
-    Optional<FrontBridge> bridge = Optional.empty();
-    NettyChannelBuilder builder;
-    if (front.needsBridge()) {
-      bridge = Optional.of(new FrontBridge(front, FrontEventLoop.group()));
-      builder =
-          NettyChannelBuilder.forAddress(bridge.get().address())
-              .channelType(BridgeChannel.class)
-              .eventLoopGroup(FrontEventLoop.group());
-    } else if (front.path().proxy().isPresent()) {
-      builder =
-          NettyChannelBuilder.forAddress(front.path().connectAddress())
-              .channelFactory(front::newChannel)
-              .eventLoopGroup(FrontEventLoop.group());
-    } else {
-      builder = NettyChannelBuilder.forAddress(target.host(), target.port());
-    }
-    List<String> protocols = way.route().alpnProtocols(clusterName);
-    ManagedChannel channel =
-        builder
-            .overrideAuthority(way.serverName())
-            .sslContext(TeleportSslContext.create(credentials, way.serverName(), protocols))
-            .proxyDetector(socketAddress -> null) // proxies are the front's job (HTTPS_PROXY)
-            .withOption(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.dialTimeout().toMillis())
-            .keepAliveTime(TeleportConnector.KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
-            .keepAliveTimeout(TeleportConnector.KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-            .keepAliveWithoutCalls(true)
-            .maxInboundMessageSize(settings.maxInboundMessageSize())
-            .intercept(VersionHeader.interceptor(version))
-            .build();
-    Attempt attempt =
-        new Attempt(
-            way,
-            channel,
-            bridge,
-            ClientCalls.futureUnaryCall(
-                channel.newCall(
-                    AuthServiceGrpc.getPingMethod(),
-                    CallOptions.DEFAULT.withDeadlineAfter(
-                        settings.dialTimeout().toMillis(), TimeUnit.MILLISECONDS)),
-                PingRequest.getDefaultInstance()));
+    Attempt attempt = dialer.launch(way, clusterName, version);
     attempts.add(attempt);
     return attempt;
   }
@@ -313,7 +257,7 @@ final class WayChooser {
   }
 
   private static boolean upgradeRefused(Attempt attempt) {
-    Optional<DialException> front = attempt.bridge().flatMap(FrontBridge::lastFailure);
+    Optional<DialException> front = attempt.bridge().flatMap(Bridge::lastFailure);
     if (front.isPresent()) {
       return front.get() instanceof UpgradeRefusedException;
     }
@@ -349,7 +293,7 @@ final class WayChooser {
 
   private AttemptReasons.Failure failure(Attempt attempt) {
     Status status = status(attempt);
-    Optional<DialException> front = attempt.bridge().flatMap(FrontBridge::lastFailure);
+    Optional<DialException> front = attempt.bridge().flatMap(Bridge::lastFailure);
     if (front.isPresent() && status.getCode() == Status.Code.UNAVAILABLE) {
       // gRPC saw only its in-memory connection close; the bridge knows why the front failed.
       status = Status.UNAVAILABLE.withDescription("front failed").withCause(front.get());

@@ -94,6 +94,28 @@ public final class Pem {
    */
   public static PrivateKey readPrivateKey(String pem, String source, char[] passphrase)
       throws IOException {
+    return asJdkKey(readAnyPrivateKey(pem, source, passphrase), source);
+  }
+
+  /**
+   * The JDK's own key for an EC key that Bouncy Castle made. Once a library (MINA SSHD) registers
+   * Bouncy Castle as a provider, the PEM converter returns its "ECDSA" keys, which the JDK's TLS
+   * key selection (algorithm "EC") and {@link KeyMatch} do not recognise.
+   */
+  private static PrivateKey asJdkKey(PrivateKey key, String source) throws IOException {
+    if (!key.getAlgorithm().equals("ECDSA")) {
+      return key;
+    }
+    try {
+      return java.security.KeyFactory.getInstance("EC")
+          .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.getEncoded()));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException(source + ": the EC private key cannot be read", e);
+    }
+  }
+
+  private static PrivateKey readAnyPrivateKey(String pem, String source, char[] passphrase)
+      throws IOException {
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object object;

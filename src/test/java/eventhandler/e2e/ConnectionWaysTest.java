@@ -374,9 +374,8 @@ class ConnectionWaysTest {
                           ConnectOptions.of(address, CredentialSource.identityFile(foreign))
                               .withDialTimeout(Duration.ofSeconds(5))))
           .isInstanceOf(TeleportException.class)
-          .hasMessageContaining("the Proxy Service: reports TLS routing off")
-          .hasMessageContaining("SSH reverse tunnel at 127.0.0.1:3024")
-          .hasMessageContaining("give the Auth Service's address");
+          .hasMessageContaining(
+              "through the Proxy Service's SSH reverse tunnel at 127.0.0.1:3024: cannot reach");
     }
   }
 

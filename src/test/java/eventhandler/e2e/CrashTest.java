@@ -7,18 +7,23 @@ import eventhandler.sim.SimulatedCluster;
 import eventhandler.testing.Arrivals;
 import eventhandler.testing.ChildStart;
 import eventhandler.testing.E2eRun;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code start} as a real process, killed with SIGKILL at random moments several times in a row,
  * then run to the end: every event arrives; what arrives twice is bounded by what was in flight or
- * not yet checkpointed at each kill.
+ * not yet checkpointed at each kill. The export reads several bulk export chunks at once, so each
+ * kill finds several chunk streams open, each chunk with its own cursor.
  */
 class CrashTest {
   private static final int KILLS = 4;
@@ -30,8 +35,15 @@ class CrashTest {
 
   @Test
   void killedSeveralTimesThenRunToTheEndLosesNothing() throws Exception {
+    // Chunks of 500 events: several chunks in flight at each kill.
     killSeveralTimesThenRunToTheEnd(
-        SimulatedCluster.builder().seed(31).events(30_000).sessionShare(0.01).build(), List.of());
+        SimulatedCluster.builder()
+            .seed(31)
+            .events(30_000)
+            .chunkSize(500)
+            .sessionShare(0.01)
+            .build(),
+        List.of("--audit-read-concurrency=4"));
   }
 
   /**
@@ -63,6 +75,7 @@ class CrashTest {
       List<String> kills = new ArrayList<>();
       Arrivals.Counts unsaved = new Arrivals.Counts(0, 0);
       long sessionEventsAtRisk = 0;
+      int mostPartialAtAKill = 0;
       for (int i = 0; i < KILLS; i++) {
         long before = run.receiver().totalRecords();
         long progress = 1_000 + random.nextInt(3_000);
@@ -84,15 +97,20 @@ class CrashTest {
           Arrivals.Counts recent = arrivals.within(CHECKPOINT_SLACK);
           child.kill();
           assertThat(child.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
+          int partial = chunksInProgress(run.stateDir());
+          mostPartialAtAKill = Math.max(mostPartialAtAKill, partial);
           recent = recent.plus(arrivals.within(Duration.ZERO)); // answers read before the kill
           unsaved = unsaved.plus(recent);
           sessionEventsAtRisk += run.sessionEventsAtRisk(recent.audit());
           kills.add(
               String.format(
-                  "pid %d after %d records (%d in the last %d ms)",
-                  child.pid(), progress, recent.total(), CHECKPOINT_SLACK.toMillis()));
+                  "pid %d after %d records (%d in the last %d ms, %d chunks part way)",
+                  child.pid(), progress, recent.total(), CHECKPOINT_SLACK.toMillis(), partial));
         }
       }
+      assertThat(mostPartialAtAKill)
+          .as("chunks saved part way at a kill: %s", kills)
+          .isGreaterThan(1);
       DeliveryCheck beforeLastRun = DeliveryCheck.of(run);
       assertThat(beforeLastRun.complete())
           .as("the kills came too late: %s", beforeLastRun)
@@ -119,5 +137,31 @@ class CrashTest {
                   + " those of recordings whose upload event was not saved at a kill")
           .isLessThanOrEqualTo(unsaved.session() + sessionEventsAtRisk);
     }
+  }
+
+  /** Chunks with a saved cursor and not completed, in the Go plugin's {@code cursor_v2} files. */
+  private static int chunksInProgress(Path stateDir) throws IOException {
+    Path days = stateDir.resolve("cursor_v2");
+    if (!Files.isDirectory(days)) {
+      return 0;
+    }
+    int partial = 0;
+    try (Stream<Path> dayDirs = Files.list(days)) {
+      for (Path day : dayDirs.toList()) {
+        Path completedFile = day.resolve("completed-chunks");
+        Set<String> completed =
+            Files.exists(completedFile) ? Set.copyOf(Files.readAllLines(completedFile)) : Set.of();
+        try (Stream<Path> files = Files.list(day)) {
+          partial +=
+              (int)
+                  files
+                      .map(f -> f.getFileName().toString())
+                      .filter(n -> n.endsWith(".chunk"))
+                      .filter(n -> !completed.contains(n.substring(0, n.length() - 6)))
+                      .count();
+        }
+      }
+    }
+    return partial;
   }
 }

@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.pipeline.delivery.DeliveredBatch;
+import eventhandler.sink.DeadLetterFile;
 import eventhandler.sink.DeliveryReport;
 import eventhandler.testing.CapturedLogs;
 import eventhandler.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The once-a-minute progress line, the catching-up estimate and the falling-behind warning. */
 class OpsProgressLogTest {
@@ -28,6 +32,21 @@ class OpsProgressLogTest {
   @AfterEach
   void releaseLogs() {
     logs.close();
+  }
+
+  @Test
+  void showsTheDeadLettersOfThisRunAndTheirFile(@TempDir Path dir) throws Exception {
+    DeadLetterFile deadLetters = new DeadLetterFile(dir.resolve("dead-letter.jsonl"), clock);
+    ProgressLog withFile = new ProgressLog(metrics, inFlight::get, clock, deadLetters);
+    clock.advance(Duration.ofMinutes(1));
+    withFile.log();
+    deadLetters.append("fluentd refused the event", Map.of("status", 400), "{}");
+    deadLetters.append("fluentd refused the event", Map.of("status", 400), "{}");
+    clock.advance(Duration.ofMinutes(1));
+    withFile.log();
+    assertThat(logs.messagesAt(Level.INFO).get(0)).doesNotContain("dead letter");
+    assertThat(logs.messagesAt(Level.INFO).get(1))
+        .endsWith("; 2 dead letters this run in " + dir.resolve("dead-letter.jsonl"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetAddress;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,6 +40,8 @@ public final class ClusterAuthorities {
   private final Issued webServer;
   private final Issued proxyHost;
   private Issued foreignUserCa;
+  private SshHostKey sshHost;
+  private SshHostKey foreignSshHost;
 
   public ClusterAuthorities(String clusterName, CertificateIssuer issuer, Instant now) {
     this.clusterName = clusterName;
@@ -111,6 +114,28 @@ public final class ClusterAuthorities {
               CA_VALIDITY);
     }
     return foreignUserCa;
+  }
+
+  /**
+   * The Proxy's SSH host key with its host certificate. {@code foreign}: certified by a CA the
+   * cluster does not have, which clients must refuse.
+   */
+  public synchronized SshHostKey sshHost(boolean foreign) {
+    if (sshHost == null) {
+      KeyPair hostKey = issuer.ecKeyPair();
+      List<String> principals = List.of("localhost", "127.0.0.1", "::1", clusterName);
+      Instant from = hostCa.certificate().getNotBefore().toInstant();
+      Instant to = from.plus(SERVER_VALIDITY);
+      sshHost =
+          new SshHostKey(
+              hostKey,
+              SshCertificates.host(hostKey.getPublic(), hostCa.keyPair(), principals, from, to));
+      foreignSshHost =
+          new SshHostKey(
+              hostKey,
+              SshCertificates.host(hostKey.getPublic(), issuer.ecKeyPair(), principals, from, to));
+    }
+    return foreign ? foreignSshHost : sshHost;
   }
 
   /** Auth's TLS: its certificate, client certificates required and checked against the user CA. */

@@ -76,14 +76,19 @@ public final class IdentityWriter {
     Issued hostCa = authorities.hostCa();
     StringBuilder text = new StringBuilder();
     text.append(withNewline(credentials.keyPem()));
+    Instant sshNotAfter =
+        options.sshNotAfter() != null
+            ? options.sshNotAfter()
+            : certificate.getNotAfter().toInstant();
     text.append(
-            SshKeys.certificateLine(
-                credentials.keyPair().getPublic(),
-                authorities.userCa().keyPair().getPublic(),
-                options.user(),
-                certificate.getNotBefore().toInstant().getEpochSecond(),
-                certificate.getNotAfter().toInstant().getEpochSecond(),
-                certificate.getSerialNumber().longValue()))
+            SshCertificates.line(
+                SshCertificates.user(
+                    credentials.keyPair().getPublic(),
+                    authorities.userCa().keyPair(),
+                    options.user(),
+                    certificate.getNotBefore().toInstant(),
+                    sshNotAfter,
+                    certificate.getSerialNumber().longValue())))
         .append('\n');
     text.append(withNewline(Pem.encode(certificate)));
     text.append("@cert-authority ")
@@ -91,7 +96,7 @@ public final class IdentityWriter {
         .append(",*.")
         .append(clusterName)
         .append(' ')
-        .append(SshKeys.publicKeyLine(hostCa.keyPair().getPublic()))
+        .append(SshCertificates.line(hostCa.keyPair().getPublic()))
         .append(" type=host\n");
     text.append(withNewline(Pem.encode(hostCa.certificate())));
     write(file, text.toString());

@@ -1,15 +1,12 @@
 package eventhandler.sim.proxy;
 
 import eventhandler.sim.auth.ClientRoute;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +61,7 @@ final class FrontRouter extends ChannelInboundHandlerAdapter {
     }
     routed = true;
     List<String> alpn = hello.applicationProtocols();
-    if (alpn.contains(routes.authProtocol())) {
+    if (routes.authProtocol() != null && alpn.contains(routes.authProtocol())) {
       forwardToAuth(ctx);
     } else if (alpn.contains(FrontRoutes.REVERSE_TUNNEL)) {
       routes.reverseTunnel().install(ctx.pipeline(), ctx.name(), mode);
@@ -88,14 +85,7 @@ final class FrontRouter extends ChannelInboundHandlerAdapter {
 
   private void forwardToAuth(ChannelHandlerContext ctx) {
     Channel client = ctx.channel();
-    client.config().setAutoRead(false);
-    new Bootstrap()
-        .group(client.eventLoop())
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new Splice(client))
-        .connect(routes.authAddress())
+    Splice.connectUpstream(client, routes.authAddress())
         .addListener(
             (ChannelFutureListener)
                 connected -> {

@@ -7,7 +7,8 @@ import java.util.HexFormat;
 
 /**
  * Where the Proxy front sends a TLS connection, by the ALPN protocols of its ClientHello: the Auth
- * Service (raw splice), the reverse tunnel, or the web API ({@code webApi} null: switched off).
+ * Service (raw splice; {@code authProtocol} null: not routed), the reverse tunnel, or the web API
+ * ({@code webApi} null: switched off).
  */
 record FrontRoutes(
     String authProtocol,

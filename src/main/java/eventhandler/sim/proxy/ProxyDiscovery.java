@@ -13,6 +13,7 @@ import java.util.function.Supplier;
  *
  * @param tunnelPublicAddress used only without TLS routing; null for the web host with port 3024
  * @param webAddress the front's {@code host:port}, known once it is bound
+ * @param tunnelPort the SSH tunnel server's {@code host:port}, or null when none is reported
  */
 record ProxyDiscovery(
     String clusterName,
@@ -20,7 +21,8 @@ record ProxyDiscovery(
     String minClientVersion,
     boolean tlsRouting,
     String tunnelPublicAddress,
-    Supplier<String> webAddress) {
+    Supplier<String> webAddress,
+    Supplier<String> tunnelPort) {
   static final int SSH_PROXY_PORT = 3023;
   static final int TUNNEL_PORT = 3024;
 
@@ -65,7 +67,11 @@ record ProxyDiscovery(
       ssh.put("ssh_tunnel_public_addr", web);
     } else {
       String host = host(web);
-      String tunnel = tunnelPublicAddress != null ? tunnelPublicAddress : host + ":" + TUNNEL_PORT;
+      String listening = tunnelPort.get();
+      String tunnel =
+          tunnelPublicAddress != null
+              ? tunnelPublicAddress
+              : listening != null ? listening : host + ":" + TUNNEL_PORT;
       ssh.put("listen_addr", host + ":" + SSH_PROXY_PORT);
       ssh.put("tunnel_listen_addr", tunnel);
       ssh.put("web_listen_addr", web);

@@ -42,14 +42,18 @@ public final class ProxyFront implements AutoCloseable {
       InetSocketAddress address,
       InetSocketAddress authAddress,
       Supplier<String> ownAddress,
+      Supplier<InetSocketAddress> sshAddress,
       EventLoopGroup boss,
       EventLoopGroup workers)
       throws InterruptedException {
-    front = new TlsRoutingFront(routes(authAddress, ownAddress));
+    front = new TlsRoutingFront(routes(authAddress, ownAddress, sshAddress));
     return front.bind(address, boss, workers);
   }
 
-  private FrontRoutes routes(InetSocketAddress authAddress, Supplier<String> ownAddress) {
+  private FrontRoutes routes(
+      InetSocketAddress authAddress,
+      Supplier<String> ownAddress,
+      Supplier<InetSocketAddress> sshAddress) {
     WebApi webApi = null;
     if (settings.webApi()) {
       ProxyDiscovery discovery =
@@ -59,7 +63,8 @@ public final class ProxyFront implements AutoCloseable {
               settings.minClientVersion(),
               settings.tlsRouting(),
               settings.tunnelPublicAddress(),
-              ownAddress);
+              ownAddress,
+              () -> tunnelPort(sshAddress));
       ConnectionUpgrades upgrades =
           settings.connectionUpgrade()
               ? new ConnectionUpgrades(settings.upgradePingInterval(), stats)
@@ -70,13 +75,21 @@ public final class ProxyFront implements AutoCloseable {
         new ReverseTunnelEndpoint(
             authorities.webServerTls(FrontRoutes.REVERSE_TUNNEL),
             authorities.proxyHostTls(FrontRoutes.REVERSE_TUNNEL),
-            stats);
+            stats,
+            sshAddress);
     return new FrontRoutes(
-        FrontRoutes.authProtocol(settings.clusterName()),
+        settings.authRouting() ? FrontRoutes.authProtocol(settings.clusterName()) : null,
         authAddress,
         connections,
         webApi,
         reverseTunnel);
+  }
+
+  private String tunnelPort(Supplier<InetSocketAddress> sshAddress) {
+    InetSocketAddress ssh = sshAddress.get();
+    return settings.reverseTunnel() && ssh != null
+        ? ssh.getHostString() + ":" + ssh.getPort()
+        : null;
   }
 
   /** Connection upgrades of {@code type} switched to (answered 101) so far. */

@@ -12,6 +12,8 @@ import java.time.Duration;
  *     with port 3024
  * @param connectionUpgrade whether {@code /webapi/connectionupgrade} exists
  * @param upgradePingInterval how often {@code alpn-ping} upgrades get a ping
+ * @param authRouting whether ALPN {@code teleport-auth@...} on the web port reaches Auth
+ * @param reverseTunnel whether the plain SSH reverse-tunnel port is reported (without TLS routing)
  */
 public record ProxySettings(
     String clusterName,
@@ -21,4 +23,6 @@ public record ProxySettings(
     boolean tlsRouting,
     String tunnelPublicAddress,
     boolean connectionUpgrade,
-    Duration upgradePingInterval) {}
+    Duration upgradePingInterval,
+    boolean authRouting,
+    boolean reverseTunnel) {}

@@ -1,11 +1,16 @@
 package eventhandler.sim.proxy;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.net.SocketAddress;
 
 /**
  * Copies bytes from its channel to {@code peer}, reading the next piece only after the previous one
@@ -51,6 +56,21 @@ final class Splice extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ctx.close();
+  }
+
+  /**
+   * Stops reading {@code client} and connects a channel to {@code target} that splices into it; the
+   * caller splices the other way once it is connected.
+   */
+  static ChannelFuture connectUpstream(Channel client, SocketAddress target) {
+    client.config().setAutoRead(false);
+    return new Bootstrap()
+        .group(client.eventLoop())
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(new Splice(client))
+        .connect(target);
   }
 
   static void closeAfterFlush(Channel channel) {

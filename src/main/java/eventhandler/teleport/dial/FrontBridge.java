@@ -8,51 +8,87 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.local.LocalAddress;
-import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalServerChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Carries gRPC's connections over a front that has a TLS of its own (the load balancer's, under the
  * connection upgrade). gRPC takes the first {@code SslHandler} of its pipeline for its own, so the
  * front's TLS lives in a second channel: gRPC connects to an in-memory address, and each such
- * connection is relayed, byte for byte, to a socket that goes through the front.
+ * connection is relayed, byte for byte, to a socket that goes through the front. {@link #loopback}
+ * listens on a loopback TCP port instead, for a client that only speaks sockets (the SSH library),
+ * and adds the handlers that client's stream travels in after the front.
  */
-public final class FrontBridge implements AutoCloseable {
+public final class FrontBridge implements Bridge {
   private final Front front;
   private final EventLoopGroup group;
+  private final Consumer<ChannelPipeline> inner;
   private final Channel server;
   private volatile DialException lastFailure;
 
   public FrontBridge(Front front, EventLoopGroup group) {
+    this(front, group, LocalServerChannel.class, LocalAddress.ANY, pipeline -> {});
+  }
+
+  private FrontBridge(
+      Front front,
+      EventLoopGroup group,
+      Class<? extends ServerChannel> type,
+      SocketAddress listen,
+      Consumer<ChannelPipeline> inner) {
     this.front = front;
     this.group = group;
+    this.inner = inner;
     this.server =
         new ServerBootstrap()
             .group(group)
-            .channel(LocalServerChannel.class)
+            .channel(type)
             .childOption(ChannelOption.AUTO_READ, false)
             .childHandler(
-                new ChannelInitializer<LocalChannel>() {
+                new ChannelInitializer<Channel>() {
                   @Override
-                  protected void initChannel(LocalChannel local) {
+                  protected void initChannel(Channel local) {
                     openThroughTheFront(local);
                   }
                 })
-            .bind(LocalAddress.ANY)
+            .bind(listen)
             .syncUninterruptibly()
             .channel();
   }
 
-  /** Where gRPC connects ({@code LocalChannel}). */
-  public LocalAddress address() {
-    return (LocalAddress) server.localAddress();
+  /**
+   * A bridge on an ephemeral loopback TCP port; {@code inner} adds what follows the front. Anyone
+   * on this host may connect to it, and gets no more than a socket to the Proxy: what travels in it
+   * (SSH) is authenticated end to end.
+   */
+  public static FrontBridge loopback(
+      Front front, EventLoopGroup group, Consumer<ChannelPipeline> inner) {
+    return new FrontBridge(
+        front,
+        group,
+        NioServerSocketChannel.class,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        inner);
+  }
+
+  /** Where the client connects ({@code LocalChannel}, or the loopback port). */
+  @Override
+  public SocketAddress address() {
+    return server.localAddress();
   }
 
   /** Why the last connection through the front failed, for the error when nothing connects. */
+  @Override
   public Optional<DialException> lastFailure() {
     return Optional.ofNullable(lastFailure);
   }
@@ -64,7 +100,10 @@ public final class FrontBridge implements AutoCloseable {
         .connect(
             group,
             pipeline -> {
-              front.installAfterProxy(pipeline);
+              if (!front.isDirect()) {
+                front.installAfterProxy(pipeline);
+              }
+              inner.accept(pipeline);
               pipeline.addLast("relay", new Relay(local, true));
             })
         .addListener(
@@ -137,8 +176,11 @@ public final class FrontBridge implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (frontSide && cause instanceof DialException dial) {
-        lastFailure = dial;
+      if (frontSide) {
+        lastFailure =
+            cause instanceof DialException dial
+                ? dial
+                : new DialException(front.path() + ": " + cause.getMessage(), cause);
       }
       ctx.close();
       peer.close();

@@ -32,6 +32,14 @@ public final class WebTls {
     return handler(http, alloc, host, port);
   }
 
+  /**
+   * A handler offering only {@code protocol} (the SSH tunnel's {@code teleport-reversetunnel}),
+   * checking the certificate names host.
+   */
+  public SslHandler handler(ByteBufAllocator alloc, String host, int port, String protocol) {
+    return handler(context(List.of(protocol)), alloc, host, port);
+  }
+
   /** A context offering exactly {@code protocols}, for a probe of what the server negotiates. */
   SslContext context(List<String> protocols) {
     try {
