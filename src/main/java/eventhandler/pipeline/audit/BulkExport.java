@@ -14,7 +14,6 @@ import eventhandler.state.StateStore;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -26,7 +25,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -253,23 +251,8 @@ public final class BulkExport implements AuditExport {
       throws InterruptedException {
     while (!pending.isEmpty() && pending.firstKey().isBefore(limit)) {
       for (Future<?> future : pending.pollFirstEntry().getValue()) {
-        await(future);
+        ReaderFutures.await(future, "chunk export");
       }
-    }
-  }
-
-  private static void await(Future<?> future) throws InterruptedException {
-    try {
-      future.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof InterruptedException interrupted) {
-        throw interrupted;
-      }
-      if (cause instanceof IOException io) {
-        throw new UncheckedIOException("cannot save the export state: " + io.getMessage(), io);
-      }
-      throw new IllegalStateException("chunk export failed", cause);
     }
   }
 }

@@ -6,11 +6,9 @@ import eventhandler.pipeline.delivery.Checkpointer;
 import eventhandler.pipeline.delivery.DeliveryLane;
 import eventhandler.state.StateStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -81,7 +79,7 @@ final class SearchCatchUp {
         running.add(pool.submit(() -> readWindows(book, started)));
       }
       for (Future<?> future : running) {
-        await(future);
+        ReaderFutures.await(future, "reading a search window");
       }
       // Every window is read; settle their lanes, then the last save has all of them done.
       for (Started s : startedCopy(started)) {
@@ -136,20 +134,5 @@ final class SearchCatchUp {
 
   private static void stop(List<Checkpointer.Tracking> trackings) {
     trackings.forEach(Checkpointer.Tracking::stop);
-  }
-
-  private static void await(Future<?> future) throws InterruptedException {
-    try {
-      future.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof InterruptedException interrupted) {
-        throw interrupted;
-      }
-      if (cause instanceof UncheckedIOException io) {
-        throw io;
-      }
-      throw new IllegalStateException("reading a search window failed", cause);
-    }
   }
 }

@@ -19,34 +19,15 @@ import java.util.function.Supplier;
  * resumed from a saved position, the first page is judged as the Go files' one is ({@link
  * SearchResume}: a page that does not hold the saved id means reading the window again whole).
  */
-final class WindowRead {
-  private final TeleportClient client;
-  private final AuditEventHandler handler;
-  private final ExportMetrics metrics;
-  private final List<String> types;
-  private final int pageSize;
-  private final Supplier<RetryDelays> delays;
-  private final WarningThrottle errors;
-  private final Path stateDirectory;
-
-  WindowRead(
-      TeleportClient client,
-      AuditEventHandler handler,
-      ExportMetrics metrics,
-      List<String> types,
-      int pageSize,
-      Supplier<RetryDelays> delays,
-      WarningThrottle errors,
-      Path stateDirectory) {
-    this.client = client;
-    this.handler = handler;
-    this.metrics = metrics;
-    this.types = types;
-    this.pageSize = pageSize;
-    this.delays = delays;
-    this.errors = errors;
-    this.stateDirectory = stateDirectory;
-  }
+record WindowRead(
+    TeleportClient client,
+    AuditEventHandler handler,
+    ExportMetrics metrics,
+    List<String> types,
+    int pageSize,
+    Supplier<RetryDelays> delays,
+    WarningThrottle errors,
+    Path stateDirectory) {
 
   /** Reads the window into {@code lane}, ending it with {@link WindowPosition#DONE}; the count. */
   long read(WindowBook.Entry window, DeliveryLane<WindowPosition> lane)

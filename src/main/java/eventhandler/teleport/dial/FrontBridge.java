@@ -1,13 +1,10 @@
 package eventhandler.teleport.dial;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -49,21 +46,7 @@ public final class FrontBridge implements Bridge {
     this.front = front;
     this.group = group;
     this.inner = inner;
-    this.server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(type)
-            .childOption(ChannelOption.AUTO_READ, false)
-            .childHandler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel local) {
-                    openThroughTheFront(local);
-                  }
-                })
-            .bind(listen)
-            .syncUninterruptibly()
-            .channel();
+    this.server = Bridge.listen(group, type, listen, this::openThroughTheFront);
   }
 
   /**

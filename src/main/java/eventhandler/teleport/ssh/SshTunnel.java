@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +17,10 @@ import org.apache.sshd.client.config.hosts.HostConfigEntry;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -90,6 +93,17 @@ public final class SshTunnel implements AutoCloseable {
           HostCertificateCheck current = check;
           return current != null && current.verifyServerKey(session, address, key);
         });
+    // Classic key exchanges only (Teleport's SSH servers offer them): the post-quantum hybrid MINA
+    // prefers takes seconds of CPU per connection in a cold JVM, past gRPC's TLS handshake limit.
+    client.setKeyExchangeFactories(
+        NamedFactory.setUpTransformedFactories(
+            false,
+            List.of(
+                BuiltinDHFactories.curve25519,
+                BuiltinDHFactories.ecdhp256,
+                BuiltinDHFactories.ecdhp384,
+                BuiltinDHFactories.ecdhp521),
+            ClientBuilder.DH2KEX));
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, KEEPALIVE_INTERVAL);
     CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, KEEPALIVE_INTERVAL.dividedBy(2));
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, KEEPALIVE_MISSES);

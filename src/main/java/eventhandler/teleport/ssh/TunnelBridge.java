@@ -2,13 +2,10 @@ package eventhandler.teleport.ssh;
 
 import eventhandler.teleport.dial.Bridge;
 import eventhandler.teleport.dial.DialException;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalServerChannel;
@@ -42,20 +39,11 @@ public final class TunnelBridge implements Bridge {
     this.outer = outer;
     this.dialer = dialer;
     this.server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(LocalServerChannel.class)
-            .childOption(ChannelOption.AUTO_READ, false)
-            .childHandler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel local) {
-                    dialer.execute(() -> carry(local));
-                  }
-                })
-            .bind(LocalAddress.ANY)
-            .syncUninterruptibly()
-            .channel();
+        Bridge.listen(
+            group,
+            LocalServerChannel.class,
+            LocalAddress.ANY,
+            local -> dialer.execute(() -> carry(local)));
   }
 
   private void carry(Channel local) {
