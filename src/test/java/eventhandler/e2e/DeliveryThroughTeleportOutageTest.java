@@ -39,7 +39,8 @@ class DeliveryThroughTeleportOutageTest {
     try (E2eRun run = E2eRun.start(dir, cluster);
         CapturedLogs recovery = CapturedLogs.of("eventhandler.pipeline.ReadRecovery")) {
       run.receiver().latency(Duration.ofMillis(5));
-      BackgroundStart export = run.launch("--timeout=1s", "--batch=100");
+      // The caught-up bulk path lists chunks every --bulk-poll-interval (16 s by default).
+      BackgroundStart export = run.launch("--timeout=1s", "--bulk-poll-interval=1s", "--batch=100");
       await().atMost(Duration.ofSeconds(30)).until(() -> run.receiver().totalRecords() >= 1_500);
 
       long callsBefore = cluster.receivedCalls().size();
