@@ -43,7 +43,8 @@ class CrashTest {
             .chunkSize(500)
             .sessionShare(0.01)
             .build(),
-        List.of("--audit-read-concurrency=4"));
+        List.of("--audit-read-concurrency=4"),
+        CrashTest::chunksInProgress);
   }
 
   /**
@@ -60,11 +61,17 @@ class CrashTest {
             .sessionShare(0.01)
             .bulkExport(false)
             .build(),
-        List.of("--audit-read-concurrency=4"));
+        List.of("--audit-read-concurrency=4"),
+        CrashTest::windowsInProgress);
   }
 
-  private void killSeveralTimesThenRunToTheEnd(SimulatedCluster cluster, List<String> flags)
-      throws Exception {
+  /** How many chunks or windows a state directory holds part way. */
+  interface PartWay {
+    int count(Path stateDir) throws IOException;
+  }
+
+  private void killSeveralTimesThenRunToTheEnd(
+      SimulatedCluster cluster, List<String> flags, PartWay partWay) throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     try (E2eRun run = E2eRun.start(dir, cluster);
@@ -97,7 +104,7 @@ class CrashTest {
           Arrivals.Counts recent = arrivals.within(CHECKPOINT_SLACK);
           child.kill();
           assertThat(child.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
-          int partial = chunksInProgress(run.stateDir());
+          int partial = partWay.count(run.stateDir());
           mostPartialAtAKill = Math.max(mostPartialAtAKill, partial);
           recent = recent.plus(arrivals.within(Duration.ZERO)); // answers read before the kill
           unsaved = unsaved.plus(recent);
@@ -140,6 +147,19 @@ class CrashTest {
   }
 
   /** Chunks with a saved cursor and not completed, in the Go plugin's {@code cursor_v2} files. */
+  /** Windows of the search catch-up saved part way (a cursor or an id) in windows_ahead. */
+  private static int windowsInProgress(Path stateDir) throws IOException {
+    Path file = stateDir.resolve("windows_ahead");
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    return (int)
+        Files.readAllLines(file).stream()
+            .filter(line -> line.startsWith("window ") && line.contains(" at "))
+            .filter(line -> !line.endsWith(" at - -"))
+            .count();
+  }
+
   private static int chunksInProgress(Path stateDir) throws IOException {
     Path days = stateDir.resolve("cursor_v2");
     if (!Files.isDirectory(days)) {
