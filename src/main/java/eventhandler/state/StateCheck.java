@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * naming the file (a damaged cursor, index or record means reading again from an earlier point:
  * duplicates at most). What cannot is refused with {@link CorruptStateException}: no position is
  * known to resume from, and starting from now would skip the history.
+ *
+ * <p>Over 300 lines because the judgement across files (which file may be repaired, given what the
+ * others hold) is one rule, and split up it would be read in pieces that each look safe alone.
  */
 final class StateCheck {
   private static final Logger LOG = LoggerFactory.getLogger(StateCheck.class);

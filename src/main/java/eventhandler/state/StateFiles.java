@@ -59,13 +59,21 @@ final class StateFiles {
    * The file's bytes, or null if it does not exist; through java.io so an interrupt cannot fail it.
    */
   static byte[] readIfExists(Path file) throws IOException {
-    try (FileInputStream in = new FileInputStream(file.toFile())) {
-      return in.readAllBytes();
+    try {
+      return read(file);
     } catch (FileNotFoundException e) {
       if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
         return null;
       }
-      throw e; // for example permission denied, or a directory
+      // Renamed into place just now by another flow's save, or not readable (permission denied,
+      // a directory): a second read tells the two apart.
+      return read(file);
+    }
+  }
+
+  private static byte[] read(Path file) throws IOException {
+    try (FileInputStream in = new FileInputStream(file.toFile())) {
+      return in.readAllBytes();
     }
   }
 

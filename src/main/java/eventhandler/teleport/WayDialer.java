@@ -145,7 +145,12 @@ final class WayDialer {
       connectTo = outer.get().address();
     }
     SshTunnel tunnel =
-        new SshTunnel(host, port, connectTo, this::sshIdentity, settings.dialTimeout(), clock);
+        new SshTunnel(
+            InetSocketAddress.createUnresolved(host, port),
+            connectTo,
+            this::sshIdentity,
+            settings.dialTimeout(),
+            clock);
     return new TunnelBridge(tunnel, outer.map(b -> b), FrontEventLoop.group(), SSH_DIALS);
   }
 

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads audit events with the search API ({@code GetUnstructuredEvents}), as the Go plugin's legacy
@@ -87,17 +88,11 @@ public final class SearchPager {
         cursor = "";
         continue;
       }
-      switch (resume.judge(page, lastId, windowStart)) {
-        case SKIP_PAGE -> {
-          cursor = page.nextKey();
-          continue;
-        }
-        case RESTART_WINDOW -> {
-          cursor = "";
-          lastId = "";
-          continue;
-        }
-        default -> {}
+      Optional<SearchPosition> again = resume.readAgainFrom(page, lastId, windowStart);
+      if (again.isPresent()) {
+        cursor = again.get().cursor();
+        lastId = again.get().lastId();
+        continue;
       }
       List<EventUnstructured> fresh = afterLastId(page.events());
       boolean moreInWindow = !page.nextKey().isEmpty();

@@ -6,6 +6,7 @@ import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,19 @@ final class SearchResume {
     return true;
   }
 
-  Verdict judge(EventPage page, String lastId, Instant windowStart) {
+  /**
+   * Where to read from instead of using {@code page}: the next page (the saved id is further on),
+   * or the window again from its start; empty when the page is used as it is.
+   */
+  Optional<SearchPosition> readAgainFrom(EventPage page, String lastId, Instant windowStart) {
+    return switch (judge(page, lastId, windowStart)) {
+      case USE -> Optional.empty();
+      case SKIP_PAGE -> Optional.of(new SearchPosition(windowStart, page.nextKey(), lastId));
+      case RESTART_WINDOW -> Optional.of(new SearchPosition(windowStart, "", ""));
+    };
+  }
+
+  private Verdict judge(EventPage page, String lastId, Instant windowStart) {
     switch (mode) {
       case VERIFY -> {
         mode = Mode.DONE;

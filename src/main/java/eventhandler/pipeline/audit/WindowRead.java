@@ -12,6 +12,7 @@ import eventhandler.teleport.TeleportException;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -60,17 +61,11 @@ record WindowRead(
             e);
         continue;
       }
-      switch (resume.judge(page, lastId, window.start)) {
-        case SKIP_PAGE -> {
-          cursor = page.nextKey();
-          continue;
-        }
-        case RESTART_WINDOW -> {
-          cursor = "";
-          lastId = "";
-          continue;
-        }
-        default -> {}
+      Optional<SearchPosition> again = resume.readAgainFrom(page, lastId, window.start);
+      if (again.isPresent()) {
+        cursor = again.get().cursor();
+        lastId = again.get().lastId();
+        continue;
       }
       List<EventUnstructured> events = page.events();
       for (int i = startAfter(events, lastId); i < events.size(); i++) {

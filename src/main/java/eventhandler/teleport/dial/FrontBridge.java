@@ -15,7 +15,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -26,12 +25,10 @@ import java.util.function.Consumer;
  * listens on a loopback TCP port instead, for a client that only speaks sockets (the SSH library),
  * and adds the handlers that client's stream travels in after the front.
  */
-public final class FrontBridge implements Bridge {
+public final class FrontBridge extends Bridge {
   private final Front front;
   private final EventLoopGroup group;
   private final Consumer<ChannelPipeline> inner;
-  private final Channel server;
-  private volatile DialException lastFailure;
 
   public FrontBridge(Front front, EventLoopGroup group) {
     this(front, group, LocalServerChannel.class, LocalAddress.ANY, pipeline -> {});
@@ -46,7 +43,7 @@ public final class FrontBridge implements Bridge {
     this.front = front;
     this.group = group;
     this.inner = inner;
-    this.server = Bridge.listen(group, type, listen, this::openThroughTheFront);
+    listen(group, type, listen, this::openThroughTheFront);
   }
 
   /**
@@ -62,18 +59,6 @@ public final class FrontBridge implements Bridge {
         NioServerSocketChannel.class,
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
         inner);
-  }
-
-  /** Where the client connects ({@code LocalChannel}, or the loopback port). */
-  @Override
-  public SocketAddress address() {
-    return server.localAddress();
-  }
-
-  /** Why the last connection through the front failed, for the error when nothing connects. */
-  @Override
-  public Optional<DialException> lastFailure() {
-    return Optional.ofNullable(lastFailure);
   }
 
   private void openThroughTheFront(Channel local) {
@@ -93,18 +78,13 @@ public final class FrontBridge implements Bridge {
             (ChannelFutureListener)
                 connected -> {
                   if (!connected.isSuccess()) {
-                    lastFailure =
+                    failed(
                         new DialException(
                             "cannot connect to " + front.path() + ": " + connected.cause(),
-                            connected.cause());
+                            connected.cause()));
                     local.close();
                   }
                 });
-  }
-
-  @Override
-  public void close() {
-    server.close();
   }
 
   /**
@@ -160,10 +140,10 @@ public final class FrontBridge implements Bridge {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       if (frontSide) {
-        lastFailure =
+        failed(
             cause instanceof DialException dial
                 ? dial
-                : new DialException(front.path() + ": " + cause.getMessage(), cause);
+                : new DialException(front.path() + ": " + cause.getMessage(), cause));
       }
       ctx.close();
       peer.close();

@@ -37,8 +37,7 @@ public final class SshTunnel implements AutoCloseable {
 
   private static final int KEEPALIVE_MISSES = 3;
 
-  private final String host;
-  private final int port;
+  private final InetSocketAddress proxy;
   private final SocketAddress connectTo;
   private final Supplier<SshIdentity> identity;
   private final Duration timeout;
@@ -48,24 +47,22 @@ public final class SshTunnel implements AutoCloseable {
   private volatile HostCertificateCheck check;
 
   /**
-   * @param host the Proxy's host name, checked against the host certificate's principals
-   * @param connectTo where the socket goes: {@code host:port} itself, or a loopback bridge
+   * @param proxy the Proxy's host name (checked against the host certificate's principals) and
+   *     port, unresolved
+   * @param connectTo where the socket goes: {@code proxy} itself, or a loopback bridge
    * @param identity the SSH identity current now (read at each new connection)
    */
   public SshTunnel(
-      String host,
-      int port,
+      InetSocketAddress proxy,
       SocketAddress connectTo,
       Supplier<SshIdentity> identity,
       Duration timeout,
       Clock clock) {
-    this.host = host;
-    this.port = port;
+    this.proxy = proxy;
     this.connectTo = connectTo;
     this.identity = identity;
     this.timeout = timeout;
     this.clock = clock;
-    InetSocketAddress logical = InetSocketAddress.createUnresolved(host, port);
     this.client =
         ClientBuilder.builder()
             .factory(
@@ -82,7 +79,7 @@ public final class SshTunnel implements AutoCloseable {
                           HostConfigEntry config)
                           throws IOException, java.security.GeneralSecurityException {
                         super.onConnectOperationComplete(
-                            io, future, user, logical, identities, config);
+                            io, future, user, proxy, identities, config);
                       }
                     })
             .build();
@@ -113,7 +110,7 @@ public final class SshTunnel implements AutoCloseable {
 
   /** "the Proxy's SSH tunnel at host:port", for messages. */
   String target() {
-    return "the Proxy's SSH tunnel at " + host + ":" + port;
+    return "the Proxy's SSH tunnel at " + proxy.getHostString() + ":" + proxy.getPort();
   }
 
   /** Opens a channel to Auth whose data goes to and from {@code local}; blocks until dialled. */

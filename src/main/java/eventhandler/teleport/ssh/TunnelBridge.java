@@ -1,7 +1,6 @@
 package eventhandler.teleport.ssh;
 
 import eventhandler.teleport.dial.Bridge;
-import eventhandler.teleport.dial.DialException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,7 +10,6 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -22,12 +20,10 @@ import java.util.concurrent.Executor;
  * port that other local users could reach, and no copy through the kernel. When the tunnel breaks,
  * its channels close, gRPC sees its connection drop and reconnects, which opens a new tunnel.
  */
-public final class TunnelBridge implements Bridge {
+public final class TunnelBridge extends Bridge {
   private final SshTunnel tunnel;
   private final Optional<Bridge> outer;
   private final Executor dialer;
-  private final Channel server;
-  private volatile DialException lastFailure;
 
   /**
    * @param outer the bridge under the SSH (TLS, upgrade, proxy), closed with this one
@@ -38,12 +34,11 @@ public final class TunnelBridge implements Bridge {
     this.tunnel = tunnel;
     this.outer = outer;
     this.dialer = dialer;
-    this.server =
-        Bridge.listen(
-            group,
-            LocalServerChannel.class,
-            LocalAddress.ANY,
-            local -> dialer.execute(() -> carry(local)));
+    listen(
+        group,
+        LocalServerChannel.class,
+        LocalAddress.ANY,
+        local -> dialer.execute(() -> carry(local)));
   }
 
   private void carry(Channel local) {
@@ -51,11 +46,11 @@ public final class TunnelBridge implements Bridge {
     try {
       transport = tunnel.open(local);
     } catch (TunnelException e) {
-      lastFailure = outer.flatMap(Bridge::lastFailure).orElse(e);
+      failed(outer.flatMap(Bridge::lastFailure).orElse(e));
       local.close();
       return;
     } catch (RuntimeException e) {
-      lastFailure = new TunnelException(tunnel.target() + ": " + e, e);
+      failed(new TunnelException(tunnel.target() + ": " + e, e));
       local.close();
       return;
     }
@@ -64,18 +59,8 @@ public final class TunnelBridge implements Bridge {
   }
 
   @Override
-  public SocketAddress address() {
-    return server.localAddress();
-  }
-
-  @Override
-  public Optional<DialException> lastFailure() {
-    return Optional.ofNullable(lastFailure);
-  }
-
-  @Override
   public void close() {
-    server.close();
+    super.close();
     tunnel.close();
     outer.ifPresent(Bridge::close);
   }
