@@ -36,6 +36,18 @@ public final class Credentials {
       List<X509Certificate> authorities,
       String sshCertificate,
       List<String> sshAuthorities) {
+    if (authorities.isEmpty()) {
+      throw new TeleportException(
+          TeleportException.Kind.CREDENTIALS, source + ": no CA certificates found");
+    }
+    if (!KeyMatch.matches(privateKey, certificate)) {
+      throw new TeleportException(
+          TeleportException.Kind.CREDENTIALS,
+          source
+              + ": the private key does not belong to the client certificate (subject "
+              + certificate.getSubjectX500Principal().getName()
+              + "); were the files written at different times?");
+    }
     this.source = source;
     this.privateKey = privateKey;
     this.certificate = certificate;
@@ -55,34 +67,11 @@ public final class Credentials {
       PrivateKey privateKey,
       X509Certificate certificate,
       List<X509Certificate> authorities) {
-    return of(source, privateKey, certificate, authorities, null, List.of());
-  }
-
-  private static Credentials of(
-      String source,
-      PrivateKey privateKey,
-      X509Certificate certificate,
-      List<X509Certificate> authorities,
-      String sshCertificate,
-      List<String> sshAuthorities) {
-    if (authorities.isEmpty()) {
-      throw new TeleportException(
-          TeleportException.Kind.CREDENTIALS, source + ": no CA certificates found");
-    }
-    if (!KeyMatch.matches(privateKey, certificate)) {
-      throw new TeleportException(
-          TeleportException.Kind.CREDENTIALS,
-          source
-              + ": the private key does not belong to the client certificate (subject "
-              + certificate.getSubjectX500Principal().getName()
-              + "); were the files written at different times?");
-    }
-    return new Credentials(
-        source, privateKey, certificate, authorities, sshCertificate, sshAuthorities);
+    return new Credentials(source, privateKey, certificate, authorities, null, List.of());
   }
 
   public static Credentials of(String source, IdentityFile identity) {
-    return of(
+    return new Credentials(
         source,
         identity.privateKey(),
         identity.tlsCertificate(),
