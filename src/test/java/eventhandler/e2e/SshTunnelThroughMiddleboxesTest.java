@@ -1,0 +1,139 @@
+package eventhandler.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import eventhandler.sim.SimulatedCluster;
+import eventhandler.sim.SimulatedClusterBuilder;
+import eventhandler.teleport.TeleportConnector;
+import eventhandler.testing.BackgroundStart;
+import eventhandler.testing.CapturedLogs;
+import eventhandler.testing.E2eRun;
+import eventhandler.testing.LoopbackPki;
+import eventhandler.testing.Middleboxes;
+import eventhandler.testing.Nginx;
+import eventhandler.testing.Tinyproxy;
+import eventhandler.tls.Pem;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SSH ways through real middleboxes: TLS routing over SSH through an nginx L7 load balancer
+ * (inside the WebSocket connection upgrade), and the plain reverse tunnel through tinyproxy named
+ * by HTTPS_PROXY. Each exports everything and its start line names the way.
+ */
+@Timeout(180)
+class SshTunnelThroughMiddleboxesTest {
+  @TempDir Path dir;
+
+  private static SimulatedClusterBuilder cluster() {
+    return E2eRun.clusterWithHistory(Duration.ofHours(6))
+        .seed(17)
+        .events(400)
+        .sessionShare(0.02)
+        .recordingLength(5, 20)
+        .chunkSize(50);
+  }
+
+  private static String exportsEverything(
+      E2eRun run, String address, Map<String, String> environment) {
+    try (CapturedLogs logs = CapturedLogs.of(TeleportConnector.class.getName())) {
+      BackgroundStart.Result result = run.runVia(address, environment, "--exit-on-last-event=true");
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(run.receivedAuditUids())
+          .as("every audit event once")
+          .containsExactlyInAnyOrderElementsOf(run.expectedAuditUids());
+      FeatureExportModesTest.assertEveryRecordingArrived(run);
+      String line =
+          logs.messages(Level.INFO).stream()
+              .filter(l -> l.contains("connected to Teleport cluster"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError("no 'connected' line in " + logs.messages(Level.INFO)));
+      System.out.println("[" + address + "] " + line);
+      return line;
+    }
+  }
+
+  /** A name of this machine a proxy is asked for (loopback names are never proxied). */
+  private static String loopbackNameForAProxy() {
+    try {
+      String name = InetAddress.getLocalHost().getHostName();
+      if (!name.equals("localhost") && InetAddress.getByName(name).isLoopbackAddress()) {
+        return name;
+      }
+    } catch (UnknownHostException e) {
+      // fall through
+    }
+    return "127.1";
+  }
+
+  @Test
+  void tlsRoutingOverSshPassesAnL7LoadBalancerInTheWebSocketUpgrade() throws Exception {
+    Middleboxes.requireNginx();
+    LoopbackPki pki = LoopbackPki.create(dir.resolve("lb-pki"));
+    LoopbackPki.ServerIdentity lbIdentity = pki.localhostServer("lb");
+    try (E2eRun run = E2eRun.start(dir, cluster().authRouting(false).build());
+        Nginx lb =
+            Nginx.l7LoadBalancer(
+                "127.0.0.1:" + run.cluster().proxySocketAddress().getPort(),
+                "localhost",
+                lbIdentity.certificateFile(),
+                lbIdentity.keyFile())) {
+      String started =
+          exportsEverything(
+              run, lb.localhostAddress(), Map.of("SSL_CERT_FILE", pki.caFile().toString()));
+
+      assertThat(started)
+          .contains("SSH reverse tunnel in ALPN")
+          .contains("WebSocket connection upgrade");
+      assertThat(run.cluster().tunnelDials()).isPositive();
+      lb.awaitAccessLogLine("GET /webapi/connectionupgrade HTTP/1.1\" 101");
+    }
+  }
+
+  @Test
+  void theReverseTunnelPassesTinyproxyFromHttpsProxy() throws Exception {
+    Middleboxes.requireTinyproxy();
+    String host = loopbackNameForAProxy();
+    try (E2eRun run =
+            E2eRun.start(
+                dir, cluster().tlsRouting(false).authRouting(false).reverseTunnel(true).build());
+        Tinyproxy proxy = Tinyproxy.start()) {
+      SimulatedCluster cluster = run.cluster();
+      String web = host + ":" + cluster.proxySocketAddress().getPort();
+      String tunnel = host + ":" + cluster.tunnelSocketAddress().getPort();
+      String started =
+          exportsEverything(
+              run,
+              web,
+              Map.of(
+                  "HTTPS_PROXY",
+                  proxy.url(),
+                  "TELEPORT_TUNNEL_PUBLIC_ADDR",
+                  tunnel,
+                  "SSL_CERT_FILE",
+                  webCaFile(cluster).toString()));
+
+      assertThat(started)
+          .contains("through the Proxy Service's SSH reverse tunnel at " + tunnel)
+          .contains("via proxy " + proxy.url());
+      assertThat(proxy.connectRequests()).contains(tunnel);
+      assertThat(cluster.tunnelDials()).isPositive();
+    }
+  }
+
+  private Path webCaFile(SimulatedCluster cluster) throws IOException {
+    Path file = dir.resolve("web-ca.pem");
+    Files.writeString(file, Pem.encode(cluster.webCaCertificate()));
+    return file;
+  }
+}
