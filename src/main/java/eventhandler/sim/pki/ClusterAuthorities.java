@@ -11,6 +11,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,6 +117,14 @@ public final class ClusterAuthorities {
     return foreignUserCa;
   }
 
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
   /**
    * The Proxy's SSH host key with its host certificate. {@code foreign}: certified by a CA the
    * cluster does not have, which clients must refuse.
@@ -123,7 +132,10 @@ public final class ClusterAuthorities {
   public synchronized SshHostKey sshHost(boolean foreign) {
     if (sshHost == null) {
       KeyPair hostKey = issuer.ecKeyPair();
-      List<String> principals = List.of("localhost", "127.0.0.1", "::1", clusterName);
+      // As a real Proxy's, the certificate names its host too: a client told to reach the tunnel
+      // by this machine's name (through an outbound proxy, which never gets loopback names).
+      List<String> principals =
+          List.of("localhost", "127.0.0.1", "::1", clusterName, localHostName());
       Instant from = hostCa.certificate().getNotBefore().toInstant();
       Instant to = from.plus(SERVER_VALIDITY);
       sshHost =
