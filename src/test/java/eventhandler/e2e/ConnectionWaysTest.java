@@ -77,8 +77,7 @@ class ConnectionWaysTest {
    * Runs the whole export through {@code address}; checks that everything arrived once. Returns the
    * start log's line that names the way.
    */
-  private static String exportsEverything(
-      E2eRun run, String address, Map<String, String> environment) {
+  static String exportsEverything(E2eRun run, String address, Map<String, String> environment) {
     try (CapturedLogs logs = CapturedLogs.of(TeleportConnector.class.getName())) {
       BackgroundStart.Result result = run.runVia(address, environment, "--exit-on-last-event=true");
       assertThat(result.exitCode()).as(result.err()).isZero();
@@ -125,7 +124,7 @@ class ConnectionWaysTest {
    * proxied) but that the proxy resolves to 127.0.0.1: the host name when /etc/hosts maps it to
    * loopback, else {@code 127.1} (inet_aton's 127.0.0.1, not an IP address to Go's proxy rules).
    */
-  private static String loopbackNameForAProxy() {
+  static String loopbackNameForAProxy() {
     try {
       String name = InetAddress.getLocalHost().getHostName();
       if (!name.equals("localhost") && InetAddress.getByName(name).isLoopbackAddress()) {

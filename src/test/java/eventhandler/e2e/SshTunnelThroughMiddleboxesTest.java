@@ -2,12 +2,8 @@ package eventhandler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
 import eventhandler.sim.SimulatedCluster;
 import eventhandler.sim.SimulatedClusterBuilder;
-import eventhandler.teleport.TeleportConnector;
-import eventhandler.testing.BackgroundStart;
-import eventhandler.testing.CapturedLogs;
 import eventhandler.testing.E2eRun;
 import eventhandler.testing.LoopbackPki;
 import eventhandler.testing.Middleboxes;
@@ -15,8 +11,6 @@ import eventhandler.testing.Nginx;
 import eventhandler.testing.Tinyproxy;
 import eventhandler.tls.Pem;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,39 +37,6 @@ class SshTunnelThroughMiddleboxesTest {
         .chunkSize(50);
   }
 
-  private static String exportsEverything(
-      E2eRun run, String address, Map<String, String> environment) {
-    try (CapturedLogs logs = CapturedLogs.of(TeleportConnector.class.getName())) {
-      BackgroundStart.Result result = run.runVia(address, environment, "--exit-on-last-event=true");
-      assertThat(result.exitCode()).as(result.err()).isZero();
-      assertThat(run.receivedAuditUids())
-          .as("every audit event once")
-          .containsExactlyInAnyOrderElementsOf(run.expectedAuditUids());
-      FeatureExportModesTest.assertEveryRecordingArrived(run);
-      String line =
-          logs.messages(Level.INFO).stream()
-              .filter(l -> l.contains("connected to Teleport cluster"))
-              .findFirst()
-              .orElseThrow(
-                  () -> new AssertionError("no 'connected' line in " + logs.messages(Level.INFO)));
-      System.out.println("[" + address + "] " + line);
-      return line;
-    }
-  }
-
-  /** A name of this machine a proxy is asked for (loopback names are never proxied). */
-  private static String loopbackNameForAProxy() {
-    try {
-      String name = InetAddress.getLocalHost().getHostName();
-      if (!name.equals("localhost") && InetAddress.getByName(name).isLoopbackAddress()) {
-        return name;
-      }
-    } catch (UnknownHostException e) {
-      // fall through
-    }
-    return "127.1";
-  }
-
   @Test
   void tlsRoutingOverSshPassesAnL7LoadBalancerInTheWebSocketUpgrade() throws Exception {
     Middleboxes.requireNginx();
@@ -89,7 +50,7 @@ class SshTunnelThroughMiddleboxesTest {
                 lbIdentity.certificateFile(),
                 lbIdentity.keyFile())) {
       String started =
-          exportsEverything(
+          ConnectionWaysTest.exportsEverything(
               run, lb.localhostAddress(), Map.of("SSL_CERT_FILE", pki.caFile().toString()));
 
       assertThat(started)
@@ -103,7 +64,7 @@ class SshTunnelThroughMiddleboxesTest {
   @Test
   void theReverseTunnelPassesTinyproxyFromHttpsProxy() throws Exception {
     Middleboxes.requireTinyproxy();
-    String host = loopbackNameForAProxy();
+    String host = ConnectionWaysTest.loopbackNameForAProxy();
     try (E2eRun run =
             E2eRun.start(
                 dir, cluster().tlsRouting(false).authRouting(false).reverseTunnel(true).build());
@@ -114,7 +75,7 @@ class SshTunnelThroughMiddleboxesTest {
       String web = "localhost:" + cluster.proxySocketAddress().getPort();
       String tunnel = host + ":" + cluster.tunnelSocketAddress().getPort();
       String started =
-          exportsEverything(
+          ConnectionWaysTest.exportsEverything(
               run,
               web,
               Map.of(
