@@ -231,6 +231,11 @@ public final class SimulatedCluster implements AutoCloseable {
     return tunnel == null ? 0 : tunnel.dials();
   }
 
+  /** The expiry of each SSH user certificate the tunnel accepted so far, oldest first. */
+  public List<Instant> tunnelCertificateExpiries() {
+    return tunnel == null ? List.of() : tunnel.acceptedCertificateExpiries();
+  }
+
   /** Breaks every SSH tunnel connection now; the tunnel server keeps listening. */
   public void dropTunnelConnections() {
     if (tunnel != null) {

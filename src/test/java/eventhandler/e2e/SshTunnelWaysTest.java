@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -195,6 +196,52 @@ class SshTunnelWaysTest {
                     .gauge()
                     .value())
             .isEqualTo(1.0);
+      }
+    }
+  }
+
+  @Test
+  void aRefreshedIdentityGivesNewTunnelConnectionsItsSshCertificate() throws Exception {
+    try (SimulatedCluster cluster = onlyReverseTunnel().build().start()) {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      Instant oldEnd = now.plus(Duration.ofMinutes(20));
+      Instant newEnd = now.plus(Duration.ofHours(3));
+      Path file = dir.resolve("identity");
+      cluster.writeIdentity(file, IdentityOptions.defaults().withSshNotAfter(oldEnd));
+      try (GrpcTeleportClient client =
+          new TeleportConnector(
+                  Clock.systemUTC(), scheduler, new SimpleMeterRegistry(), webTrust(cluster))
+              .connect(
+                  ConnectOptions.of(web(cluster), CredentialSource.identityFile(file))
+                      .withDialTimeout(Duration.ofSeconds(15))
+                      .withRefresh(true, Duration.ofMillis(200)))) {
+        assertThat(cluster.tunnelCertificateExpiries()).containsOnly(oldEnd);
+        String oldSerial = client.credentials().current().serial();
+
+        // tbot renews the identity; the refresh picks it up, the open tunnel keeps the old one.
+        cluster.writeIdentity(file, IdentityOptions.defaults().withSshNotAfter(newEnd));
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> !client.credentials().current().serial().equals(oldSerial));
+        cluster.dropTunnelConnections(); // the Proxy drops the old connection
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptionsInstanceOf(TeleportException.class)
+            .until(
+                () ->
+                    !client
+                        .searchEvents(
+                            Instant.now().minus(Duration.ofDays(1)),
+                            Instant.now(),
+                            List.of(),
+                            5,
+                            null)
+                        .events()
+                        .isEmpty());
+        List<Instant> seen = cluster.tunnelCertificateExpiries();
+        System.out.println("[refresh] SSH certificates the tunnel accepted, by expiry: " + seen);
+        assertThat(seen).first().isEqualTo(oldEnd);
+        assertThat(seen).last().isEqualTo(newEnd);
       }
     }
   }

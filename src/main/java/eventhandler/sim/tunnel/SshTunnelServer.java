@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -38,6 +40,8 @@ public final class SshTunnelServer implements AutoCloseable {
   private final AtomicLong dials = new AtomicLong();
   private SshServer server;
 
+  private final List<Instant> accepted = new CopyOnWriteArrayList<>();
+
   public SshTunnelServer(
       SshHostKey hostKey, PublicKey userCa, InetSocketAddress authAddress, Fault fault) {
     this.hostKey = hostKey;
@@ -59,10 +63,15 @@ public final class SshTunnelServer implements AutoCloseable {
     ssh.setGSSAuthenticator(null);
     // The server has already checked the certificate's type, validity and signature.
     ssh.setPublickeyAuthenticator(
-        (user, key, session) ->
-            key instanceof OpenSshCertificate cert
-                && KeyUtils.compareKeys(cert.getCaPubKey(), userCa)
-                && cert.getPrincipals().contains(user));
+        (user, key, session) -> {
+          if (key instanceof OpenSshCertificate cert
+              && KeyUtils.compareKeys(cert.getCaPubKey(), userCa)
+              && cert.getPrincipals().contains(user)) {
+            accepted.add(Instant.ofEpochSecond(cert.getValidBefore()));
+            return true;
+          }
+          return false;
+        });
     ssh.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
     // MINA wants at least one channel type; a refusing Proxy offers only one nobody asks for.
     List<ChannelFactory> channels =
@@ -79,6 +88,14 @@ public final class SshTunnelServer implements AutoCloseable {
   /** {@code teleport-transport-dial} requests to Auth answered with success so far. */
   public long dials() {
     return dials.get();
+  }
+
+  /**
+   * The end of validity of each user certificate accepted so far, in order: which one a client
+   * used.
+   */
+  public List<Instant> acceptedCertificateExpiries() {
+    return List.copyOf(accepted);
   }
 
   /** Drops every SSH connection now (a broken tunnel), and keeps listening. */
