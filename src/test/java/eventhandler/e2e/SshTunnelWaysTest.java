@@ -173,20 +173,7 @@ class SshTunnelWaysTest {
             .isNotEmpty();
         long dials = cluster.tunnelDials();
         cluster.dropTunnelConnections(); // a broken tunnel: the next calls reconnect through it
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .ignoreExceptionsInstanceOf(TeleportException.class)
-            .until(
-                () ->
-                    !client
-                        .searchEvents(
-                            Instant.now().minus(Duration.ofDays(1)),
-                            Instant.now(),
-                            List.of(),
-                            5,
-                            null)
-                        .events()
-                        .isEmpty());
+        awaitSearchThroughTheTunnel(client);
         assertThat(cluster.tunnelDials()).isGreaterThan(dials);
         assertThat(client.way().label()).isEqualTo("reverse_tunnel");
         assertThat(
@@ -198,6 +185,20 @@ class SshTunnelWaysTest {
             .isEqualTo(1.0);
       }
     }
+  }
+
+  /** Waits until a search crosses the tunnel again (the client reconnects after a drop). */
+  private static void awaitSearchThroughTheTunnel(GrpcTeleportClient client) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptionsInstanceOf(TeleportException.class)
+        .until(
+            () ->
+                !client
+                    .searchEvents(
+                        Instant.now().minus(Duration.ofDays(1)), Instant.now(), List.of(), 5, null)
+                    .events()
+                    .isEmpty());
   }
 
   @Test
@@ -224,20 +225,7 @@ class SshTunnelWaysTest {
             .atMost(Duration.ofSeconds(10))
             .until(() -> !client.credentials().current().serial().equals(oldSerial));
         cluster.dropTunnelConnections(); // the Proxy drops the old connection
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .ignoreExceptionsInstanceOf(TeleportException.class)
-            .until(
-                () ->
-                    !client
-                        .searchEvents(
-                            Instant.now().minus(Duration.ofDays(1)),
-                            Instant.now(),
-                            List.of(),
-                            5,
-                            null)
-                        .events()
-                        .isEmpty());
+        awaitSearchThroughTheTunnel(client);
         List<Instant> seen = cluster.tunnelCertificateExpiries();
         System.out.println("[refresh] SSH certificates the tunnel accepted, by expiry: " + seen);
         assertThat(seen).first().isEqualTo(oldEnd);
