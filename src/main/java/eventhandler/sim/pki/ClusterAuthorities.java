@@ -133,9 +133,10 @@ public final class ClusterAuthorities {
     if (sshHost == null) {
       KeyPair hostKey = issuer.ecKeyPair();
       // As a real Proxy's, the certificate names its host too: a client told to reach the tunnel
-      // by this machine's name (through an outbound proxy, which never gets loopback names).
+      // by this machine's name (through an outbound proxy, which never gets loopback names), or
+      // by 127.1 where that name is not loopback (the tests' fallback).
       List<String> principals =
-          List.of("localhost", "127.0.0.1", "::1", clusterName, localHostName());
+          List.of("localhost", "127.0.0.1", "127.1", "::1", clusterName, localHostName());
       Instant from = hostCa.certificate().getNotBefore().toInstant();
       Instant to = from.plus(SERVER_VALIDITY);
       sshHost =
