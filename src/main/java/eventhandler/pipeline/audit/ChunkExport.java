@@ -81,7 +81,7 @@ final class ChunkExport {
         reading.release();
       }
       lane.drainUntilDelivered();
-    } catch (InterruptedException e) {
+    } catch (InterruptedException | RuntimeException e) {
       lane.flushOnStop();
       throw e;
     }

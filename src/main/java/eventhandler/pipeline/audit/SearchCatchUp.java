@@ -117,8 +117,9 @@ final class SearchCatchUp {
       try {
         long events = parts.reader().read(entry, lane);
         book.read(entry, events);
-      } catch (InterruptedException e) {
-        // A stop: the lane stays tracked, so the last checkpoint includes what it delivers.
+      } catch (InterruptedException | RuntimeException e) {
+        // A stop (or a failure that ends the export): the lane stays tracked, so the last
+        // checkpoint includes what it delivers.
         lane.flushOnStop();
         throw e;
       }

@@ -98,7 +98,7 @@ public final class SearchExport implements AuditExport {
           lane.flush(); // nothing more is ready: do not hold a partial batch back
         }
       }
-    } catch (InterruptedException e) {
+    } catch (InterruptedException | RuntimeException e) {
       lane.flushOnStop();
       throw e;
     } finally {

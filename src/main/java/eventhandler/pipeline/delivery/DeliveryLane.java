@@ -174,9 +174,9 @@ public final class DeliveryLane<P> {
 
   /**
    * Sends what is queued without waiting for a free slot. Called by the writer on its way out of a
-   * stop: the shutdown waits for batches in flight before the last checkpoint, so every event
-   * already handled (a {@code session.upload} whose recording is being exported, say) is delivered
-   * and saved rather than read and sent again by the next run.
+   * stop, or of a failure that ends its flow: the shutdown waits for batches in flight before the
+   * last checkpoint, so every event already handled (a {@code session.upload} whose recording is
+   * being exported, say) is delivered and saved rather than read and sent again by the next run.
    */
   public void flushOnStop() {
     if (hasBatchToSend()) {

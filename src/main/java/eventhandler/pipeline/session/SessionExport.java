@@ -87,7 +87,7 @@ final class SessionExport {
   Outcome run() throws InterruptedException {
     try {
       return export();
-    } catch (InterruptedException e) {
+    } catch (InterruptedException | RuntimeException e) {
       lane.flushOnStop();
       throw e;
     }

@@ -58,12 +58,22 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
   private final BlockingQueue<SessionJob> queue;
   private final Set<String> known = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Sessions the state held at start. The last run may have stopped before their upload events were
+   * delivered, so this run can read those again, even after the recording is exported: the state's
+   * entry, not the event, drives them for the whole run.
+   */
+  private final Set<String> inStateAtStart = ConcurrentHashMap.newKeySet();
+
   /** Jobs queued or being exported; counted before they are queued so idle() cannot miss one. */
   private final AtomicInteger outstanding = new AtomicInteger();
 
   private final WarningThrottle errors;
   private final RecordingOutcomes outcomes;
   private final List<Thread> workers = new ArrayList<>();
+
+  /** Set by close: a worker whose interrupt was swallowed must still not start another job. */
+  private volatile boolean closed;
 
   public SessionScheduler(
       TeleportClient client,
@@ -104,6 +114,8 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
       worker.start();
     }
     Map<String, Long> unfinished = state.sessions();
+    inStateAtStart.addAll(unfinished.keySet());
+    inStateAtStart.addAll(state.missingRecordings().keySet());
     if (!unfinished.isEmpty()) {
       LOG.info(
           "resuming {}",
@@ -139,7 +151,7 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
 
   @Override
   public void register(String sessionId, Instant uploadTime) throws InterruptedException {
-    if (!known.add(sessionId)) {
+    if (inStateAtStart.contains(sessionId) || !known.add(sessionId)) {
       return; // already queued or being exported (e.g. the upload event was read twice)
     }
     try {
@@ -179,8 +191,12 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
 
   private void work() {
     try {
-      while (!Thread.currentThread().isInterrupted()) {
+      while (!closed && !Thread.currentThread().isInterrupted()) {
         SessionJob job = queue.take();
+        if (closed) {
+          outstanding.decrementAndGet(); // still in the state: the next start resumes it
+          return;
+        }
         try {
           export(job);
         } catch (IOException | RuntimeException e) {
@@ -259,6 +275,7 @@ public final class SessionScheduler implements SessionRegistry, AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     workers.forEach(Thread::interrupt);
     for (Thread worker : workers) {
       try {

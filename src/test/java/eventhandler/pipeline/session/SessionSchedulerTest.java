@@ -93,6 +93,27 @@ class SessionSchedulerTest {
   }
 
   @Test
+  void theUploadOfASessionResumedAtStartReadAgainAfterItFinishedExportsNothingTwice()
+      throws Exception {
+    // The last run saved s1 (and the missing m1) but was stopped before the upload events were
+    // delivered, so this run reads them again, here after s1 is already exported to its end.
+    state.setSessionIndex("s1", 0);
+    state.setMissingRecording("m1", new eventhandler.state.MissingRecording(0, 1, clock.instant()));
+    start((sid, from) -> stream(from, LENGTH, null));
+    await().atMost(Duration.ofSeconds(5)).until(exporter::idle);
+    assertThat(delivered).hasSize(LENGTH);
+
+    exporter.register("s1", clock.instant());
+    exporter.register("m1", clock.instant());
+
+    assertThat(exporter.idle()).as("nothing queued for uploads read again").isTrue();
+    assertThat(streamedFrom).containsExactly(0);
+    assertThat(delivered).hasSize(LENGTH);
+    assertThat(state.sessions()).isEmpty();
+    assertThat(state.missingRecordings()).containsOnlyKeys("m1");
+  }
+
+  @Test
   void aRecordingThatFailsAtTheSamePlaceIsDeadLetteredAfterThreeAttempts() throws Exception {
     start((sid, from) -> stream(from, 2, internal()));
 
