@@ -162,6 +162,11 @@ public final class StateStore {
     return search;
   }
 
+  /** The catch-up's side file {@code windows_ahead}, for messages about it. */
+  public Path windowsAheadFile() {
+    return windowsAhead.path();
+  }
+
   WindowsAheadFile windowsAheadFiles() {
     return windowsAhead;
   }

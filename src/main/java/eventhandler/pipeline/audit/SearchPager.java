@@ -53,7 +53,8 @@ public final class SearchPager {
       SearchPosition resumeFrom,
       boolean cursorDamaged,
       Path stateDirectory) {
-    this.resume = new SearchResume(resumeFrom, cursorDamaged, stateDirectory);
+    this.resume =
+        new SearchResume(resumeFrom, cursorDamaged, SearchResume.SavedIn.goFiles(stateDirectory));
     this.client = client;
     this.clock = clock;
     this.windowSize = windowSize;

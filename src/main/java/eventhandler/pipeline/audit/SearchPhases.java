@@ -73,7 +73,7 @@ public final class SearchPhases implements AuditExport {
               config.pageSize(),
               backoff::delays,
               new WarningThrottle(LoggerFactory.getLogger(SearchCatchUp.class), clock, THROTTLE),
-              state.directory());
+              state.windowsAheadFile());
       catchUp =
           new SearchCatchUp(
               new SearchCatchUp.Parts(

@@ -37,16 +37,31 @@ final class SearchResume {
     SEEK
   }
 
+  /** Where the resumed position is kept, as the warnings name it. */
+  record SavedIn(String cursor, String id) {
+    /** The Go plugin's files {@code cursor} and {@code id} in {@code directory}. */
+    static SavedIn goFiles(Path directory) {
+      return new SavedIn(
+          directory.resolve("cursor").toString(), directory.resolve("id").toString());
+    }
+
+    /** One catch-up window's entry in the side file {@code sideFile}. */
+    static SavedIn window(Path sideFile, Instant start, Instant end) {
+      String entry = sideFile + " (window " + start + " to " + end + ")";
+      return new SavedIn(entry, entry);
+    }
+  }
+
   private final String savedCursor;
-  private final Path savedIn;
+  private final SavedIn savedIn;
   private Mode mode;
 
   /**
    * @param saved the position read from the state
    * @param cursorDamaged whether the start-up check found the saved cursor damaged (and emptied it)
-   * @param savedIn the storage directory holding the position, for the warnings
+   * @param savedIn where the position is kept, for the warnings
    */
-  SearchResume(SearchPosition saved, boolean cursorDamaged, Path savedIn) {
+  SearchResume(SearchPosition saved, boolean cursorDamaged, SavedIn savedIn) {
     this.savedCursor = saved.cursor() == null ? "" : saved.cursor();
     this.savedIn = savedIn;
     boolean hasId = saved.lastId() != null && !saved.lastId().isEmpty();
@@ -66,8 +81,8 @@ final class SearchResume {
     }
     LOG.warn(
         "Teleport refuses the page cursor saved in {} ({}); the window is read again from"
-            + " window_time{}",
-        savedIn.resolve("cursor"),
+            + " its start{}",
+        savedIn.cursor(),
         e.getMessage(),
         lastId.isEmpty() ? ", all of it sent again" : ", skipping the events up to the saved id");
     mode = lastId.isEmpty() ? Mode.DONE : Mode.SEEK;
@@ -96,8 +111,8 @@ final class SearchResume {
         LOG.warn(
             "the page at the cursor saved in {} does not hold the event saved in {}, so"
                 + " one of them is wrong; the window from {} is read again, all of it sent again",
-            savedIn.resolve("cursor"),
-            savedIn.resolve("id"),
+            savedIn.cursor(),
+            savedIn.id(),
             windowStart);
         return Verdict.RESTART_WINDOW;
       }
@@ -113,7 +128,7 @@ final class SearchResume {
         LOG.warn(
             "the event saved in {} is not in the window from {}; all of the window is sent"
                 + " again",
-            savedIn.resolve("id"),
+            savedIn.id(),
             windowStart);
         return Verdict.RESTART_WINDOW;
       }

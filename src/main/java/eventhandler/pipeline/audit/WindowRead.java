@@ -28,7 +28,7 @@ record WindowRead(
     int pageSize,
     Supplier<RetryDelays> delays,
     WarningThrottle errors,
-    Path stateDirectory) {
+    Path windowsAheadFile) {
 
   /** Reads the window into {@code lane}, ending it with {@link WindowPosition#DONE}; the count. */
   long read(WindowBook.Entry window, DeliveryLane<WindowPosition> lane)
@@ -36,7 +36,10 @@ record WindowRead(
     String cursor = window.resumeFrom.cursor();
     String lastId = window.resumeFrom.lastId();
     SearchResume resume =
-        new SearchResume(new SearchPosition(window.start, cursor, lastId), false, stateDirectory);
+        new SearchResume(
+            new SearchPosition(window.start, cursor, lastId),
+            false,
+            SearchResume.SavedIn.window(windowsAheadFile, window.start, window.end));
     RetryDelays retries = delays.get();
     long read = 0;
     while (true) {
