@@ -275,10 +275,10 @@ public final class SimulatedCluster implements AutoCloseable {
   }
 
   /**
-   * The CA of the proxy's web certificate (valid for {@code localhost} and 127.0.0.1): the web API,
-   * the outer TLS of a connection upgrade, and {@code teleport-reversetunnel} straight on the
-   * front. Inside an upgrade the reverse tunnel shows a host certificate from {@link
-   * #hostCaCertificate()}.
+   * The CA of the proxy's web certificate (valid for {@code localhost}, 127.0.0.1 and this
+   * machine's name, which a client behind an outbound proxy uses): the web API, the outer TLS of a
+   * connection upgrade, and {@code teleport-reversetunnel} straight on the front. Inside an upgrade
+   * the reverse tunnel shows a host certificate from {@link #hostCaCertificate()}.
    */
   public X509Certificate webCaCertificate() {
     return authorities.webCa().certificate();

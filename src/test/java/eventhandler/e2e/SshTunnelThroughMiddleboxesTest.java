@@ -94,6 +94,31 @@ class SshTunnelThroughMiddleboxesTest {
     }
   }
 
+  @Test
+  void tlsRoutingOverSshPassesTinyproxyFromHttpsProxy() throws Exception {
+    Middleboxes.requireTinyproxy();
+    String host = ConnectionWaysTest.loopbackNameForAProxy();
+    // Only TLS routing with SSH inside: no ALPN route to Auth, no tunnel port.
+    try (E2eRun run = E2eRun.start(dir, cluster().authRouting(false).build());
+        Tinyproxy proxy = Tinyproxy.start()) {
+      SimulatedCluster cluster = run.cluster();
+      String web = host + ":" + cluster.proxySocketAddress().getPort();
+      String started =
+          ConnectionWaysTest.exportsEverything(
+              run,
+              web,
+              Map.of("HTTPS_PROXY", proxy.url(), "SSL_CERT_FILE", webCaFile(cluster).toString()));
+
+      assertThat(started)
+          .contains("SSH reverse tunnel in ALPN")
+          .contains("via proxy " + proxy.url());
+      System.out.println("[tinyproxy] CONNECTs: " + proxy.connectRequests());
+      assertThat(proxy.connectRequests()).contains(web);
+      assertThat(cluster.tunnelDials()).isPositive();
+      assertThat(cluster.reverseTunnelConnections()).isPositive();
+    }
+  }
+
   private Path webCaFile(SimulatedCluster cluster) throws IOException {
     Path file = dir.resolve("web-ca.pem");
     Files.writeString(file, Pem.encode(cluster.webCaCertificate()));

@@ -16,6 +16,7 @@ import eventhandler.teleport.TeleportConnector;
 import eventhandler.teleport.TeleportException;
 import eventhandler.testing.BackgroundStart;
 import eventhandler.testing.CapturedLogs;
+import eventhandler.testing.ChildStart;
 import eventhandler.testing.E2eRun;
 import eventhandler.tls.Pem;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -231,6 +232,66 @@ class SshTunnelWaysTest {
         assertThat(seen).first().isEqualTo(oldEnd);
         assertThat(seen).last().isEqualTo(newEnd);
       }
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void sighupToARunningStartGivesNewTunnelConnectionsTheRenewedSshCertificate() throws Exception {
+    try (E2eRun run = E2eRun.start(dir, onlyReverseTunnel().build())) {
+      SimulatedCluster cluster = run.cluster();
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      Instant oldEnd = now.plus(Duration.ofMinutes(20));
+      Instant newEnd = now.plus(Duration.ofHours(3));
+      Path identity = run.stack().identity();
+      cluster.writeIdentity(identity, IdentityOptions.defaults().withSshNotAfter(oldEnd));
+      // The periodic refresh is off: only SIGHUP makes it read the identity file again.
+      try (ChildStart child =
+          run.startChildVia(
+              web(cluster),
+              webTrust(cluster),
+              "--teleport-refresh-enabled=false",
+              "--timeout=1s",
+              "--bulk-poll-interval=1s")) {
+        int expected = run.expectedAuditUids().size();
+        await("every audit event")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> run.receivedAuditUids().size() >= expected || !child.alive());
+        assertThat(child.alive()).as("start is running; its output:\n%s", child.output()).isTrue();
+        assertThat(cluster.tunnelCertificateExpiries()).containsOnly(oldEnd);
+
+        // tbot renews the identity; SIGHUP has it read; the open tunnel keeps the old certificate.
+        cluster.writeIdentity(identity, IdentityOptions.defaults().withSshNotAfter(newEnd));
+        child.hangUp();
+        await("the SIGHUP log line")
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> child.output().contains("SIGHUP: Teleport credentials re-read"));
+        String reread =
+            child
+                .output()
+                .lines()
+                .filter(l -> l.contains("SIGHUP: Teleport credentials re-read"))
+                .findFirst()
+                .orElseThrow();
+        System.out.println("[sighup] " + reread);
+        assertThat(reread).contains("changed, the new certificate is in use");
+        assertThat(cluster.tunnelCertificateExpiries()).containsOnly(oldEnd);
+
+        cluster.dropTunnelConnections(); // the Proxy drops the old connection; start reconnects
+        await("a tunnel connection with the new certificate")
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> cluster.tunnelCertificateExpiries().contains(newEnd) || !child.alive());
+        List<Instant> seen = cluster.tunnelCertificateExpiries();
+        System.out.println("[sighup] SSH certificates the tunnel accepted, by expiry: " + seen);
+        assertThat(seen).first().isEqualTo(oldEnd);
+        assertThat(seen).last().isEqualTo(newEnd);
+
+        child.terminate();
+        ChildStart.assertExit(child, child.awaitExit(Duration.ofSeconds(15)), 0);
+      }
+      assertThat(run.receivedAuditUids())
+          .as("every audit event once")
+          .containsExactlyInAnyOrderElementsOf(run.expectedAuditUids());
     }
   }
 

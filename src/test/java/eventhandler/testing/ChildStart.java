@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A child JVM running {@code start} (made by {@link E2eRun#startChild}); ended by its PID only. */
@@ -19,13 +20,21 @@ public record ChildStart(Process process, Path log) implements AutoCloseable {
    */
   public static ChildStart launch(List<String> javaOptions, List<String> arguments, Path log)
       throws IOException {
+    return launch(javaOptions, arguments, Map.of(), log);
+  }
+
+  /** As {@link #launch(List, List, Path)}, with {@code environment} added to this process's. */
+  public static ChildStart launch(
+      List<String> javaOptions, List<String> arguments, Map<String, String> environment, Path log)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(javaOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "eventhandler.Main"));
     command.addAll(arguments);
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new ChildStart(process, log);
   }
 
@@ -45,6 +54,21 @@ public record ChildStart(Process process, Path log) implements AutoCloseable {
   /** SIGTERM (what {@code Process.destroy} sends on Linux). */
   public void terminate() {
     process.destroy();
+  }
+
+  /** SIGHUP, sent to its PID with {@code kill -HUP}: {@code start} re-reads its credentials. */
+  public void hangUp() {
+    try {
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new AssertionError("kill -HUP " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new AssertionError("cannot run kill -HUP " + pid(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   public int awaitExit(Duration timeout) {

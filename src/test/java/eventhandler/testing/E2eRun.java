@@ -211,9 +211,24 @@ public final class E2eRun implements AutoCloseable {
    * output goes to a file in this set-up's directory.
    */
   public ChildStart startChild(String... extra) throws IOException {
+    return startChild(arguments(extra), Map.of());
+  }
+
+  /**
+   * As {@link #startChild(String...)}, reaching Teleport at {@code teleportAddress} with {@code
+   * environment} added to the child's ({@code SSL_CERT_FILE}, {@code HTTPS_PROXY}...).
+   */
+  public ChildStart startChildVia(
+      String teleportAddress, Map<String, String> environment, String... extra) throws IOException {
+    return startChild(stack.startArgumentsVia(storage, teleportAddress, extra), environment);
+  }
+
+  private ChildStart startChild(List<String> arguments, Map<String, String> environment)
+      throws IOException {
     return ChildStart.launch(
         List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-        arguments(extra),
+        arguments,
+        environment,
         directory.resolve("child-" + ++children + ".log"));
   }
 

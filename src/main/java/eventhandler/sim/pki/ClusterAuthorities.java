@@ -75,7 +75,9 @@ public final class ClusterAuthorities {
             Subject.of("localhost"),
             now,
             SERVER_VALIDITY,
-            List.of("localhost"),
+            // Its host too, as a real Proxy's: a client reaching the web port through an outbound
+            // proxy (which never gets loopback names) names it by this machine's name.
+            List.of("localhost", localHostName()).stream().distinct().toList(),
             List.of(InetAddress.getLoopbackAddress()),
             Usage.SERVER);
     // Inside a connection upgrade a client checks the Proxy against the cluster's CAs, not the
