@@ -95,6 +95,7 @@ class SshTunnelThroughMiddleboxesTest {
   }
 
   @Test
+  @Timeout(60)
   void tlsRoutingOverSshPassesTinyproxyFromHttpsProxy() throws Exception {
     Middleboxes.requireTinyproxy();
     String host = ConnectionWaysTest.loopbackNameForAProxy();
