@@ -62,7 +62,8 @@ final class CpuWatch implements AutoCloseable {
     if (name.startsWith("session-export")) {
       return "export: session recordings";
     }
-    if (name.startsWith("audit-export")
+    // audit-export-chunk (bulk), audit-search-fetch and audit-search-window (search)
+    if (name.startsWith("audit-")
         || name.startsWith("export-")
         || name.startsWith("start-")
         || name.equals("main")) {
