@@ -81,8 +81,11 @@ class FaultsTest {
 
   @Test
   void streamCutWithUnavailableAfterSomeMessages() {
-    LocalDate day = dayOf(cluster.auditEvent(0));
+    // A middle day is whole; the first one starts seven days before now, so near midnight it can
+    // hold fewer events than the cut comes after.
+    LocalDate day = dayOf(cluster.auditEvent(1_500));
     String chunk = client.chunkNames(day).get(0);
+    assertThat(chunkSize(day, chunk)).as("events in the chunk").isGreaterThan(10);
     cluster.faults().cutNextStream(Rpc.EXPORT_UNSTRUCTURED_EVENTS, 5, Faults.StreamCut.UNAVAILABLE);
     List<ExportEventUnstructured> received = new ArrayList<>();
     Iterator<ExportEventUnstructured> stream =

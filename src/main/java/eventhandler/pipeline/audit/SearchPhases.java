@@ -72,8 +72,7 @@ public final class SearchPhases implements AuditExport {
               config.types(),
               config.pageSize(),
               backoff::delays,
-              new WarningThrottle(LoggerFactory.getLogger(SearchCatchUp.class), clock, THROTTLE),
-              state.windowsAheadFile());
+              new WarningThrottle(LoggerFactory.getLogger(SearchCatchUp.class), clock, THROTTLE));
       catchUp =
           new SearchCatchUp(
               new SearchCatchUp.Parts(

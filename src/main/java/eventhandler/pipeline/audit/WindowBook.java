@@ -23,18 +23,23 @@ final class WindowBook {
 
   static final Duration MIN_WIDTH = Duration.ofSeconds(1);
 
-  /** One window: its range, its committed position, and the checkpointer's tracking of its lane. */
+  /**
+   * One window: its range, its committed position and where that was read from (for the warnings),
+   * and the checkpointer's tracking of its lane.
+   */
   static final class Entry {
     final Instant start;
     final Instant end;
     final WindowPosition resumeFrom;
+    final SearchResume.SavedIn savedIn;
     volatile WindowPosition committed;
     Checkpointer.Tracking tracking;
 
-    Entry(Instant start, Instant end, WindowPosition resumeFrom) {
+    Entry(Instant start, Instant end, WindowPosition resumeFrom, SearchResume.SavedIn savedIn) {
       this.start = start;
       this.end = end;
       this.resumeFrom = resumeFrom;
+      this.savedIn = savedIn;
       this.committed = resumeFrom;
     }
   }
@@ -78,7 +83,12 @@ final class WindowBook {
     boolean goCursor = !from.cursor().isEmpty() || !from.lastId().isEmpty();
     if (goCursor) {
       Instant end = min(prefix.plus(windowSize), until);
-      carry(new Entry(prefix, end, new WindowPosition(from.cursor(), from.lastId(), false)));
+      carry(
+          new Entry(
+              prefix,
+              end,
+              new WindowPosition(from.cursor(), from.lastId(), false),
+              SearchResume.SavedIn.goFiles(state.directory())));
     } else if (ahead.isPresent()
         && !ahead.get().prefix().isBefore(prefix)
         && ahead.get().types().equals(this.types)) {
@@ -88,11 +98,15 @@ final class WindowBook {
       for (WindowsAhead.Window w : ahead.get().windows()) {
         WindowPosition at =
             w.done() ? WindowPosition.DONE : new WindowPosition(w.cursor(), w.lastId(), false);
-        carry(new Entry(w.start(), w.end(), at));
+        carry(new Entry(w.start(), w.end(), at, inSideFile(w.start(), w.end())));
       }
     }
     Duration left = Duration.between(frontier, until);
     this.width = clamp(left.dividedBy(Math.max(1, readers * 4L)));
+  }
+
+  private SearchResume.SavedIn inSideFile(Instant start, Instant end) {
+    return SearchResume.SavedIn.window(state.windowsAheadFile(), start, end);
   }
 
   private void carry(Entry entry) {
@@ -112,7 +126,8 @@ final class WindowBook {
     if (!frontier.isBefore(until)) {
       return null;
     }
-    Entry entry = new Entry(frontier, min(frontier.plus(width), until), WindowPosition.START);
+    Instant end = min(frontier.plus(width), until);
+    Entry entry = new Entry(frontier, end, WindowPosition.START, inSideFile(frontier, end));
     entries.add(entry);
     frontier = entry.end;
     return entry;

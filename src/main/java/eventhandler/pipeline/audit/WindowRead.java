@@ -10,7 +10,6 @@ import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportClient;
 import eventhandler.teleport.TeleportException;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -27,8 +26,7 @@ record WindowRead(
     List<String> types,
     int pageSize,
     Supplier<RetryDelays> delays,
-    WarningThrottle errors,
-    Path windowsAheadFile) {
+    WarningThrottle errors) {
 
   /** Reads the window into {@code lane}, ending it with {@link WindowPosition#DONE}; the count. */
   long read(WindowBook.Entry window, DeliveryLane<WindowPosition> lane)
@@ -36,10 +34,7 @@ record WindowRead(
     String cursor = window.resumeFrom.cursor();
     String lastId = window.resumeFrom.lastId();
     SearchResume resume =
-        new SearchResume(
-            new SearchPosition(window.start, cursor, lastId),
-            false,
-            SearchResume.SavedIn.window(windowsAheadFile, window.start, window.end));
+        new SearchResume(new SearchPosition(window.start, cursor, lastId), false, window.savedIn);
     RetryDelays retries = delays.get();
     long read = 0;
     while (true) {
