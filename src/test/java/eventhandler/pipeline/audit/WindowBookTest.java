@@ -21,16 +21,7 @@ class WindowBookTest {
   @Test
   void aWindowResumedAtTheGoFilesCursorNamesTheGoFilesInItsWarnings() throws Exception {
     StateStore state = StateStore.openDirectory(dir.resolve("state"));
-    WindowBook book =
-        new WindowBook(
-            state,
-            TYPES,
-            new SearchPosition(T0, "c1", "id1"),
-            Optional.empty(),
-            T0.plus(Duration.ofDays(1)),
-            Duration.ofHours(6),
-            4,
-            100);
+    WindowBook book = book(state, new SearchPosition(T0, "c1", "id1"), Optional.empty());
 
     WindowBook.Entry first = book.next();
     assertThat(first.start).isEqualTo(T0);
@@ -56,16 +47,7 @@ class WindowBookTest {
             List.of(
                 new WindowsAhead.Window(T0, mid, true, "", ""),
                 new WindowsAhead.Window(mid, mid.plusSeconds(3600), false, "c2", "id2")));
-    WindowBook book =
-        new WindowBook(
-            state,
-            TYPES,
-            new SearchPosition(T0, "", ""),
-            Optional.of(ahead),
-            T0.plus(Duration.ofDays(1)),
-            Duration.ofHours(6),
-            4,
-            100);
+    WindowBook book = book(state, new SearchPosition(T0, "", ""), Optional.of(ahead));
 
     WindowBook.Entry carried = book.next();
     assertThat(carried.start).isEqualTo(mid);
@@ -74,5 +56,12 @@ class WindowBookTest {
         state.windowsAheadFile() + " (window " + mid + " to " + mid.plusSeconds(3600) + ")";
     assertThat(carried.savedIn.cursor()).isEqualTo(entry);
     assertThat(carried.savedIn.id()).isEqualTo(entry);
+  }
+
+  /** A day from T0 in windows of at most 6 h, for 4 readers of 100-event pages. */
+  private static WindowBook book(
+      StateStore state, SearchPosition from, Optional<WindowsAhead> ahead) {
+    return new WindowBook(
+        state, TYPES, from, ahead, T0.plus(Duration.ofDays(1)), Duration.ofHours(6), 4, 100);
   }
 }
