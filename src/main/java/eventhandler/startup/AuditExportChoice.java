@@ -131,7 +131,11 @@ record AuditExportChoice(
             config.exitOnLastEvent(),
             backoff.delays(),
             new StallCheck(client, registry, clock, Duration.ofMinutes(5), config.types()));
-    checkpointer.track(lane, position -> state.setLegacyCursor(position.legacyCursor()));
+    Checkpointer.Tracking tracking =
+        checkpointer.track(lane, position -> state.setLegacyCursor(position.legacyCursor()));
+    if (config.readConcurrency() > 1) {
+      search.stepAsideWhenBehind(SearchPhases.BEHIND_AGAIN, tracking);
+    }
     return search;
   }
 

@@ -5,11 +5,14 @@ import eventhandler.logging.WarningThrottle;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.pipeline.Interrupts;
 import eventhandler.pipeline.RetryPause;
+import eventhandler.pipeline.delivery.Checkpointer;
 import eventhandler.pipeline.delivery.DeliveryLane;
 import eventhandler.retry.RetryDelays;
 import eventhandler.teleport.TeleportException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Audit export through search paging. A fetcher thread reads pages ahead into a small queue while
  * the caller's thread hands the events of the current page to delivery. The lane's delivered
- * position is saved by the {@code Checkpointer}, as {@link SearchPosition#legacyCursor()}.
+ * position is saved by the {@code Checkpointer}, as {@link SearchPosition#legacyCursor()}. Given
+ * {@link #stepAsideWhenBehind}, it ends when it finds itself that far behind, for the parallel
+ * catch-up to take over again.
  */
 public final class SearchExport implements AuditExport {
   private static final Logger LOG = LoggerFactory.getLogger(SearchExport.class);
@@ -35,6 +40,10 @@ public final class SearchExport implements AuditExport {
   private final WarningThrottle errors;
   private final StallCheck stallCheck;
   private final BlockingQueue<SearchPager.Page> pages = new ArrayBlockingQueue<>(PAGES_AHEAD);
+  private final Clock clock;
+  private Duration behindLimit;
+  private Checkpointer.Tracking tracking;
+  private Instant steppedAsideAt;
 
   public SearchExport(
       SearchPager pager,
@@ -54,7 +63,27 @@ public final class SearchExport implements AuditExport {
     this.exitOnLastEvent = exitOnLastEvent;
     this.retryDelays = retryDelays;
     this.stallCheck = stallCheck;
+    this.clock = clock;
     this.errors = new WarningThrottle(LOG, clock, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Makes {@link #run} end once a page's last event is older than {@code limit}: the lane is
+   * delivered whole and {@code tracking} stopped first, so the Go files hold this reader's last
+   * position and nothing else writes them.
+   */
+  public SearchExport stepAsideWhenBehind(Duration limit, Checkpointer.Tracking tracking) {
+    this.behindLimit = limit;
+    this.tracking = tracking;
+    return this;
+  }
+
+  /**
+   * After {@link #run} returned: the time of the last event delivered if it stepped aside, behind;
+   * every event before that time is delivered (pages are in time order).
+   */
+  public Optional<Instant> steppedAsideAt() {
+    return Optional.ofNullable(steppedAsideAt);
   }
 
   @Override
@@ -94,6 +123,17 @@ public final class SearchExport implements AuditExport {
         for (var event : page.events()) {
           handler.handle(event, page.positionOf(event), lane);
         }
+        Instant last = timeOf(page);
+        if (behindLimit != null && last.isBefore(clock.instant().minus(behindLimit))) {
+          LOG.info(
+              "behind again: the newest event read is from {}; delivering what is read, then"
+                  + " reading from there with the parallel readers",
+              last);
+          lane.drainUntilDelivered();
+          tracking.stop();
+          steppedAsideAt = last;
+          return;
+        }
         if (pages.isEmpty()) {
           lane.flush(); // nothing more is ready: do not hold a partial batch back
         }
@@ -104,6 +144,11 @@ public final class SearchExport implements AuditExport {
     } finally {
       fetcher.interrupt();
     }
+  }
+
+  private static Instant timeOf(SearchPager.Page page) {
+    var time = page.events().get(page.events().size() - 1).getTime();
+    return Instant.ofEpochSecond(time.getSeconds(), time.getNanos());
   }
 
   private void fetchPages() {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,12 @@ public final class SearchPhases implements AuditExport {
   /** The catch-up stops this far behind now: the newest events are left to the one reader. */
   static final Duration TAIL = Duration.ofMinutes(1);
 
+  /**
+   * The one reader steps aside for the catch-up when the events it reads are this old (after a
+   * Teleport outage, say): ten times the tail, so it does not swing between the two.
+   */
+  public static final Duration BEHIND_AGAIN = TAIL.multipliedBy(10);
+
   private static final Duration THROTTLE = Duration.ofSeconds(30);
 
   private final SearchCatchUp catchUp;
@@ -33,7 +40,8 @@ public final class SearchPhases implements AuditExport {
 
   /**
    * @param catchUp null to read with one reader only ({@code --audit-read-concurrency=1})
-   * @param follower the one reader from a position (it tracks its own lane)
+   * @param follower the one reader from a position (it tracks its own lane, and steps aside when
+   *     behind if there is a catch-up)
    */
   SearchPhases(
       SearchCatchUp catchUp,
@@ -103,10 +111,20 @@ public final class SearchPhases implements AuditExport {
 
   @Override
   public void run() throws InterruptedException, IOException {
-    while (catchUp != null && from.windowStart().isBefore(clock.instant().minus(TAIL.plus(TAIL)))) {
-      Instant reached = catchUp.run(from, clock.instant().minus(TAIL));
-      from = new SearchPosition(reached, "", "");
+    while (true) {
+      while (catchUp != null
+          && from.windowStart().isBefore(clock.instant().minus(TAIL.plus(TAIL)))) {
+        Instant reached = catchUp.run(from, clock.instant().minus(TAIL));
+        from = new SearchPosition(reached, "", "");
+      }
+      SearchExport one = follower.apply(from);
+      one.run();
+      Optional<Instant> aside = one.steppedAsideAt();
+      if (aside.isEmpty()) {
+        return;
+      }
+      // Events at that very time may be sent again (duplicates at most), none before it skipped.
+      from = new SearchPosition(aside.get(), "", "");
     }
-    follower.apply(from).run();
   }
 }

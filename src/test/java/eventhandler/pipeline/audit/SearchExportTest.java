@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -109,6 +110,36 @@ class SearchExportTest {
     assertThat(sources.delivered).containsExactlyElementsOf(ids(6, 10));
     assertThat(export(new SearchPosition(START, "4", ""), true).resumePoint())
         .isEqualTo("resuming in the window from " + START + " at its saved page");
+  }
+
+  @Test
+  void behindByMoreThanItsLimitItDeliversThePageStopsItsTrackingAndSaysFromWhen() {
+    AtomicBoolean stopped = new AtomicBoolean();
+    SearchExport export =
+        export(new SearchPosition(START, "", ""), false)
+            .stepAsideWhenBehind(Duration.ofMinutes(10), () -> stopped.set(true));
+
+    assertTimeoutPreemptively(Duration.ofSeconds(10), export::run);
+
+    // The first page (e0-e3) is three days old: delivered whole, then the reader steps aside.
+    assertThat(sources.delivered).containsExactlyElementsOf(ids(0, 4));
+    assertThat(lane.batchesPending()).isZero();
+    assertThat(stopped).isTrue();
+    assertThat(export.steppedAsideAt()).contains(START.plus(Duration.ofHours(4)));
+  }
+
+  @Test
+  void eventsYoungerThanTheLimitAreFollowedAsWithoutIt() {
+    AtomicBoolean stopped = new AtomicBoolean();
+    SearchExport export =
+        export(new SearchPosition(START, "", ""), true)
+            .stepAsideWhenBehind(Duration.ofDays(4), () -> stopped.set(true));
+
+    assertTimeoutPreemptively(Duration.ofSeconds(10), export::run);
+
+    assertThat(sources.delivered).containsExactlyElementsOf(ids(0, 10));
+    assertThat(stopped).isFalse();
+    assertThat(export.steppedAsideAt()).isEmpty();
   }
 
   @Test
