@@ -31,7 +31,7 @@ class SlowFluentdBoundsReadingTest {
                 .sessionShare(0.0)
                 .chunkSize(500)
                 .build())) {
-      run.receiver().latency(Duration.ofMillis(1_500));
+      run.receiver().latency(Duration.ofSeconds(3));
       BackgroundStart running = run.launch("--exit-on-last-event=true");
       long maxAhead = 0;
       long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
@@ -43,11 +43,12 @@ class SlowFluentdBoundsReadingTest {
       long readWhileSlow = run.cluster().streamedMessages();
       long deliveredWhileSlow = run.receiver().totalRecords();
       System.out.printf(
-          "slow Fluentd (1.5 s per request), 8 s: %d read, %d delivered, at most %d read ahead%n",
+          "slow Fluentd (3 s per request), 8 s: %d read, %d delivered, at most %d read ahead%n",
           readWhileSlow, deliveredWhileSlow, maxAhead);
       // Unhindered, the 60,000 are read well within the 8 s (bench: over 15,000 events/s cold);
-      // slowed, the readers wait for the lanes.
-      assertThat(readWhileSlow).as("read while Fluentd is slow").isLessThan(EVENTS / 2);
+      // slowed, the readers wait for the lanes. What was read follows what was delivered (the
+      // bound below), so the margin here is wide: a faster machine delivers more in the 8 s.
+      assertThat(readWhileSlow).as("read while Fluentd is slow").isLessThan(EVENTS * 3 / 4);
       assertThat(deliveredWhileSlow).as("delivered while slow").isPositive();
       // The lanes' batches being filled and in flight, and what gRPC's flow-control windows
       // buffer: about 8,300 measured here, whatever the size of the backlog.
