@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SlowFluentdBoundsReadingTest {
   private static final int EVENTS = 60_000;
   private static final long MAX_AHEAD = 15_000;
+  private static final Duration LATENCY = Duration.ofSeconds(3);
 
   @TempDir Path dir;
 
@@ -31,7 +32,7 @@ class SlowFluentdBoundsReadingTest {
                 .sessionShare(0.0)
                 .chunkSize(500)
                 .build())) {
-      run.receiver().latency(Duration.ofSeconds(3));
+      run.receiver().latency(LATENCY);
       BackgroundStart running = run.launch("--exit-on-last-event=true");
       long maxAhead = 0;
       long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
@@ -43,8 +44,8 @@ class SlowFluentdBoundsReadingTest {
       long readWhileSlow = run.cluster().streamedMessages();
       long deliveredWhileSlow = run.receiver().totalRecords();
       System.out.printf(
-          "slow Fluentd (3 s per request), 8 s: %d read, %d delivered, at most %d read ahead%n",
-          readWhileSlow, deliveredWhileSlow, maxAhead);
+          "slow Fluentd (%d ms per request), 8 s: %d read, %d delivered, at most %d read ahead%n",
+          LATENCY.toMillis(), readWhileSlow, deliveredWhileSlow, maxAhead);
       // Unhindered, the 60,000 are read well within the 8 s (bench: over 15,000 events/s cold);
       // slowed, the readers wait for the lanes. What was read follows what was delivered (the
       // bound below), so the margin here is wide: a faster machine delivers more in the 8 s.
