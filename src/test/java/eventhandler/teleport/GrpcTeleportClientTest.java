@@ -3,6 +3,7 @@ package eventhandler.teleport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The typed client against a real mTLS gRPC server. */
 class GrpcTeleportClientTest {
   private static final TestPki PKI = new TestPki("example.teleport.sh");
+  private static final int MANY = CallStream.PREFETCH * 40 + 7;
 
   @TempDir Path dir;
 
@@ -111,6 +113,13 @@ class GrpcTeleportClientTest {
             response.onNext(exported(i));
           }
           heldStream.set((ServerCallStreamObserver<?>) response);
+        }
+        case "many" -> {
+          // Many times the messages the client asks for ahead, so it asks again and again.
+          for (int i = start; i < MANY; i++) {
+            response.onNext(exported(i));
+          }
+          response.onCompleted();
         }
         case "cut" -> {
           response.onNext(exported(start));
@@ -361,6 +370,34 @@ class GrpcTeleportClientTest {
   }
 
   @Test
+  void aLongChunkArrivesWholeAndInOrderThroughTheGroupedHandOver() {
+    List<String> cursors = new ArrayList<>();
+    try (EventStream<ChunkItem> stream =
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "many", "")) {
+      stream.forEachRemaining(item -> cursors.add(item.cursor()));
+    }
+    assertThat(cursors).hasSize(MANY);
+    for (int i = 0; i < MANY; i++) {
+      assertThat(cursors.get(i)).isEqualTo(Integer.toString(i));
+    }
+  }
+
+  @Test
+  void messagesOfAStreamThatStallsReachTheReaderWithoutWaitingForAGroup() {
+    // Three messages, fewer than a group, then nothing more: the reader still gets them soon.
+    try (EventStream<ChunkItem> stream =
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "endless", "")) {
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(2),
+          () -> {
+            for (int i = 0; i < 3; i++) {
+              assertThat(stream.next().cursor()).isEqualTo(Integer.toString(i));
+            }
+          });
+    }
+  }
+
+  @Test
   void closingTheClientCancelsAStreamItsReaderWaitsOn() throws Exception {
     EventStream<ChunkItem> stream =
         TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "endless", "");
@@ -407,7 +444,12 @@ class GrpcTeleportClientTest {
               }
             });
     reader.start();
-    await().atMost(Duration.ofSeconds(5)).until(() -> reader.getState() == Thread.State.WAITING);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                reader.getState() == Thread.State.WAITING
+                    || reader.getState() == Thread.State.TIMED_WAITING);
     reader.interrupt();
     reader.join(5_000);
 
