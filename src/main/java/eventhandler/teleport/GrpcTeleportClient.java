@@ -4,7 +4,7 @@ import com.google.protobuf.Timestamp;
 import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
 import eventhandler.teleport.proto.auditlog.EventExportChunk;
 import eventhandler.teleport.proto.auditlog.EventUnstructuredEncoded;
-import eventhandler.teleport.proto.auditlog.EventsUnstructured;
+import eventhandler.teleport.proto.auditlog.EventsUnstructuredEncoded;
 import eventhandler.teleport.proto.auditlog.ExportEventUnstructuredEncoded;
 import eventhandler.teleport.proto.auditlog.ExportUnstructuredEventsRequest;
 import eventhandler.teleport.proto.auditlog.GetEventExportChunksRequest;
@@ -125,14 +125,29 @@ public final class GrpcTeleportClient implements TeleportClient {
             // 0 on the wire: the Go client's "ascending" (see teleport-api.md §1.2).
             .setOrder(Order.ORDER_DESCENDING_UNSPECIFIED)
             .build();
-    EventsUnstructured page =
+    EventsUnstructuredEncoded page =
         unary(
-            AuditLogServiceGrpc.getGetUnstructuredEventsMethod(),
+            SEARCH_ENCODED,
             request,
             "searching audit events from " + from + " to " + to + " (GetUnstructuredEvents)",
             StatusTranslator.EVENT_RULES);
-    return new EventPage(page.getItemsList(), page.getLastKey());
+    List<TeleportEvent> events = new ArrayList<>(page.getItemsCount());
+    for (EventUnstructuredEncoded item : page.getItemsList()) {
+      events.add(TeleportEvent.of(item));
+    }
+    return new EventPage(events, page.getLastKey());
   }
+
+  /**
+   * {@code GetUnstructuredEvents} with an answer type that leaves each event's Struct encoded (same
+   * method, same wire format), as the streams below.
+   */
+  private static final MethodDescriptor<GetUnstructuredEventsRequest, EventsUnstructuredEncoded>
+      SEARCH_ENCODED =
+          AuditLogServiceGrpc.getGetUnstructuredEventsMethod().toBuilder(
+                  ProtoUtils.marshaller(GetUnstructuredEventsRequest.getDefaultInstance()),
+                  ProtoUtils.marshaller(EventsUnstructuredEncoded.getDefaultInstance()))
+              .build();
 
   @Override
   public List<String> listExportChunks(LocalDate date) {

@@ -9,6 +9,7 @@ import eventhandler.teleport.EventPage;
 import eventhandler.teleport.EventStream;
 import eventhandler.teleport.ExportedEvent;
 import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import eventhandler.testing.E2eRun;
 import java.nio.ByteBuffer;
@@ -80,7 +81,7 @@ final class GoStateFixture {
     EventPage second = teleport.searchEvents(window, end, List.of(), 20, first.nextKey());
     assertThat(second.nextKey()).as("a third page in the window").isNotEmpty();
     EventPage third = teleport.searchEvents(window, end, List.of(), 20, second.nextKey());
-    EventUnstructured lastExported = second.events().get(4);
+    TeleportEvent lastExported = second.events().get(4);
     Set<String> exported = new HashSet<>();
     List<String> expected = new ArrayList<>();
     boolean after = false;
@@ -90,16 +91,16 @@ final class GoStateFixture {
       } else {
         exported.add(event.getId());
       }
-      after |= event.getId().equals(lastExported.getId());
+      after |= event.getId().equals(lastExported.id());
     }
     Path state = Files.createDirectories(run.stateDir());
     GoStateFixture fixture = new GoStateFixture(state, start, expected);
     write(state.resolve("start_time"), start.toString());
     write(state.resolve("window_time"), window.toString());
     write(state.resolve("cursor"), first.nextKey());
-    write(state.resolve("id"), lastExported.getId());
+    write(state.resolve("id"), lastExported.id());
     fixture.laterCursor = second.nextKey();
-    fixture.laterId = third.events().get(0).getId();
+    fixture.laterId = third.events().get(0).id();
     fixture.writeSessions(run, exported);
     return fixture;
   }

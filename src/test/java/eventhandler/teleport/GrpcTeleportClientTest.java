@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
+import eventhandler.event.EventJson;
 import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
 import eventhandler.teleport.proto.auditlog.EventExportChunk;
 import eventhandler.teleport.proto.auditlog.EventUnstructured;
@@ -25,6 +26,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -184,13 +186,18 @@ class GrpcTeleportClientTest {
   }
 
   @Test
-  void searchSendsWhatTheGoClientSendsAndReturnsThePage() {
+  void searchSendsWhatTheGoClientSendsAndReturnsThePage() throws Exception {
     Instant from = Instant.parse("2025-01-01T00:00:00Z");
     Instant to = Instant.parse("2025-01-02T00:00:00.5Z");
 
     EventPage page = client.searchEvents(from, to, List.of("user.login"), 20, "page-1");
 
-    assertThat(page.events()).extracting(EventUnstructured::getId).containsExactly("e1", "e2");
+    assertThat(page.events()).extracting(TeleportEvent::id).containsExactly("e1", "e2");
+    // Read with the Struct left encoded, the JSON is the one the decoded Struct prints.
+    assertThat(new String(page.events().get(1).json(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            new String(
+                EventJson.toJson(event("e2", 2, "b").getUnstructured()), StandardCharsets.UTF_8));
     assertThat(page.nextKey()).isEqualTo("page-2");
     GetUnstructuredEventsRequest sent = (GetUnstructuredEventsRequest) requests.get(0);
     assertThat(sent.getNamespace()).isEqualTo("default");

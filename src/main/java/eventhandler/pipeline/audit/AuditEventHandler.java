@@ -9,7 +9,6 @@ import eventhandler.pipeline.SessionRegistry;
 import eventhandler.pipeline.delivery.DeliveryLane;
 import eventhandler.sink.DeadLetterFile;
 import eventhandler.teleport.TeleportEvent;
-import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -44,11 +43,6 @@ public final class AuditEventHandler {
     this.failedLogins = failedLogins;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
-  }
-
-  <P> void handle(EventUnstructured event, P position, DeliveryLane<P> lane)
-      throws InterruptedException {
-    handle(TeleportEvent.of(event), position, lane);
   }
 
   <P> void handle(TeleportEvent event, P position, DeliveryLane<P> lane)

@@ -147,8 +147,7 @@ public final class SearchExport implements AuditExport {
   }
 
   private static Instant timeOf(SearchPager.Page page) {
-    var time = page.events().get(page.events().size() - 1).getTime();
-    return Instant.ofEpochSecond(time.getSeconds(), time.getNanos());
+    return page.events().get(page.events().size() - 1).time();
   }
 
   private void fetchPages() {

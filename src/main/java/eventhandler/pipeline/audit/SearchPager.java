@@ -2,8 +2,8 @@ package eventhandler.pipeline.audit;
 
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.TeleportException;
-import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,9 +20,9 @@ import java.util.Optional;
  */
 public final class SearchPager {
   /** Events read by one call, with the position each one resumes from. */
-  record Page(List<EventUnstructured> events, Instant windowStart, String requestCursor) {
-    SearchPosition positionOf(EventUnstructured event) {
-      return new SearchPosition(windowStart, requestCursor, event.getId());
+  record Page(List<TeleportEvent> events, Instant windowStart, String requestCursor) {
+    SearchPosition positionOf(TeleportEvent event) {
+      return new SearchPosition(windowStart, requestCursor, event.id());
     }
   }
 
@@ -95,15 +95,15 @@ public final class SearchPager {
         lastId = again.get().lastId();
         continue;
       }
-      List<EventUnstructured> fresh = afterLastId(page.events());
+      List<TeleportEvent> fresh = afterLastId(page.events());
       boolean moreInWindow = !page.nextKey().isEmpty();
       if (moreInWindow) {
         cursor = page.nextKey();
       }
       if (!fresh.isEmpty()) {
-        EventUnstructured last = fresh.get(fresh.size() - 1);
-        lastId = last.getId();
-        lastTime = Instant.ofEpochSecond(last.getTime().getSeconds(), last.getTime().getNanos());
+        TeleportEvent last = fresh.get(fresh.size() - 1);
+        lastId = last.id();
+        lastTime = last.time();
         return new Page(fresh, windowStart, requestCursor);
       }
       if (moreInWindow) {
@@ -119,12 +119,12 @@ public final class SearchPager {
   }
 
   /** The events after the last occurrence of the last read id (all of them if it is absent). */
-  private List<EventUnstructured> afterLastId(List<EventUnstructured> events) {
+  private List<TeleportEvent> afterLastId(List<TeleportEvent> events) {
     if (lastId.isEmpty()) {
       return events;
     }
     for (int i = events.size() - 1; i >= 0; i--) {
-      if (events.get(i).getId().equals(lastId)) {
+      if (events.get(i).id().equals(lastId)) {
         return events.subList(i + 1, events.size());
       }
     }

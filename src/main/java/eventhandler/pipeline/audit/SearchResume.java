@@ -1,8 +1,8 @@
 package eventhandler.pipeline.audit;
 
 import eventhandler.teleport.EventPage;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.TeleportException;
-import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -138,7 +138,7 @@ final class SearchResume {
     }
   }
 
-  private static boolean holds(List<EventUnstructured> events, String id) {
-    return events.stream().anyMatch(event -> event.getId().equals(id));
+  private static boolean holds(List<TeleportEvent> events, String id) {
+    return events.stream().anyMatch(event -> event.id().equals(id));
   }
 }

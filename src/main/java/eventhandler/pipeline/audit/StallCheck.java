@@ -3,8 +3,8 @@ package eventhandler.pipeline.audit;
 import eventhandler.pipeline.ExportMetrics;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.TeleportException;
-import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -62,17 +62,16 @@ public final class StallCheck {
     lastCheck = now;
     try {
       EventPage page = client.searchEvents(newest.plusMillis(1), now, types, 1, "");
-      for (EventUnstructured event : page.events()) {
-        if (!event.getId().equals(lastReadId)) {
+      for (TeleportEvent event : page.events()) {
+        if (!event.id().equals(lastReadId)) {
           suspected.increment();
-          Instant time =
-              Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos());
+          Instant time = event.time();
           LOG.warn(
               "possible stall: Teleport holds a {} event at {}, newer than the newest event read"
                   + " ({}), but paging reports nothing new. The export keeps polling; if this"
                   + " repeats, check the Auth Service's audit backend and the window size"
                   + " (--window-size).",
-              event.getType(),
+              event.type(),
               time,
               newest);
         }

@@ -8,8 +8,8 @@ import eventhandler.pipeline.delivery.DeliveryLane;
 import eventhandler.retry.RetryDelays;
 import eventhandler.teleport.EventPage;
 import eventhandler.teleport.TeleportClient;
+import eventhandler.teleport.TeleportEvent;
 import eventhandler.teleport.TeleportException;
-import eventhandler.teleport.proto.auditlog.EventUnstructured;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -65,11 +65,11 @@ record WindowRead(
         lastId = again.get().lastId();
         continue;
       }
-      List<EventUnstructured> events = page.events();
+      List<TeleportEvent> events = page.events();
       for (int i = startAfter(events, lastId); i < events.size(); i++) {
-        EventUnstructured event = events.get(i);
-        handler.handle(event, new WindowPosition(requestCursor, event.getId(), false), lane);
-        lastId = event.getId();
+        TeleportEvent event = events.get(i);
+        handler.handle(event, new WindowPosition(requestCursor, event.id(), false), lane);
+        lastId = event.id();
         read++;
       }
       if (page.nextKey().isEmpty()) {
@@ -82,10 +82,10 @@ record WindowRead(
   }
 
   /** The index after the last occurrence of {@code lastId} (0 when it is not in the page). */
-  private static int startAfter(List<EventUnstructured> events, String lastId) {
+  private static int startAfter(List<TeleportEvent> events, String lastId) {
     if (!lastId.isEmpty()) {
       for (int i = events.size() - 1; i >= 0; i--) {
-        if (events.get(i).getId().equals(lastId)) {
+        if (events.get(i).id().equals(lastId)) {
           return i + 1;
         }
       }

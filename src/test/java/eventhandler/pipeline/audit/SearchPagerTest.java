@@ -48,7 +48,7 @@ class SearchPagerTest {
       int offset = startKey.isEmpty() ? 0 : Integer.parseInt(startKey);
       int end = Math.min(inRange.size(), offset + limit);
       String next = end < inRange.size() ? Integer.toString(end) : "";
-      return new EventPage(List.copyOf(inRange.subList(offset, end)), next);
+      return EventPage.decoded(List.copyOf(inRange.subList(offset, end)), next);
     }
   }
 
@@ -59,7 +59,7 @@ class SearchPagerTest {
       if (page.events().isEmpty()) {
         return ids;
       }
-      page.events().forEach(e -> ids.add(e.getId()));
+      page.events().forEach(e -> ids.add(e.id()));
     }
   }
 
