@@ -48,7 +48,7 @@ class SearchPagerTest {
       int offset = startKey.isEmpty() ? 0 : Integer.parseInt(startKey);
       int end = Math.min(inRange.size(), offset + limit);
       String next = end < inRange.size() ? Integer.toString(end) : "";
-      return EventPage.decoded(List.copyOf(inRange.subList(offset, end)), next);
+      return Pages.decoded(List.copyOf(inRange.subList(offset, end)), next);
     }
   }
 

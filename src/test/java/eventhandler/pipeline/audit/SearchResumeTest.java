@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SearchResumeTest {
   private static final Instant START = Instant.parse("2024-03-10T00:00:00Z");
   private static final EventPage WITHOUT_THE_ID =
-      EventPage.decoded(List.of(EventUnstructured.newBuilder().setId("other").build()), "");
+      Pages.decoded(List.of(EventUnstructured.newBuilder().setId("other").build()), "");
 
   @Test
   void aGoCursorThatMissesItsIdNamesTheGoFiles() {

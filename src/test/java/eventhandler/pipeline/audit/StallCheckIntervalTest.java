@@ -35,7 +35,7 @@ class StallCheckIntervalTest {
             public EventPage searchEvents(
                 Instant from, Instant to, List<String> types, int limit, String startKey) {
               searchedFrom.add(from);
-              return EventPage.decoded(newer, "");
+              return Pages.decoded(newer, "");
             }
           },
           registry,
