@@ -111,6 +111,17 @@ public final class GrpcTeleportClient implements TeleportClient {
     return openStreams.size();
   }
 
+  /**
+   * {@code GetUnstructuredEvents} with an answer type that leaves each event's Struct encoded (same
+   * method, same wire format), as the streams below.
+   */
+  private static final MethodDescriptor<GetUnstructuredEventsRequest, EventsUnstructuredEncoded>
+      SEARCH_ENCODED =
+          AuditLogServiceGrpc.getGetUnstructuredEventsMethod().toBuilder(
+                  ProtoUtils.marshaller(GetUnstructuredEventsRequest.getDefaultInstance()),
+                  ProtoUtils.marshaller(EventsUnstructuredEncoded.getDefaultInstance()))
+              .build();
+
   @Override
   public EventPage searchEvents(
       Instant from, Instant to, List<String> types, int limit, String startKey) {
@@ -137,17 +148,6 @@ public final class GrpcTeleportClient implements TeleportClient {
     }
     return new EventPage(events, page.getLastKey());
   }
-
-  /**
-   * {@code GetUnstructuredEvents} with an answer type that leaves each event's Struct encoded (same
-   * method, same wire format), as the streams below.
-   */
-  private static final MethodDescriptor<GetUnstructuredEventsRequest, EventsUnstructuredEncoded>
-      SEARCH_ENCODED =
-          AuditLogServiceGrpc.getGetUnstructuredEventsMethod().toBuilder(
-                  ProtoUtils.marshaller(GetUnstructuredEventsRequest.getDefaultInstance()),
-                  ProtoUtils.marshaller(EventsUnstructuredEncoded.getDefaultInstance()))
-              .build();
 
   @Override
   public List<String> listExportChunks(LocalDate date) {

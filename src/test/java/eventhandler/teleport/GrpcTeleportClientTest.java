@@ -41,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -232,12 +233,7 @@ class GrpcTeleportClientTest {
 
   @Test
   void exportsAChunkAndResumesFromACursor() {
-    List<String> cursors = new ArrayList<>();
-    try (EventStream<ChunkItem> stream =
-        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "c1", "")) {
-      stream.forEachRemaining(item -> cursors.add(item.cursor()));
-    }
-    assertThat(cursors).containsExactly("0", "1", "2", "3", "4");
+    assertThat(cursorsOfChunk("c1")).containsExactly("0", "1", "2", "3", "4");
 
     List<String> resumed = new ArrayList<>();
     try (EventStream<ChunkItem> stream =
@@ -378,15 +374,18 @@ class GrpcTeleportClientTest {
 
   @Test
   void aLongChunkArrivesWholeAndInOrderThroughTheGroupedHandOver() {
+    assertThat(cursorsOfChunk("many"))
+        .isEqualTo(IntStream.range(0, MANY).mapToObj(Integer::toString).toList());
+  }
+
+  /** The cursors of a whole chunk read from its start, in the order they arrived. */
+  private List<String> cursorsOfChunk(String chunk) {
     List<String> cursors = new ArrayList<>();
     try (EventStream<ChunkItem> stream =
-        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), "many", "")) {
+        TeleportCalls.exportChunk(client, LocalDate.of(2025, 1, 2), chunk, "")) {
       stream.forEachRemaining(item -> cursors.add(item.cursor()));
     }
-    assertThat(cursors).hasSize(MANY);
-    for (int i = 0; i < MANY; i++) {
-      assertThat(cursors.get(i)).isEqualTo(Integer.toString(i));
-    }
+    return cursors;
   }
 
   @Test
