@@ -3,12 +3,12 @@ package eventhandler.cli;
 import eventhandler.teleport.proto.auditlog.AuditLogServiceGrpc;
 import eventhandler.teleport.proto.auditlog.ExportEventUnstructuredEncoded;
 import eventhandler.teleport.proto.auth.AuthServiceGrpc;
+import eventhandler.tls.NativeTls;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.nio.ByteBuffer;
 import java.security.KeyStore;
 import javax.net.ssl.SSLEngine;
@@ -64,7 +64,7 @@ final class StartPrimer {
     trust.init(nobody);
     SslContext context =
         SslContextBuilder.forClient()
-            .sslProvider(SslProvider.JDK)
+            .sslProvider(NativeTls.provider())
             .trustManager(trust)
             .protocols("TLSv1.3", "TLSv1.2")
             .build();

@@ -1,24 +1,24 @@
 package eventhandler.sink;
 
 import eventhandler.tls.KeyStores;
+import eventhandler.tls.NativeTls;
 import eventhandler.tls.Pem;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 
@@ -59,15 +59,21 @@ public final class ClientTls {
   /** A handler for one new connection to {@code host:port}, with a context of its own. */
   public SslHandler newHandler(
       ByteBufAllocator alloc, String host, int port, Duration handshakeTimeout) {
-    SSLContext context;
+    SslContext context;
     try {
-      context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, null);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("TLS is not available in this Java runtime", e);
+      context =
+          SslContextBuilder.forClient()
+              .sslProvider(NativeTls.provider())
+              .keyManager(keyManager)
+              .trustManager(trustManager)
+              .protocols(PROTOCOLS)
+              .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException(
+          "cannot build the TLS context for Fluentd: " + e.getMessage(), e);
     }
-    SSLEngine engine = context.createSSLEngine(host, port);
-    engine.setUseClientMode(true);
+    SslHandler handler = context.newHandler(alloc, host, port);
+    SSLEngine engine = handler.engine();
     SSLParameters parameters = engine.getSSLParameters();
     parameters.setProtocols(PROTOCOLS);
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -76,7 +82,6 @@ public final class ClientTls {
       parameters.setServerNames(List.of(new SNIHostName(host)));
     }
     engine.setSSLParameters(parameters);
-    SslHandler handler = new SslHandler(engine);
     handler.setHandshakeTimeoutMillis(handshakeTimeout.toMillis());
     return handler;
   }

@@ -20,6 +20,7 @@ import eventhandler.teleport.GrpcTeleportClient;
 import eventhandler.teleport.ReloadableCredentials;
 import eventhandler.teleport.TeleportConnector;
 import eventhandler.teleport.TeleportException;
+import eventhandler.tls.NativeTls;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -159,6 +160,11 @@ public final class Launcher {
       return exit.userError(
           "Fluentd needs a client certificate: set --fluentd-cert and --fluentd-key"
               + " (configure writes client.crt and client.key)");
+    }
+    try {
+      LOG.info("TLS: {}", NativeTls.describe());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return exit.userError(e.getMessage());
     }
     GrpcTeleportClient client = null;
     ReloadableCredentials credentials = null;

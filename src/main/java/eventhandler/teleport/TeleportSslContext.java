@@ -1,12 +1,12 @@
 package eventhandler.teleport;
 
+import eventhandler.tls.NativeTls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNegotiator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -48,7 +48,7 @@ final class TeleportSslContext extends SslContext {
     try {
       SslContext inner =
           SslContextBuilder.forClient()
-              .sslProvider(SslProvider.JDK)
+              .sslProvider(NativeTls.provider())
               .keyManager(new ClientKeyManager(credentials))
               .trustManager(new ServerTrust(credentials, ConnectionMode.SERVER_NAME))
               .protocols("TLSv1.3", "TLSv1.2")

@@ -3,6 +3,7 @@ package eventhandler.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -15,8 +16,14 @@ import eventhandler.sim.fluentd.FluentdPki;
 import eventhandler.sim.fluentd.FluentdReceiver;
 import eventhandler.tls.CertificateIssuer.Issued;
 import eventhandler.tls.CertificateIssuer.Subject;
+import eventhandler.tls.NativeTlsTest;
 import eventhandler.tls.Pem;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSslEngine;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -32,6 +39,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -336,6 +345,21 @@ class FluentdSinkTest {
     }
     assertThat(receiver.received("tls13")).isEqualTo(16);
     assertThat(receiver.resumptionsRefused()).isZero();
+  }
+
+  @Test
+  void connectionsRunOnBoringSslAndCheckTheHostName() {
+    assumeTrue(NativeTlsTest.BORINGSSL_SHIPPED, "BoringSSL is shipped for Linux x86-64 only");
+    SslHandler handler =
+        ClientTls.load(pki.caFile, pki.clientCertFile, pki.clientKeyFile)
+            .newHandler(
+                ByteBufAllocator.DEFAULT, "fluentd.example.com", 8888, Duration.ofSeconds(5));
+    SSLEngine engine = handler.engine();
+    assertThat(engine).isInstanceOfAny(ReferenceCountedOpenSslEngine.class, OpenSslEngine.class);
+    assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm()).isEqualTo("HTTPS");
+    assertThat(engine.getSSLParameters().getServerNames())
+        .containsExactly(new SNIHostName("fluentd.example.com"));
+    ReferenceCountUtil.release(engine);
   }
 
   @Test

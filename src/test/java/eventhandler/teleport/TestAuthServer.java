@@ -20,6 +20,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -76,9 +77,12 @@ final class TestAuthServer implements AutoCloseable {
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", wantedPort))
             .sslContext(
+                // The JDK's TLS answers an untrusted client certificate with bad_certificate, as
+                // Teleport's Go TLS does; BoringSSL through Netty would send internal_error.
                 GrpcSslContexts.configure(
                         SslContextBuilder.forServer(
-                            pki.server.keyPair().getPrivate(), pki.server.certificate()))
+                            pki.server.keyPair().getPrivate(), pki.server.certificate()),
+                        SslProvider.JDK)
                     .trustManager(pki.ca.certificate())
                     .clientAuth(ClientAuth.REQUIRE)
                     .build())

@@ -13,19 +13,21 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
+import javax.net.ssl.SSLException;
 
 /**
  * The receiver's port: TLS with a required client certificate (and Fluentd's failure on session
@@ -35,7 +37,7 @@ final class InHttpListener {
   private final FluentdReceiverBuilder settings;
   private final ReceiverCounts counts;
   private final Supplier<InHttpHandler> handlers;
-  private final SSLContext sslContext;
+  private final SslContext sslContext;
   private final EventLoopGroup acceptors;
   private final EventLoopGroup workers;
   private final ChannelGroup connections =
@@ -120,11 +122,8 @@ final class InHttpListener {
       pipeline.addLast(
           "resumption-trap", new TlsResumptionTrap(issuedSessions, counts.resumptionsRefused));
     }
-    SSLEngine engine = sslContext.createSSLEngine();
-    engine.setUseClientMode(false);
-    engine.setNeedClientAuth(true);
-    engine.setEnabledProtocols(settings.protocols);
-    SslHandler tls = new SslHandler(engine);
+    SslHandler tls = sslContext.newHandler(channel.alloc());
+    SSLEngine engine = tls.engine();
     tls.handshakeFuture()
         .addListener(
             handshake -> {
@@ -143,15 +142,16 @@ final class InHttpListener {
     pipeline.addLast("in_http", handlers.get());
   }
 
-  private static SSLContext serverContext(FluentdReceiverBuilder settings) throws IOException {
+  private static SslContext serverContext(FluentdReceiverBuilder settings) throws IOException {
     try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(
-          new KeyManager[] {KeyStores.keyManager(settings.serverKey, settings.serverChain)},
-          new TrustManager[] {KeyStores.trustManager(settings.clientCas)},
-          null);
-      return context;
-    } catch (GeneralSecurityException e) {
+      return SslContextBuilder.forServer(
+              KeyStores.keyManager(settings.serverKey, settings.serverChain))
+          .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+          .trustManager(KeyStores.trustManager(settings.clientCas))
+          .clientAuth(ClientAuth.REQUIRE)
+          .protocols(settings.protocols)
+          .build();
+    } catch (SSLException e) {
       throw new IOException("the Fluentd receiver cannot set up TLS", e);
     }
   }

@@ -7,6 +7,7 @@ import eventhandler.tls.CertificateIssuer.Usage;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -156,13 +157,17 @@ public final class ClusterAuthorities {
   /** Auth's TLS: its certificate, client certificates required and checked against the user CA. */
   public SslContext authServerTls() {
     try {
-      return GrpcSslContexts.configure(
-              SslContextBuilder.forServer(
-                  authServer.keyPair().getPrivate(), authServer.certificate()),
-              SslProvider.JDK)
-          .trustManager(userCa.certificate())
-          .clientAuth(ClientAuth.REQUIRE)
-          .build();
+      // BoringSSL where it loads: its cost per event is near Go's, where the JDK's AES-GCM runs
+      // partly as plain Java for the first ~20 s of a JVM and would weigh on bench's figures.
+      SslContextBuilder builder =
+          SslContextBuilder.forServer(authServer.keyPair().getPrivate(), authServer.certificate());
+      if (OpenSsl.isAvailable()) {
+        GrpcSslContexts.configure(builder, SslProvider.OPENSSL)
+            .trustManager(new GoAlertTrust(userCa.certificate()));
+      } else {
+        GrpcSslContexts.configure(builder, SslProvider.JDK).trustManager(userCa.certificate());
+      }
+      return builder.clientAuth(ClientAuth.REQUIRE).build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot set up the simulated Auth Service's TLS", e);
     }
