@@ -11,6 +11,7 @@ import eventhandler.config.SettingsResolver;
 import eventhandler.logging.JulBridge;
 import eventhandler.preflight.LocalChecks;
 import eventhandler.startup.ExportRunner;
+import eventhandler.tls.NativeTls;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
@@ -94,6 +95,13 @@ final class StartCommand implements Callable<Integer> {
       settings = SettingsBinder.bind(raw);
     } catch (InvalidSettingsException e) {
       printProblems(err, e.problems(), check);
+      return ExitCodes.USAGE;
+    }
+    try {
+      NativeTls.checkSetting(); // a JVM property (JAVA_OPTS), so not among the settings
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.flush();
       return ExitCodes.USAGE;
     }
     // The files the settings name, read before any network use or storage directory is made.

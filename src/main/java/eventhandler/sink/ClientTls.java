@@ -26,7 +26,7 @@ import javax.net.ssl.X509TrustManager;
  * The client side of the mutual TLS to Fluentd: presents the client certificate, verifies the
  * server certificate and its host name, TLS 1.2 or 1.3.
  *
- * <p>Every connection gets a new {@link SSLContext}, so its session cache is empty and the
+ * <p>Every connection gets a new {@link SslContext}, so its session cache is empty and the
  * handshake can never try to resume a session: Fluentd's in_http answers a resumed handshake with a
  * fatal {@code internal_error} alert (it never sets a session id context).
  *
@@ -75,7 +75,6 @@ public final class ClientTls {
     SslHandler handler = context.newHandler(alloc, host, port);
     SSLEngine engine = handler.engine();
     SSLParameters parameters = engine.getSSLParameters();
-    parameters.setProtocols(PROTOCOLS);
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
     if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
       // The JDK sends SNI only for names with a dot; "localhost" and short names need it too.

@@ -161,11 +161,6 @@ public final class Launcher {
           "Fluentd needs a client certificate: set --fluentd-cert and --fluentd-key"
               + " (configure writes client.crt and client.key)");
     }
-    try {
-      LOG.info("TLS: {}", NativeTls.describe());
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      return exit.userError(e.getMessage());
-    }
     GrpcTeleportClient client = null;
     ReloadableCredentials credentials = null;
     EventSink sink = null;
@@ -230,6 +225,7 @@ public final class Launcher {
       if (client == null) {
         return 0; // stopped while waiting for Teleport
       }
+      LOG.info("TLS: {}", NativeTls.describe()); // loaded by now: connecting needed it
       GrpcTeleportClient connected = client;
       lockClient.set(connected);
       InstallSignals.onReload(

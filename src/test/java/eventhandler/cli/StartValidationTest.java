@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import eventhandler.config.ConfigFixture;
 import eventhandler.config.Setting;
 import eventhandler.config.StorageOnAFile;
+import eventhandler.tls.NativeTls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,11 +40,7 @@ class StartValidationTest {
 
   /** Runs {@code start} (and {@code start --check}) and returns the listed problems. */
   private List<String> problems() {
-    String[] args =
-        Stream.concat(
-                Stream.of("start"),
-                flags.entrySet().stream().map(e -> e.getKey().longOption() + "=" + e.getValue()))
-            .toArray(String[]::new);
+    String[] args = startArgs();
     CommandLineRun run = CommandLineRun.run(env, args);
     assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.USAGE);
     assertThat(run.out()).isEmpty();
@@ -55,13 +52,28 @@ class StartValidationTest {
         .doesNotContain("\tat ");
     List<String> problems =
         run.err().lines().filter(l -> l.startsWith("  - ")).map(l -> l.substring(4)).toList();
-    String[] checkArgs =
-        Stream.concat(Stream.of(args), Stream.of("--check")).toArray(String[]::new);
+    String[] checkArgs = append(args, "--check");
     CommandLineRun check = CommandLineRun.run(env, checkArgs);
     assertThat(check.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(check.err().lines().filter(l -> l.startsWith("  - ")).map(l -> l.substring(4)))
         .isEqualTo(problems);
     return problems;
+  }
+
+  @Test
+  void anUnknownTlsChoiceStopsStartWithTheAcceptedValues() {
+    String[] args = startArgs();
+    System.setProperty(NativeTls.PROPERTY, "boring");
+    try {
+      for (String[] command : List.of(args, append(args, "--check"))) {
+        CommandLineRun run = CommandLineRun.run(env, command);
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err())
+            .isEqualTo("error: -Deventhandler.tls=boring: expected auto, jdk or openssl\n");
+      }
+    } finally {
+      System.clearProperty(NativeTls.PROPERTY);
+    }
   }
 
   @Test
@@ -295,5 +307,16 @@ class StartValidationTest {
                 + toml
                 + " key lock.period): also set by key lock-period in the same file; keep only one"
                 + " of them");
+  }
+
+  private static String[] append(String[] args, String arg) {
+    return Stream.concat(Stream.of(args), Stream.of(arg)).toArray(String[]::new);
+  }
+
+  private String[] startArgs() {
+    return Stream.concat(
+            Stream.of("start"),
+            flags.entrySet().stream().map(e -> e.getKey().longOption() + "=" + e.getValue()))
+        .toArray(String[]::new);
   }
 }

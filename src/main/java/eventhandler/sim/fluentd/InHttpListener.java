@@ -1,6 +1,7 @@
 package eventhandler.sim.fluentd;
 
 import eventhandler.tls.KeyStores;
+import eventhandler.tls.NativeTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -14,11 +15,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -146,7 +145,7 @@ final class InHttpListener {
     try {
       return SslContextBuilder.forServer(
               KeyStores.keyManager(settings.serverKey, settings.serverChain))
-          .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+          .sslProvider(NativeTls.provider())
           .trustManager(KeyStores.trustManager(settings.clientCas))
           .clientAuth(ClientAuth.REQUIRE)
           .protocols(settings.protocols)

@@ -4,10 +4,10 @@ import eventhandler.tls.CertificateIssuer;
 import eventhandler.tls.CertificateIssuer.Issued;
 import eventhandler.tls.CertificateIssuer.Subject;
 import eventhandler.tls.CertificateIssuer.Usage;
+import eventhandler.tls.NativeTls;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -157,15 +157,18 @@ public final class ClusterAuthorities {
   /** Auth's TLS: its certificate, client certificates required and checked against the user CA. */
   public SslContext authServerTls() {
     try {
-      // BoringSSL where it loads: its cost per event is near Go's, where the JDK's AES-GCM runs
-      // partly as plain Java for the first ~20 s of a JVM and would weigh on bench's figures.
+      // The TLS the export uses (BoringSSL where it loads): near Go's cost per event, where the
+      // JDK's AES-GCM runs partly as plain Java for the first ~20 s and would weigh on bench.
+      SslProvider provider = NativeTls.provider();
       SslContextBuilder builder =
-          SslContextBuilder.forServer(authServer.keyPair().getPrivate(), authServer.certificate());
-      if (OpenSsl.isAvailable()) {
-        GrpcSslContexts.configure(builder, SslProvider.OPENSSL)
-            .trustManager(new GoAlertTrust(userCa.certificate()));
+          GrpcSslContexts.configure(
+              SslContextBuilder.forServer(
+                  authServer.keyPair().getPrivate(), authServer.certificate()),
+              provider);
+      if (provider == SslProvider.OPENSSL) {
+        builder.trustManager(new GoAlertTrust(userCa.certificate()));
       } else {
-        GrpcSslContexts.configure(builder, SslProvider.JDK).trustManager(userCa.certificate());
+        builder.trustManager(userCa.certificate());
       }
       return builder.clientAuth(ClientAuth.REQUIRE).build();
     } catch (SSLException e) {
